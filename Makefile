@@ -1,0 +1,59 @@
+# anjuan — set-up, run and test. `make run` and `make test` install what is missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+# Debian packages: build (bindgen for tesseract-sys), OCR, CJK font, headless GUI,
+# output checkers.
+APT_PACKAGES := clang libclang-dev pkg-config libtesseract-dev libleptonica-dev \
+  tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng tesseract-ocr-osd \
+  fonts-noto-cjk xvfb xauth libgl1-mesa-dri libegl1 libxkbcommon-x11-0 \
+  poppler-utils qpdf libxml2-utils
+
+# PDFium has no Debian package: libpdfium.so comes from the pinned pypdfium2 wheel.
+PYPDFIUM2_VERSION := 5.15.2
+PDFIUM_WHEEL := pypdfium2-$(PYPDFIUM2_VERSION)-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl
+PDFIUM_LIB := vendor/pdfium/libpdfium.so
+
+# Debug builds with optimised dependencies; one shared target directory.
+CARGO ?= cargo
+export OMP_THREAD_LIMIT := 1
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test setup apt pdfium build release bench clean-vendor
+
+## run: set up, build, and open the workstation (with the sample volume on first start)
+run: setup
+	$(CARGO) build --release
+	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
+	  echo "no display: running the workstation under xvfb-run"; \
+	  xvfb-run -a ./target/release/anjuan $(ARGS); \
+	else ./target/release/anjuan $(ARGS); fi
+
+## test: set up, then run every test (unit, integration, UI)
+test: setup
+	$(CARGO) test --no-fail-fast
+
+setup: apt $(PDFIUM_LIB)
+
+apt:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+$(PDFIUM_LIB):
+	@mkdir -p vendor/pdfium
+	@d=$$(mktemp -d); \
+	python3 -m pip download --quiet --no-deps --only-binary=:all: -d "$$d" pypdfium2==$(PYPDFIUM2_VERSION) && \
+	python3 -c "import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); open(sys.argv[2],'wb').write(z.read('pypdfium2_raw/libpdfium.so'))" \
+	  "$$d/$(PDFIUM_WHEEL)" "$@.tmp" && mv "$@.tmp" "$@"; rc=$$?; rm -rf "$$d"; exit $$rc
+	@echo "PDFium $(PYPDFIUM2_VERSION) → $@"
+
+## bench: pages per minute of `process` beside bare tesseract (ARGS= page folder)
+bench: setup
+	$(CARGO) build --release
+	./target/release/anjuan bench $(ARGS)

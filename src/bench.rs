@@ -1,0 +1,141 @@
+//! `anjuan bench`: pages per minute of `process` beside the bare `tesseract` CLI.
+//!
+//! Both run on the same pages in the same run: the pipeline with N workers (one
+//! single-threaded engine each), then `tesseract PAGE out -l LANG` N at a time with
+//! `OMP_THREAD_LIMIT=1`. The figures print side by side with their ratio. This is a
+//! measurement, not a test: nothing here asserts a speed.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+
+use crate::capture::{self, sample};
+use crate::catalogue::Catalogue;
+use crate::home::Home;
+use crate::jobs::CancelToken;
+use crate::ocr::EngineChoice;
+use crate::pipeline::{self, ProcessOptions};
+use crate::store::Store;
+
+/// Files the bare CLI can read directly (Leptonica formats; PDFs are left out).
+fn bench_inputs(paths: &[PathBuf], scratch: &Path) -> Result<Vec<PathBuf>> {
+    if paths.is_empty() {
+        let dir = sample::write_volume(scratch, sample::RenderOptions::default())?;
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        files.sort();
+        return Ok(files);
+    }
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut v: Vec<PathBuf> = std::fs::read_dir(p)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| {
+                    f.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                        matches!(
+                            e.to_ascii_lowercase().as_str(),
+                            "jpg" | "jpeg" | "png" | "tif" | "tiff"
+                        )
+                    })
+                })
+                .collect();
+            v.sort_by(|a, b| natord::compare(&a.to_string_lossy(), &b.to_string_lossy()));
+            files.extend(v);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    if files.is_empty() {
+        bail!("no page images (JPEG, PNG, TIFF) to measure");
+    }
+    Ok(files)
+}
+
+fn bare_tesseract(files: &[PathBuf], jobs: usize, lang: &str, out_dir: &Path) -> Result<f64> {
+    let started = Instant::now();
+    let mut queue = files.iter().enumerate();
+    let mut running: Vec<std::process::Child> = Vec::new();
+    loop {
+        while running.len() < jobs {
+            let Some((i, f)) = queue.next() else { break };
+            let child = Command::new("tesseract")
+                .arg(f)
+                .arg(out_dir.join(format!("page{i}")))
+                .args(["-l", lang])
+                .env("OMP_THREAD_LIMIT", "1")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .context("cannot run the tesseract CLI (install tesseract-ocr)")?;
+            running.push(child);
+        }
+        if running.is_empty() {
+            break;
+        }
+        let first = running.remove(0);
+        let status = first.wait_with_output()?.status;
+        if !status.success() {
+            bail!("tesseract failed ({status})");
+        }
+    }
+    Ok(started.elapsed().as_secs_f64())
+}
+
+/// Runs the benchmark and prints the figures.
+pub fn run(paths: &[PathBuf], jobs: usize, lang: &str) -> Result<()> {
+    let scratch = tempfile::tempdir()?;
+    let files = bench_inputs(paths, scratch.path())?;
+    let n = files.len();
+    eprintln!("{n} pages, {jobs} worker(s), -l {lang}");
+
+    let home = Home::open(scratch.path().join("home"))?;
+    {
+        let mut cat = Catalogue::open(&home.catalogue_path())?;
+        let store = Store::new(home.store_dir());
+        let r = capture::import(
+            &mut cat,
+            &store,
+            &files,
+            Some("BENCH"),
+            CancelToken::new().flag(),
+            |_| {},
+        )?;
+        if r.has_failures() {
+            bail!("some bench pages could not be imported");
+        }
+    }
+    let opts = ProcessOptions {
+        volume: Some("BENCH".into()),
+        workers: jobs,
+        engine: EngineChoice::Tesseract {
+            languages: lang.into(),
+        },
+        retry_failed: false,
+    };
+    let started = Instant::now();
+    let summary = pipeline::process(&home, &opts, &CancelToken::new(), |_| {})?;
+    let pipeline_secs = started.elapsed().as_secs_f64();
+    if summary.done != n {
+        bail!("the pipeline finished {} of {n} pages", summary.done);
+    }
+
+    let out = scratch.path().join("bare");
+    std::fs::create_dir_all(&out)?;
+    let bare_secs = bare_tesseract(&files, jobs, lang, &out)?;
+
+    let ppm = |secs: f64| n as f64 * 60.0 / secs;
+    println!(
+        "anjuan process      {:>7.1} pages/min  ({pipeline_secs:.1} s)",
+        ppm(pipeline_secs)
+    );
+    println!(
+        "tesseract CLI ×{jobs}    {:>7.1} pages/min  ({bare_secs:.1} s)",
+        ppm(bare_secs)
+    );
+    println!("ratio               {:>7.2}×", bare_secs / pipeline_secs);
+    Ok(())
+}

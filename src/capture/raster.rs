@@ -1,0 +1,353 @@
+//! Decoding raster masters (JPEG, PNG, TIFF incl. multi-page and CCITT G4) safely.
+//!
+//! Dimensions are read from the header and checked against [`MAX_SIDE`] and
+//! [`MAX_PIXELS`] before any pixel is decoded, so a decompression bomb (a tiny file
+//! that claims 100 000 × 100 000 pixels) is refused without allocating.
+
+use std::io::Cursor;
+
+use anyhow::{Context, Result, anyhow, bail};
+use image::{DynamicImage, GrayImage, ImageReader, RgbImage};
+
+use super::sniff::Format;
+use crate::model::ColorMode;
+
+/// Largest side we accept: A0 at 600 dpi is about 20 000 × 28 000.
+pub const MAX_SIDE: u32 = 30_000;
+/// Largest page we accept (an A3 colour page at 600 dpi is about 70 MP).
+pub const MAX_PIXELS: u64 = 200_000_000;
+
+/// What the header of one page says.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PageInfo {
+    pub width: u32,
+    pub height: u32,
+    pub dpi: Option<u32>,
+    pub color_mode: ColorMode,
+}
+
+pub fn check_size(width: u32, height: u32) -> Result<()> {
+    if width == 0 || height == 0 {
+        bail!("the image has no pixels ({width} × {height})");
+    }
+    if width > MAX_SIDE || height > MAX_SIDE || width as u64 * height as u64 > MAX_PIXELS {
+        bail!(
+            "the image claims {width} × {height} pixels, more than any scanned page \
+             (limit {MAX_SIDE} per side, {} megapixels); refused as a possible decompression bomb",
+            MAX_PIXELS / 1_000_000
+        );
+    }
+    Ok(())
+}
+
+fn limits() -> image::Limits {
+    let mut l = image::Limits::default();
+    l.max_image_width = Some(MAX_SIDE);
+    l.max_image_height = Some(MAX_SIDE);
+    l.max_alloc = Some(MAX_PIXELS * 4);
+    l
+}
+
+fn tiff_limits() -> tiff::decoder::Limits {
+    let mut l = tiff::decoder::Limits::default();
+    l.decoding_buffer_size = (MAX_PIXELS * 4) as usize;
+    l.intermediate_buffer_size = 512 * 1024 * 1024;
+    l
+}
+
+/// Reads the header(s) of a raster file: one entry per page.
+pub fn probe(bytes: &[u8], format: Format) -> Result<Vec<PageInfo>> {
+    match format {
+        Format::Tiff => probe_tiff(bytes),
+        Format::Jpeg | Format::Png => {
+            let reader = ImageReader::with_format(Cursor::new(bytes), image_format(format));
+            let mut decoder = reader.into_decoder().context("the header cannot be read")?;
+            use image::ImageDecoder;
+            let (w, h) = decoder.dimensions();
+            check_size(w, h)?;
+            decoder.set_limits(limits())?;
+            let color_mode = match decoder.color_type().channel_count() {
+                1 | 2 => ColorMode::Gray,
+                _ => ColorMode::Color,
+            };
+            let dpi = match format {
+                Format::Jpeg => jpeg_dpi(bytes),
+                _ => png_dpi(bytes),
+            };
+            Ok(vec![PageInfo {
+                width: w,
+                height: h,
+                dpi,
+                color_mode,
+            }])
+        }
+        Format::Pdf => bail!("a PDF is not a raster image"),
+    }
+}
+
+fn image_format(format: Format) -> image::ImageFormat {
+    match format {
+        Format::Jpeg => image::ImageFormat::Jpeg,
+        Format::Png => image::ImageFormat::Png,
+        Format::Tiff => image::ImageFormat::Tiff,
+        Format::Pdf => unreachable!("PDF pages are rendered by PDFium"),
+    }
+}
+
+/// Decodes page `index` of a raster file, fully (a truncated file is an error).
+pub fn decode(bytes: &[u8], format: Format, index: u32) -> Result<DynamicImage> {
+    match format {
+        Format::Tiff => decode_tiff(bytes, index),
+        _ => {
+            if index != 0 {
+                bail!("{} files have a single page", format.name());
+            }
+            let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format(format));
+            reader.limits(limits());
+            let (w, h) = reader
+                .into_dimensions()
+                .context("the header cannot be read")?;
+            check_size(w, h)?;
+            let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format(format));
+            reader.limits(limits());
+            reader
+                .decode()
+                .map_err(|e| anyhow!("the image data is damaged or truncated: {e}"))
+        }
+    }
+}
+
+fn open_tiff(bytes: &[u8]) -> Result<tiff::decoder::Decoder<Cursor<&[u8]>>> {
+    Ok(tiff::decoder::Decoder::new(Cursor::new(bytes))
+        .context("the TIFF header is damaged")?
+        .with_limits(tiff_limits()))
+}
+
+fn probe_tiff(bytes: &[u8]) -> Result<Vec<PageInfo>> {
+    let mut dec = open_tiff(bytes)?;
+    let mut pages = Vec::new();
+    loop {
+        let (w, h) = dec.dimensions().context("a TIFF page header is damaged")?;
+        check_size(w, h).with_context(|| format!("TIFF page {}", pages.len() + 1))?;
+        let color = dec
+            .colortype()
+            .context("a TIFF page has an unsupported colour type")?;
+        let color_mode = match color {
+            tiff::ColorType::Gray(1) => ColorMode::Bilevel,
+            tiff::ColorType::Gray(_) | tiff::ColorType::GrayA(_) => ColorMode::Gray,
+            _ => ColorMode::Color,
+        };
+        pages.push(PageInfo {
+            width: w,
+            height: h,
+            dpi: tiff_dpi(&mut dec),
+            color_mode,
+        });
+        if !dec.more_images() {
+            break;
+        }
+        dec.next_image()
+            .context("the next TIFF page cannot be read")?;
+    }
+    Ok(pages)
+}
+
+fn tiff_dpi(dec: &mut tiff::decoder::Decoder<Cursor<&[u8]>>) -> Option<u32> {
+    use tiff::decoder::ifd::Value;
+    use tiff::tags::Tag;
+    let x = match dec.find_tag(Tag::XResolution).ok()?? {
+        Value::Rational(n, d) if d > 0 => n as f64 / d as f64,
+        Value::Short(v) => v as f64,
+        Value::Unsigned(v) => v as f64,
+        _ => return None,
+    };
+    let unit = dec
+        .find_tag_unsigned::<u32>(Tag::ResolutionUnit)
+        .ok()
+        .flatten()
+        .unwrap_or(2);
+    let dpi = if unit == 3 { x * 2.54 } else { x };
+    (dpi >= 1.0).then(|| dpi.round() as u32)
+}
+
+fn decode_tiff(bytes: &[u8], index: u32) -> Result<DynamicImage> {
+    use tiff::decoder::DecodingResult;
+    let mut dec = open_tiff(bytes)?;
+    for i in 0..index {
+        if !dec.more_images() {
+            bail!("the TIFF has only {} pages", i + 1);
+        }
+        dec.next_image()?;
+    }
+    let (w, h) = dec.dimensions()?;
+    check_size(w, h)?;
+    let color = dec.colortype()?;
+    let data = dec
+        .read_image()
+        .map_err(|e| anyhow!("the TIFF image data is damaged or truncated: {e}"))?;
+    let bytes = match data {
+        DecodingResult::U8(v) => v,
+        DecodingResult::U16(v) => v.into_iter().map(|x| (x >> 8) as u8).collect(),
+        _ => bail!("TIFF sample format {color:?} is not supported"),
+    };
+    let (w_us, h_us) = (w as usize, h as usize);
+    let img = match color {
+        tiff::ColorType::Gray(1) => {
+            // Packed bits, rows padded to whole bytes; 1 = white after the decoder's
+            // WhiteIsZero handling.
+            let stride = w_us.div_ceil(8);
+            let mut out = vec![0u8; w_us * h_us];
+            for y in 0..h_us {
+                let row = bytes
+                    .get(y * stride..(y + 1) * stride)
+                    .context("TIFF data too short")?;
+                for x in 0..w_us {
+                    let bit = (row[x / 8] >> (7 - (x % 8))) & 1;
+                    out[y * w_us + x] = if bit == 1 { 255 } else { 0 };
+                }
+            }
+            DynamicImage::ImageLuma8(GrayImage::from_raw(w, h, out).context("bad size")?)
+        }
+        tiff::ColorType::Gray(8) => DynamicImage::ImageLuma8(
+            GrayImage::from_raw(w, h, bytes).context("TIFF data too short")?,
+        ),
+        tiff::ColorType::Gray(16) => DynamicImage::ImageLuma8(
+            GrayImage::from_raw(w, h, bytes).context("TIFF data too short")?,
+        ),
+        tiff::ColorType::GrayA(8) => {
+            let g: Vec<u8> = bytes.chunks_exact(2).map(|p| p[0]).collect();
+            DynamicImage::ImageLuma8(GrayImage::from_raw(w, h, g).context("TIFF data too short")?)
+        }
+        tiff::ColorType::RGB(8) | tiff::ColorType::RGB(16) | tiff::ColorType::YCbCr(8) => {
+            DynamicImage::ImageRgb8(RgbImage::from_raw(w, h, bytes).context("TIFF data too short")?)
+        }
+        tiff::ColorType::RGBA(8) | tiff::ColorType::RGBA(16) => {
+            let rgb: Vec<u8> = bytes
+                .chunks_exact(4)
+                .flat_map(|p| [p[0], p[1], p[2]])
+                .collect();
+            DynamicImage::ImageRgb8(RgbImage::from_raw(w, h, rgb).context("TIFF data too short")?)
+        }
+        other => bail!("TIFF colour type {other:?} is not supported"),
+    };
+    Ok(img)
+}
+
+/// DPI from a JPEG's JFIF APP0 segment (units 1 = dpi, 2 = dots per cm).
+fn jpeg_dpi(bytes: &[u8]) -> Option<u32> {
+    let mut i = 2;
+    while i + 4 <= bytes.len() && bytes[i] == 0xFF {
+        let marker = bytes[i + 1];
+        let len = u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]) as usize;
+        let seg = bytes.get(i + 4..i + 2 + len)?;
+        if marker == 0xE0 && seg.starts_with(b"JFIF\0") && seg.len() >= 12 {
+            let units = seg[7];
+            let x = u16::from_be_bytes([seg[8], seg[9]]) as f64;
+            return match units {
+                1 if x > 1.0 => Some(x as u32),
+                2 if x > 1.0 => Some((x * 2.54).round() as u32),
+                _ => None,
+            };
+        }
+        if marker == 0xDA {
+            break;
+        }
+        i += 2 + len;
+    }
+    None
+}
+
+/// DPI from a PNG's pHYs chunk (unit 1 = per metre).
+fn png_dpi(bytes: &[u8]) -> Option<u32> {
+    let mut i = 8;
+    while i + 8 <= bytes.len() {
+        let len = u32::from_be_bytes(bytes[i..i + 4].try_into().ok()?) as usize;
+        let kind = &bytes[i + 4..i + 8];
+        if kind == b"pHYs" {
+            let d = bytes.get(i + 8..i + 17)?;
+            let ppm = u32::from_be_bytes(d[0..4].try_into().ok()?) as f64;
+            return (d[8] == 1 && ppm > 0.0).then(|| (ppm * 0.0254).round() as u32);
+        }
+        if kind == b"IDAT" {
+            break;
+        }
+        i += 12 + len;
+    }
+    None
+}
+
+/// Encodes an image as JPEG with a JFIF density so every reader sees its DPI.
+pub fn encode_jpeg(img: &DynamicImage, quality: u8, dpi: u32) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality);
+    enc.set_pixel_density(image::codecs::jpeg::PixelDensity::dpi(
+        dpi.min(u16::MAX as u32) as u16,
+    ));
+    match img {
+        DynamicImage::ImageLuma8(g) => enc.encode_image(g)?,
+        other => enc.encode_image(&other.to_rgb8())?,
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png_header_claiming(w: u32, h: u32) -> Vec<u8> {
+        // A valid PNG signature and IHDR that claims a huge image, and nothing else.
+        let mut v = b"\x89PNG\r\n\x1a\n".to_vec();
+        let mut ihdr = b"IHDR".to_vec();
+        ihdr.extend(w.to_be_bytes());
+        ihdr.extend(h.to_be_bytes());
+        ihdr.extend([8, 0, 0, 0, 0]);
+        v.extend((13u32).to_be_bytes());
+        let crc = crc32(&ihdr);
+        v.extend(ihdr);
+        v.extend(crc.to_be_bytes());
+        v
+    }
+
+    fn crc32(data: &[u8]) -> u32 {
+        let mut c = 0xFFFF_FFFFu32;
+        for &b in data {
+            c ^= b as u32;
+            for _ in 0..8 {
+                c = if c & 1 != 0 {
+                    0xEDB8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
+            }
+        }
+        !c
+    }
+
+    #[test]
+    fn decompression_bomb_is_refused_from_the_header() {
+        let bomb = png_header_claiming(100_000, 100_000);
+        let err = probe(&bomb, Format::Png).unwrap_err().to_string();
+        assert!(err.contains("decompression bomb"), "{err}");
+        assert!(decode(&bomb, Format::Png, 0).is_err());
+    }
+
+    #[test]
+    fn jpeg_density_round_trips() {
+        let img = DynamicImage::ImageLuma8(GrayImage::from_pixel(40, 30, image::Luma([200])));
+        let jpg = encode_jpeg(&img, 80, 300).unwrap();
+        let info = probe(&jpg, Format::Jpeg).unwrap();
+        assert_eq!(info[0].dpi, Some(300));
+        assert_eq!((info[0].width, info[0].height), (40, 30));
+        assert_eq!(info[0].color_mode, ColorMode::Gray);
+    }
+
+    #[test]
+    fn truncated_jpeg_is_an_error() {
+        let img = DynamicImage::ImageRgb8(RgbImage::from_fn(64, 64, |x, y| {
+            image::Rgb([x as u8 * 4, y as u8 * 4, 90])
+        }));
+        let jpg = encode_jpeg(&img, 90, 300).unwrap();
+        let cut = &jpg[..jpg.len() / 2];
+        assert!(decode(cut, Format::Jpeg, 0).is_err());
+    }
+}

@@ -1,0 +1,494 @@
+//! The catalogue: one SQLite database per home, the only place that writes SQL.
+//!
+//! WAL journal and one transaction per committed page result, so a crash at any
+//! moment leaves a catalogue that reopens and resumes. Schema changes are numbered
+//! migrations tracked in `PRAGMA user_version`.
+
+mod schema;
+mod search;
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::model::{ColorMode, PageState, TextLine, TextOrigin};
+
+pub use search::SearchHit;
+
+pub struct Catalogue {
+    conn: Connection,
+}
+
+/// A volume as listed in the UI and CLI.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VolumeSummary {
+    pub id: String,
+    pub name: String,
+    pub pages: u32,
+    pub done: u32,
+    pub processing: u32,
+    pub failed: u32,
+}
+
+impl VolumeSummary {
+    /// The volume's status word in `show --json`.
+    pub fn status(&self) -> &'static str {
+        if self.pages == 0 {
+            "empty"
+        } else if self.processing > 0 {
+            "processing"
+        } else if self.done == self.pages {
+            "processed"
+        } else if self.done + self.failed == self.pages {
+            "processed_with_errors"
+        } else {
+            "imported"
+        }
+    }
+}
+
+/// A stored source file.
+#[derive(Debug, Clone)]
+pub struct MasterRecord {
+    pub sha256: String,
+    pub ext: String,
+    pub format: String,
+    pub size: u64,
+    pub original_name: String,
+    pub page_count: u32,
+}
+
+/// What import knows about a new page.
+#[derive(Debug, Clone)]
+pub struct NewPage {
+    pub master_sha256: String,
+    pub source_name: String,
+    pub source_page: u32,
+    pub width: u32,
+    pub height: u32,
+    pub dpi: Option<u32>,
+    pub color_mode: ColorMode,
+    /// Text a born-digital PDF page already carries; such a page skips OCR.
+    pub born_digital: Option<(String, Vec<TextLine>)>,
+}
+
+/// One page row.
+#[derive(Debug, Clone)]
+pub struct PageRow {
+    pub id: i64,
+    pub volume_id: String,
+    pub seq: u32,
+    pub master_sha256: String,
+    pub master_ext: String,
+    pub source_name: String,
+    pub source_page: u32,
+    pub width: u32,
+    pub height: u32,
+    pub dpi: Option<u32>,
+    pub color_mode: Option<ColorMode>,
+    pub state: PageState,
+    pub error: Option<String>,
+    pub rotation: Option<u32>,
+    pub skew_deg: Option<f64>,
+    pub blank: Option<bool>,
+    pub flags: Vec<String>,
+    pub text_origin: Option<TextOrigin>,
+    pub text: Option<String>,
+    pub lines: Vec<TextLine>,
+    pub ocr_confidence: Option<f64>,
+    pub image_key: Option<String>,
+    pub image_ext: Option<String>,
+}
+
+/// What the pipeline commits for one page.
+#[derive(Debug, Clone)]
+pub struct PageResult {
+    pub image_key: String,
+    pub image_ext: String,
+    pub width: u32,
+    pub height: u32,
+    pub rotation: u32,
+    pub flags: Vec<String>,
+    pub text_origin: TextOrigin,
+    pub text: String,
+    pub lines: Vec<TextLine>,
+    pub ocr_confidence: Option<f64>,
+    pub ocr_engine: String,
+}
+
+const PAGE_COLUMNS: &str =
+    "p.id, p.volume_id, p.seq, p.master_sha256, m.ext, p.source_name, p.source_page,
+     p.width, p.height, p.dpi, p.color_mode, p.state, p.error, p.rotation, p.skew_deg, p.blank,
+     p.flags, p.text_origin, p.text, p.lines, p.ocr_confidence, p.image_key, p.image_ext";
+
+fn page_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PageRow> {
+    let color: Option<String> = r.get(10)?;
+    let state: String = r.get(11)?;
+    let flags: String = r.get(16)?;
+    let origin: Option<String> = r.get(17)?;
+    let lines: Option<String> = r.get(19)?;
+    Ok(PageRow {
+        id: r.get(0)?,
+        volume_id: r.get(1)?,
+        seq: r.get(2)?,
+        master_sha256: r.get(3)?,
+        master_ext: r.get(4)?,
+        source_name: r.get(5)?,
+        source_page: r.get(6)?,
+        width: r.get(7)?,
+        height: r.get(8)?,
+        dpi: r.get(9)?,
+        color_mode: color.as_deref().and_then(ColorMode::parse),
+        state: PageState::parse(&state).unwrap_or(PageState::Failed),
+        error: r.get(12)?,
+        rotation: r.get(13)?,
+        skew_deg: r.get(14)?,
+        blank: r.get(15)?,
+        flags: serde_json::from_str(&flags).unwrap_or_default(),
+        text_origin: origin.as_deref().map(|o| {
+            if o == "born_digital" {
+                TextOrigin::BornDigital
+            } else {
+                TextOrigin::Ocr
+            }
+        }),
+        text: r.get(18)?,
+        lines: lines
+            .as_deref()
+            .and_then(|l| serde_json::from_str(l).ok())
+            .unwrap_or_default(),
+        ocr_confidence: r.get(20)?,
+        image_key: r.get(21)?,
+        image_ext: r.get(22)?,
+    })
+}
+
+impl Catalogue {
+    /// Opens (creating and migrating if needed) the catalogue at `path`.
+    pub fn open(path: &Path) -> Result<Self> {
+        let conn = Connection::open(path)
+            .with_context(|| format!("cannot open the catalogue {}", path.display()))?;
+        conn.busy_timeout(Duration::from_secs(30))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut cat = Catalogue { conn };
+        schema::migrate(&mut cat.conn)
+            .with_context(|| format!("cannot upgrade the catalogue {}", path.display()))?;
+        Ok(cat)
+    }
+
+    /// Records who did what, for the audit trail (process metadata).
+    pub fn audit(
+        &self,
+        actor: &str,
+        action: &str,
+        volume_id: Option<&str>,
+        detail: &str,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO audit_log(at, actor, action, volume_id, detail)
+             VALUES (strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?1, ?2, ?3, ?4)",
+            params![actor, action, volume_id, detail],
+        )?;
+        Ok(())
+    }
+
+    // ---- volumes -------------------------------------------------------------
+
+    pub fn volume_exists(&self, id: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT 1 FROM volumes WHERE id = ?1", [id], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// Creates a volume; with `id` None the next free `V0001`-style id is used.
+    pub fn create_volume(&self, id: Option<&str>, name: &str) -> Result<String> {
+        let id = match id {
+            Some(id) => {
+                if id.trim().is_empty() || id.chars().any(|c| c.is_control() || c == '/') {
+                    bail!("volume id {id:?} is not usable: use letters, digits, '-' or '_'");
+                }
+                id.to_string()
+            }
+            None => {
+                let n: i64 = self.conn.query_row(
+                    "SELECT COALESCE(MAX(CAST(substr(id, 2) AS INTEGER)), 0) FROM volumes
+                     WHERE id GLOB 'V[0-9]*'",
+                    [],
+                    |r| r.get(0),
+                )?;
+                format!("V{:04}", n + 1)
+            }
+        };
+        self.conn.execute(
+            "INSERT INTO volumes(id, name, created_at) VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
+            params![id, name],
+        )?;
+        Ok(id)
+    }
+
+    pub fn list_volumes(&self) -> Result<Vec<VolumeSummary>> {
+        let mut st = self.conn.prepare(
+            "SELECT v.id, v.name,
+                    COUNT(p.id),
+                    COALESCE(SUM(p.state = 'done'), 0),
+                    COALESCE(SUM(p.state = 'processing'), 0),
+                    COALESCE(SUM(p.state = 'failed'), 0)
+             FROM volumes v LEFT JOIN pages p ON p.volume_id = v.id
+             GROUP BY v.id ORDER BY v.created_at, v.id",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(VolumeSummary {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                pages: r.get(2)?,
+                done: r.get(3)?,
+                processing: r.get(4)?,
+                failed: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn volume(&self, id: &str) -> Result<Option<VolumeSummary>> {
+        Ok(self.list_volumes()?.into_iter().find(|v| v.id == id))
+    }
+
+    // ---- masters and pages --------------------------------------------------
+
+    pub fn put_master(&self, m: &MasterRecord) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO masters(sha256, ext, format, size, original_name, page_count, imported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
+            params![m.sha256, m.ext, m.format, m.size as i64, m.original_name, m.page_count],
+        )?;
+        Ok(())
+    }
+
+    /// Appends a page to a volume. Returns its `seq`, or `None` when that page of that
+    /// master is already in the volume (importing the same file twice adds nothing).
+    pub fn add_page(&mut self, volume_id: &str, page: &NewPage) -> Result<Option<u32>> {
+        let tx = self.conn.transaction()?;
+        let exists = tx
+            .query_row(
+                "SELECT seq FROM pages WHERE volume_id = ?1 AND master_sha256 = ?2 AND source_page = ?3",
+                params![volume_id, page.master_sha256, page.source_page],
+                |r| r.get::<_, u32>(0),
+            )
+            .optional()?;
+        if exists.is_some() {
+            return Ok(None);
+        }
+        let seq: u32 = tx.query_row(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM pages WHERE volume_id = ?1",
+            [volume_id],
+            |r| r.get(0),
+        )?;
+        let (origin, text, lines) = match &page.born_digital {
+            Some((text, lines)) => (
+                Some("born_digital"),
+                Some(text.clone()),
+                Some(serde_json::to_string(lines)?),
+            ),
+            None => (None, None, None),
+        };
+        tx.execute(
+            "INSERT INTO pages(volume_id, seq, master_sha256, source_name, source_page, width, height,
+                               dpi, color_mode, state, text_origin, text, lines)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'imported', ?10, ?11, ?12)",
+            params![
+                volume_id,
+                seq,
+                page.master_sha256,
+                page.source_name,
+                page.source_page,
+                page.width,
+                page.height,
+                page.dpi,
+                page.color_mode.as_str(),
+                origin,
+                text,
+                lines
+            ],
+        )?;
+        tx.commit()?;
+        Ok(Some(seq))
+    }
+
+    pub fn pages(&self, volume_id: &str) -> Result<Vec<PageRow>> {
+        let sql = format!(
+            "SELECT {PAGE_COLUMNS} FROM pages p JOIN masters m ON m.sha256 = p.master_sha256
+             WHERE p.volume_id = ?1 ORDER BY p.seq"
+        );
+        let mut st = self.conn.prepare(&sql)?;
+        let rows = st.query_map([volume_id], page_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn page(&self, page_id: i64) -> Result<PageRow> {
+        let sql = format!(
+            "SELECT {PAGE_COLUMNS} FROM pages p JOIN masters m ON m.sha256 = p.master_sha256 WHERE p.id = ?1"
+        );
+        Ok(self.conn.query_row(&sql, [page_id], page_from_row)?)
+    }
+
+    /// Pages that a run must still process, in volume and scan order.
+    pub fn pending_pages(&self, volume_id: Option<&str>, retry_failed: bool) -> Result<Vec<i64>> {
+        let states = if retry_failed {
+            "('imported','failed')"
+        } else {
+            "('imported')"
+        };
+        let sql = format!(
+            "SELECT id FROM pages WHERE state IN {states} AND (?1 IS NULL OR volume_id = ?1)
+             ORDER BY volume_id, seq"
+        );
+        let mut st = self.conn.prepare(&sql)?;
+        let rows = st.query_map([volume_id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Pages left `processing` by a run that died. Only call while holding the
+    /// home's process lock: then no live run owns them.
+    pub fn reset_stale_processing(&self) -> Result<usize> {
+        Ok(self.conn.execute(
+            "UPDATE pages SET state = 'imported' WHERE state = 'processing'",
+            [],
+        )?)
+    }
+
+    /// Marks a page as taken by a worker; false if someone else finished it meanwhile.
+    pub fn claim_page(&self, page_id: i64) -> Result<bool> {
+        let n = self.conn.execute(
+            "UPDATE pages SET state = 'processing', error = NULL
+             WHERE id = ?1 AND state IN ('imported', 'failed')",
+            [page_id],
+        )?;
+        Ok(n == 1)
+    }
+
+    /// Gives a claimed page back untouched (cancel).
+    pub fn release_page(&self, page_id: i64) -> Result<()> {
+        self.conn.execute(
+            "UPDATE pages SET state = 'imported' WHERE id = ?1 AND state = 'processing'",
+            [page_id],
+        )?;
+        Ok(())
+    }
+
+    pub fn fail_page(&self, page_id: i64, error: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE pages SET state = 'failed', error = ?2 WHERE id = ?1",
+            params![page_id, error],
+        )?;
+        Ok(())
+    }
+
+    /// Commits a page's results and its search text in one transaction.
+    pub fn commit_page(&mut self, page_id: i64, r: &PageResult) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE pages SET state = 'done', error = NULL, image_key = ?2, image_ext = ?3,
+                    width = ?4, height = ?5, rotation = ?6, flags = ?7, text_origin = ?8,
+                    text = ?9, lines = ?10, ocr_confidence = ?11, ocr_engine = ?12,
+                    processed_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+             WHERE id = ?1",
+            params![
+                page_id,
+                r.image_key,
+                r.image_ext,
+                r.width,
+                r.height,
+                r.rotation,
+                serde_json::to_string(&r.flags)?,
+                match r.text_origin {
+                    TextOrigin::Ocr => "ocr",
+                    TextOrigin::BornDigital => "born_digital",
+                },
+                r.text,
+                serde_json::to_string(&r.lines)?,
+                r.ocr_confidence,
+                r.ocr_engine
+            ],
+        )?;
+        tx.execute("DELETE FROM page_fts WHERE rowid = ?1", [page_id])?;
+        tx.execute(
+            "INSERT INTO page_fts(rowid, text) VALUES (?1, ?2)",
+            params![page_id, r.text],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Counts pages per state, for summaries and tests.
+    pub fn count_states(&self, volume_id: &str) -> Result<Vec<(PageState, u32)>> {
+        let mut st = self.conn.prepare(
+            "SELECT state, COUNT(*) FROM pages WHERE volume_id = ?1 GROUP BY state ORDER BY state",
+        )?;
+        let rows = st.query_map([volume_id], |r| {
+            let s: String = r.get(0)?;
+            Ok((PageState::parse(&s).unwrap_or(PageState::Failed), r.get(1)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+impl Catalogue {
+    /// The volume as `show --json` prints it (DESIGN.md §4). Fields that later stages
+    /// fill (indexing, imaging decisions) are `null` until they are known.
+    pub fn volume_json(&self, volume_id: &str) -> Result<crate::model::VolumeJson> {
+        use crate::model::{PageJson, VolumeJson};
+        let summary = self
+            .volume(volume_id)?
+            .ok_or_else(|| anyhow::anyhow!("no volume {volume_id}"))?;
+        let rows = self.pages(volume_id)?;
+        let pages = rows
+            .iter()
+            .map(|r| {
+                let processed = r.state == PageState::Done;
+                PageJson {
+                    seq: r.seq,
+                    source: r.source_name.clone(),
+                    source_page: r.source_page,
+                    document: None,
+                    page_no: None,
+                    rotation: if processed { r.rotation } else { None },
+                    skew_deg: r.skew_deg,
+                    blank: r.blank,
+                    dpi: r.dpi,
+                    color_mode: r.color_mode.map(|c| c.as_str().to_string()),
+                    flags: r.flags.clone(),
+                    ocr_confidence: r.ocr_confidence.map(|c| (c * 1000.0).round() / 1000.0),
+                    text: r.text.clone(),
+                }
+            })
+            .collect();
+        Ok(VolumeJson {
+            id: summary.id.clone(),
+            archival_code: None,
+            fonds_code: None,
+            title: None,
+            year: None,
+            retention: None,
+            agency: None,
+            party: None,
+            party_id_code: None,
+            case_cause: None,
+            filed_date: None,
+            decided_date: None,
+            decision_no: None,
+            fine_amount: None,
+            closed_date: None,
+            item_count: None,
+            page_count: None,
+            status: summary.status().to_string(),
+            documents: Vec::new(),
+            pages,
+        })
+    }
+}

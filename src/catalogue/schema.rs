@@ -1,0 +1,77 @@
+//! Numbered migrations; `PRAGMA user_version` says how many have run.
+
+use anyhow::Result;
+use rusqlite::Connection;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: the backbone.
+    "CREATE TABLE volumes(
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        fields TEXT NOT NULL DEFAULT '{}'
+     );
+     CREATE TABLE masters(
+        sha256 TEXT PRIMARY KEY,
+        ext TEXT NOT NULL,
+        format TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        original_name TEXT NOT NULL,
+        page_count INTEGER NOT NULL,
+        imported_at TEXT NOT NULL
+     );
+     CREATE TABLE pages(
+        id INTEGER PRIMARY KEY,
+        volume_id TEXT NOT NULL REFERENCES volumes(id),
+        seq INTEGER NOT NULL,
+        master_sha256 TEXT NOT NULL REFERENCES masters(sha256),
+        source_name TEXT NOT NULL,
+        source_page INTEGER NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        dpi INTEGER,
+        color_mode TEXT,
+        state TEXT NOT NULL DEFAULT 'imported',
+        error TEXT,
+        rotation INTEGER,
+        skew_deg REAL,
+        blank INTEGER,
+        flags TEXT NOT NULL DEFAULT '[]',
+        text_origin TEXT,
+        text TEXT,
+        lines TEXT,
+        ocr_confidence REAL,
+        ocr_engine TEXT,
+        image_key TEXT,
+        image_ext TEXT,
+        processed_at TEXT,
+        UNIQUE(volume_id, seq),
+        UNIQUE(volume_id, master_sha256, source_page)
+     );
+     CREATE INDEX pages_state ON pages(state);
+     CREATE VIRTUAL TABLE page_fts USING fts5(text, tokenize = 'trigram');
+     CREATE TABLE audit_log(
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        volume_id TEXT,
+        detail TEXT NOT NULL
+     );",
+];
+
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let done: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let done = done.max(0) as usize;
+    anyhow::ensure!(
+        done <= MIGRATIONS.len(),
+        "the catalogue was written by a newer anjuan (schema {done}); upgrade anjuan"
+    );
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,315 @@
+//! The command line (DESIGN.md §5): the same library as the workstation, headless.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::capture::{self, Outcome};
+use crate::catalogue::Catalogue;
+use crate::home::Home;
+use crate::jobs::{self, CancelToken};
+use crate::ocr::{EngineChoice, fake::FakeFactory};
+use crate::pipeline::{self, ProcessEvent, ProcessOptions};
+use crate::store::Store;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "anjuan",
+    version,
+    about = "案卷 anjuan — turn scanned case files into catalogued, searchable volumes",
+    long_about = "案卷 anjuan — turn scanned administrative-enforcement case files into \
+                  catalogued, searchable volumes.\n\nWithout a command, opens the workstation (GUI)."
+)]
+pub struct Cli {
+    /// Workspace folder: the catalogue and the page store [default: the platform's data folder]
+    #[arg(long, global = true, env = "ANJUAN_HOME")]
+    pub home: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq)]
+pub enum EngineArg {
+    /// Tesseract (libtesseract)
+    Tesseract,
+    /// Test engine, configured by ANJUAN_FAKE_OCR
+    #[value(hide = true)]
+    Fake,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import folders (natural file-name order), images (JPEG, PNG, TIFF incl. multi-page) and PDFs; prints the volume id
+    Import {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Add to this volume (created if it does not exist) instead of a new one
+        #[arg(long)]
+        volume: Option<String>,
+    },
+    /// Run every pending stage (imaging, OCR) in the background pool; resumable
+    Process {
+        /// Only this volume
+        #[arg(long)]
+        volume: Option<String>,
+        /// Workers (one single-threaded OCR engine each) [default: one per core]
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// OCR engine
+        #[arg(long, value_enum, default_value_t = EngineArg::Tesseract)]
+        engine: EngineArg,
+        /// Tesseract languages, e.g. chi_sim or chi_sim+eng
+        #[arg(long, default_value = crate::ocr::DEFAULT_LANGUAGES)]
+        lang: String,
+        /// Also retry pages that failed in an earlier run
+        #[arg(long)]
+        retry_failed: bool,
+    },
+    /// List the volumes of the home
+    Volumes {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one volume (the JSON of DESIGN.md §4 with --json)
+    Show {
+        #[arg(long)]
+        volume: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Full-text search over page text (1- and 2-character Chinese queries too)
+    Search {
+        query: String,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+    /// Write the volume's searchable PDF and one text file per page into DIR
+    Export {
+        #[arg(long)]
+        volume: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Measure pages per minute of `process` beside the bare tesseract CLI on the same pages
+    Bench {
+        /// Page images or folders [default: the rendered sample volume]
+        paths: Vec<PathBuf>,
+        /// Workers, and parallel tesseract processes [default: one per core]
+        #[arg(long)]
+        jobs: Option<usize>,
+        #[arg(long, default_value = crate::ocr::DEFAULT_LANGUAGES)]
+        lang: String,
+    },
+}
+
+pub fn open_home(cli_home: Option<PathBuf>) -> Result<Home> {
+    Home::open(cli_home.unwrap_or_else(Home::default_root))
+}
+
+/// Runs a subcommand; returns the process exit code.
+pub fn run(home: &Home, command: Command) -> Result<i32> {
+    match command {
+        Command::Import { paths, volume } => import(home, &paths, volume.as_deref()),
+        Command::Process {
+            volume,
+            jobs,
+            engine,
+            lang,
+            retry_failed,
+        } => {
+            let engine = match engine {
+                EngineArg::Tesseract => EngineChoice::Tesseract { languages: lang },
+                EngineArg::Fake => EngineChoice::Fake(FakeFactory::from_env()),
+            };
+            let opts = ProcessOptions {
+                volume,
+                workers: jobs.unwrap_or_else(jobs::default_workers),
+                engine,
+                retry_failed,
+            };
+            process(home, &opts)
+        }
+        Command::Volumes { json } => {
+            let cat = Catalogue::open(&home.catalogue_path())?;
+            let vols = cat.list_volumes()?;
+            if json {
+                let v: Vec<_> = vols
+                    .iter()
+                    .map(|v| serde_json::json!({"id": v.id, "name": v.name, "pages": v.pages, "done": v.done, "failed": v.failed, "status": v.status()}))
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                for v in vols {
+                    println!("{}\t{}\t{} pages\t{}", v.id, v.name, v.pages, v.status());
+                }
+            }
+            Ok(0)
+        }
+        Command::Show { volume, json } => {
+            let cat = Catalogue::open(&home.catalogue_path())?;
+            let v = cat.volume_json(&volume)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                println!("{}  {} pages  {}", v.id, v.pages.len(), v.status);
+                for p in &v.pages {
+                    let text = p.text.as_deref().unwrap_or("");
+                    let first = text.lines().next().unwrap_or("");
+                    println!(
+                        "{:>4}  {:<16} {:>4} dpi  {:<7} {}",
+                        p.seq,
+                        p.source,
+                        p.dpi.map(|d| d.to_string()).unwrap_or_else(|| "?".into()),
+                        p.color_mode.as_deref().unwrap_or(""),
+                        first
+                    );
+                }
+            }
+            Ok(0)
+        }
+        Command::Search { query, json, limit } => {
+            let cat = Catalogue::open(&home.catalogue_path())?;
+            let hits = cat.search(&query, limit)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&hits)?);
+            } else if hits.is_empty() {
+                eprintln!("no page contains {query:?}");
+            } else {
+                for h in &hits {
+                    println!("{} p.{}\t{}", h.volume, h.page, h.snippet);
+                }
+            }
+            Ok(0)
+        }
+        Command::Export { volume, out } => {
+            let cat = Catalogue::open(&home.catalogue_path())?;
+            let store = Store::new(home.store_dir());
+            let r = crate::package::export::export_volume(&cat, &store, &volume, &out)?;
+            eprintln!(
+                "wrote {} ({:.1} MB, images {:.1} MB) and {} text files",
+                r.pdf.display(),
+                r.pdf_bytes as f64 / 1e6,
+                r.image_bytes as f64 / 1e6,
+                r.texts.len()
+            );
+            println!("{}", r.pdf.display());
+            Ok(0)
+        }
+        Command::Bench { paths, jobs, lang } => {
+            crate::bench::run(&paths, jobs.unwrap_or_else(jobs::default_workers), &lang)?;
+            Ok(0)
+        }
+    }
+}
+
+fn import(home: &Home, paths: &[PathBuf], volume: Option<&str>) -> Result<i32> {
+    let mut cat = Catalogue::open(&home.catalogue_path())?;
+    let store = Store::new(home.store_dir());
+    let bar = progress_bar("导入 import");
+    let cancel = CancelToken::new();
+    let report = capture::import(&mut cat, &store, paths, volume, cancel.flag(), |p| {
+        bar.set_length(p.total as u64);
+        bar.set_position(p.done as u64);
+        bar.set_message(
+            p.current
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        );
+    })?;
+    bar.finish_and_clear();
+    for f in &report.files {
+        for w in &f.warnings {
+            eprintln!("warning: {}: {w}", f.path.display());
+        }
+        match &f.outcome {
+            Outcome::Failed { reason } => eprintln!("error: {}: {reason}", f.path.display()),
+            Outcome::Skipped { reason } => eprintln!("skipped: {}: {reason}", f.path.display()),
+            Outcome::AlreadyImported => eprintln!("already imported: {}", f.path.display()),
+            Outcome::Imported { .. } => {}
+        }
+    }
+    let failed = report.failures().count();
+    match &report.volume_id {
+        Some(v) => {
+            eprintln!(
+                "{} page(s) added to volume {v}; {failed} file(s) failed",
+                report.pages_added
+            );
+            println!("{v}");
+        }
+        None => eprintln!("nothing was imported; {failed} file(s) failed"),
+    }
+    Ok(if failed > 0 || report.volume_id.is_none() {
+        1
+    } else {
+        0
+    })
+}
+
+fn progress_bar(prefix: &str) -> indicatif::ProgressBar {
+    let bar = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(0)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{prefix} [{bar:40}] {pos}/{len} {per_sec} {eta} {msg}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar.set_prefix(prefix.to_string());
+    bar
+}
+
+fn process(home: &Home, opts: &ProcessOptions) -> Result<i32> {
+    let cancel = CancelToken::new();
+    let bar = progress_bar("处理 process");
+    let started = std::time::Instant::now();
+    let summary = pipeline::process(home, opts, &cancel, |e| match e {
+        ProcessEvent::Started { total } => bar.set_length(*total as u64),
+        ProcessEvent::PageStarted { volume_id, seq, .. } => {
+            bar.set_message(format!("{volume_id} p.{seq}"))
+        }
+        ProcessEvent::PageDone { .. } => bar.inc(1),
+        ProcessEvent::PageFailed {
+            volume_id,
+            seq,
+            error,
+            ..
+        } => {
+            bar.inc(1);
+            bar.suspend(|| eprintln!("error: {volume_id} page {seq}: {error}"));
+        }
+        ProcessEvent::WorkerFailed { error } => bar.suspend(|| eprintln!("error: {error}")),
+    })
+    .context("process failed")?;
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "{} of {} page(s) processed, {} failed, in {:.1} s ({:.1} pages/min)",
+        summary.done,
+        summary.total,
+        summary.failed,
+        secs,
+        if secs > 0.0 {
+            summary.done as f64 * 60.0 / secs
+        } else {
+            0.0
+        }
+    );
+    if !summary.worker_errors.is_empty() && summary.done + summary.failed < summary.total {
+        bail!(
+            "the OCR engine could not start: {}",
+            summary.worker_errors[0]
+        );
+    }
+    Ok(if summary.failed > 0 { 1 } else { 0 })
+}

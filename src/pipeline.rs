@@ -1,0 +1,293 @@
+//! `process`: run every pending per-page stage (imaging, OCR) on the job pool.
+//!
+//! Resumable by construction: a page is claimed (`processing`), worked, and its
+//! result committed in one transaction (`done`). A run holds the home's process
+//! lock; pages left `processing` by a run that was killed are therefore stale and
+//! go back to the queue when the next run starts. Derivatives are named by their
+//! inputs, so work cut off before its commit is simply done again, never twice
+//! committed.
+
+use std::fs::File;
+
+use anyhow::{Context, Result, bail};
+
+use crate::capture::decode_master_page;
+use crate::catalogue::{Catalogue, PageResult, PageRow};
+use crate::home::Home;
+use crate::imaging::{self, IMAGING_VERSION};
+use crate::jobs::{self, CancelToken};
+use crate::model::{ColorMode, TextOrigin};
+use crate::ocr::{self, EngineChoice, OcrEngine};
+use crate::store::{Store, derivative_key};
+
+#[derive(Debug, Clone)]
+pub struct ProcessOptions {
+    /// Only this volume (all volumes when None).
+    pub volume: Option<String>,
+    pub workers: usize,
+    pub engine: EngineChoice,
+    /// Also retry pages that failed before.
+    pub retry_failed: bool,
+}
+
+impl Default for ProcessOptions {
+    fn default() -> Self {
+        ProcessOptions {
+            volume: None,
+            workers: jobs::default_workers(),
+            engine: EngineChoice::default(),
+            retry_failed: false,
+        }
+    }
+}
+
+/// What a run reports while it works.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProcessEvent {
+    Started {
+        total: usize,
+    },
+    PageStarted {
+        page_id: i64,
+        volume_id: String,
+        seq: u32,
+    },
+    PageDone {
+        page_id: i64,
+        volume_id: String,
+        seq: u32,
+    },
+    PageFailed {
+        page_id: i64,
+        volume_id: String,
+        seq: u32,
+        error: String,
+    },
+    /// A worker could not start (e.g. OCR language data missing).
+    WorkerFailed {
+        error: String,
+    },
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ProcessSummary {
+    pub total: usize,
+    pub done: usize,
+    pub failed: usize,
+    pub cancelled: bool,
+    pub worker_errors: Vec<String>,
+}
+
+/// The home's exclusive process lock, held for the whole run.
+pub struct ProcessLock {
+    _file: File,
+}
+
+impl ProcessLock {
+    pub fn acquire(home: &Home) -> Result<Self> {
+        let path = home.process_lock_path();
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        match file.try_lock() {
+            Ok(()) => Ok(ProcessLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                bail!(
+                    "another anjuan run is processing this home ({}); wait for it or stop it",
+                    home.root().display()
+                )
+            }
+            Err(std::fs::TryLockError::Error(e)) => Err(e).context("cannot lock the home"),
+        }
+    }
+}
+
+struct Worker {
+    catalogue: Catalogue,
+    engine: Box<dyn OcrEngine>,
+}
+
+/// Runs all pending pages; calls `on_event` on the calling thread.
+pub fn process(
+    home: &Home,
+    opts: &ProcessOptions,
+    cancel: &CancelToken,
+    mut on_event: impl FnMut(&ProcessEvent),
+) -> Result<ProcessSummary> {
+    let _lock = ProcessLock::acquire(home)?;
+    let catalogue = Catalogue::open(&home.catalogue_path())?;
+    if let Some(v) = &opts.volume
+        && !catalogue.volume_exists(v)?
+    {
+        bail!("no volume {v} in {}", home.root().display());
+    }
+    let stale = catalogue.reset_stale_processing()?;
+    if stale > 0 {
+        tracing::info!("{stale} page(s) left unfinished by an earlier run go back to the queue");
+    }
+    let pending = catalogue.pending_pages(opts.volume.as_deref(), opts.retry_failed)?;
+    let mut summary = ProcessSummary {
+        total: pending.len(),
+        ..Default::default()
+    };
+    on_event(&ProcessEvent::Started {
+        total: pending.len(),
+    });
+    if pending.is_empty() {
+        return Ok(summary);
+    }
+    let factory = opts.engine.factory();
+    catalogue.audit(
+        "process",
+        "process_start",
+        opts.volume.as_deref(),
+        &serde_json::json!({"pages": pending.len(), "workers": opts.workers, "engine": factory.describe()}).to_string(),
+    )?;
+    let store = Store::new(home.store_dir());
+    jobs::run(
+        pending,
+        opts.workers,
+        cancel,
+        |_| -> Result<Worker, ProcessEvent> {
+            let catalogue = Catalogue::open(&home.catalogue_path()).map_err(|e| {
+                ProcessEvent::WorkerFailed {
+                    error: format!("{e:#}"),
+                }
+            })?;
+            let engine = factory.create().map_err(|e| ProcessEvent::WorkerFailed {
+                error: e.to_string(),
+            })?;
+            Ok(Worker { catalogue, engine })
+        },
+        |w, page_id, send| work_one(w, &store, page_id, send),
+        |e| e,
+        |e| {
+            match &e {
+                ProcessEvent::PageDone { .. } => summary.done += 1,
+                ProcessEvent::PageFailed { .. } => summary.failed += 1,
+                ProcessEvent::WorkerFailed { error } => summary.worker_errors.push(error.clone()),
+                _ => {}
+            }
+            on_event(&e);
+        },
+    );
+    summary.cancelled = cancel.is_cancelled();
+    catalogue.audit(
+        "process",
+        "process_end",
+        opts.volume.as_deref(),
+        &serde_json::json!({"done": summary.done, "failed": summary.failed, "cancelled": summary.cancelled}).to_string(),
+    )?;
+    Ok(summary)
+}
+
+fn work_one(w: &mut Worker, store: &Store, page_id: i64, send: &dyn Fn(ProcessEvent)) {
+    let row = match w.catalogue.claim_page(page_id).and_then(|claimed| {
+        if claimed {
+            w.catalogue.page(page_id).map(Some)
+        } else {
+            Ok(None)
+        }
+    }) {
+        Ok(Some(row)) => row,
+        Ok(None) => return, // someone finished it meanwhile
+        Err(e) => {
+            send(ProcessEvent::WorkerFailed {
+                error: format!("catalogue: {e:#}"),
+            });
+            return;
+        }
+    };
+    let (volume_id, seq) = (row.volume_id.clone(), row.seq);
+    send(ProcessEvent::PageStarted {
+        page_id,
+        volume_id: volume_id.clone(),
+        seq,
+    });
+    let outcome = process_page(store, &row, w.engine.as_mut())
+        .and_then(|result| w.catalogue.commit_page(page_id, &result));
+    match outcome {
+        Ok(()) => send(ProcessEvent::PageDone {
+            page_id,
+            volume_id,
+            seq,
+        }),
+        Err(e) => {
+            let error = format!("{e:#}");
+            let _ = w.catalogue.fail_page(page_id, &error);
+            send(ProcessEvent::PageFailed {
+                page_id,
+                volume_id,
+                seq,
+                error,
+            });
+        }
+    }
+}
+
+/// The key of a page's working image: its master, page, resolution and imaging version.
+pub fn working_image_key(row: &PageRow, rotation: u32) -> String {
+    derivative_key(&[
+        "working",
+        &row.master_sha256,
+        &row.source_page.to_string(),
+        &row.dpi.unwrap_or(0).to_string(),
+        IMAGING_VERSION,
+        &rotation.to_string(),
+    ])
+}
+
+/// Imaging then OCR for one page; pure apart from writing its derivative.
+pub fn process_page(
+    store: &Store,
+    row: &PageRow,
+    engine: &mut dyn OcrEngine,
+) -> Result<PageResult> {
+    let master = store.read_master(&row.master_sha256, &row.master_ext)?;
+    let decoded = decode_master_page(&master, &row.master_ext, row.source_page, row.dpi)
+        .with_context(|| format!("{} cannot be decoded", row.source_name))?;
+    let working = imaging::prepare(decoded);
+    let dpi = row.dpi.unwrap_or(300);
+    let color = row.color_mode.unwrap_or(ColorMode::Color);
+    let key = working_image_key(row, working.rotation);
+    // A JPEG page that needs no change is passed through bit for bit.
+    let (bytes, ext) = if row.master_ext == "jpg" && working.rotation == 0 {
+        (master, "jpg")
+    } else {
+        imaging::encode_working(&working, color, dpi)?
+    };
+    store.put_derived(&key, ext, &bytes)?;
+    let (origin, lines, text, engine_name) = match (row.text_origin, &row.text) {
+        (Some(TextOrigin::BornDigital), Some(text)) => (
+            TextOrigin::BornDigital,
+            row.lines.clone(),
+            text.clone(),
+            "born-digital".to_string(),
+        ),
+        _ => {
+            let lines = engine.recognize(&working.gray(), dpi)?;
+            let text = ocr::page_text(&lines);
+            (TextOrigin::Ocr, lines, text, engine.describe())
+        }
+    };
+    Ok(PageResult {
+        image_key: key,
+        image_ext: ext.to_string(),
+        width: working.image.width(),
+        height: working.image.height(),
+        rotation: working.rotation,
+        flags: imaging::scan_flags(row.dpi),
+        text_origin: origin,
+        ocr_confidence: if origin == TextOrigin::Ocr {
+            ocr::page_confidence(&lines)
+        } else {
+            None
+        },
+        text,
+        lines,
+        ocr_engine: engine_name,
+    })
+}
