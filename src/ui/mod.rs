@@ -1,5 +1,49 @@
 //! The egui workstation.
+//!
+//! Shaped like rerun's viewer: views draw from read-only state and push
+//! [`app::Command`]s; [`app::WorkstationApp::apply`] is the one place that acts on
+//! them (starts background tasks, changes selection). Persistent preferences
+//! ([`prefs`]), case data (the catalogue) and transient UI state stay apart.
+
+pub mod app;
+pub mod fonts;
+pub mod i18n;
+pub mod images;
+pub mod prefs;
+pub mod tasks;
+pub mod views;
+
+use anyhow::Result;
+
 use crate::home::Home;
-pub fn run_workstation(_home: Home) -> anyhow::Result<()> {
-    Ok(())
+pub use app::{AppConfig, WorkstationApp};
+
+/// Opens the workstation window on `home`.
+pub fn run_workstation(home: Home) -> Result<()> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("案卷 anjuan")
+            .with_inner_size([1400.0, 900.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "anjuan",
+        options,
+        Box::new(move |cc| {
+            fonts::install(&cc.egui_ctx);
+            let app = WorkstationApp::new(home, AppConfig::default(), &cc.egui_ctx)?;
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("the workstation window cannot open: {e}"))
+}
+
+impl eframe::App for WorkstationApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.update(ctx);
+    }
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
 }

@@ -1,0 +1,399 @@
+//! Application state and the one place where commands take effect.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+
+use super::i18n::{Lang, Texts};
+use super::images::ImageCache;
+use super::prefs::Prefs;
+use super::tasks::{self, RunningTask, TaskContext, TaskEvent, TaskKind, TaskSpec};
+use crate::capture::Outcome;
+use crate::catalogue::{Catalogue, PageRow, VolumeSummary};
+use crate::home::Home;
+use crate::jobs;
+use crate::model::PageState;
+use crate::ocr::EngineChoice;
+use crate::pipeline::ProcessEvent;
+use crate::store::Store;
+
+/// How the workstation runs (tests choose a fake engine and no sample).
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    pub engine: EngineChoice,
+    pub workers: usize,
+    /// Offer the bundled sample volume on a home that has none.
+    pub offer_sample: bool,
+    /// Process pages right after they are imported.
+    pub process_after_import: bool,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        AppConfig {
+            engine: EngineChoice::default(),
+            workers: jobs::default_workers(),
+            offer_sample: true,
+            process_after_import: true,
+        }
+    }
+}
+
+/// What views ask for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    SelectVolume(String),
+    OpenPage(i64),
+    ClosePage,
+    StepPage(i32),
+    OpenImportDialog,
+    CloseImportDialog,
+    Import {
+        paths: Vec<PathBuf>,
+        into_current: bool,
+    },
+    Process,
+    CancelTask,
+    ToggleLang,
+    DismissMessage,
+}
+
+/// The import dialog's own state.
+#[derive(Debug, Clone)]
+pub struct ImportDialog {
+    pub path: String,
+    pub dir: PathBuf,
+    pub into_current: bool,
+}
+
+/// Transient UI state: selection, viewer, dialogs.
+#[derive(Debug)]
+pub struct ViewState {
+    pub volume: Option<String>,
+    pub page: Option<i64>,
+    pub scene_rect: egui::Rect,
+    pub show_boxes: bool,
+    pub hovered_line: Option<usize>,
+    pub import_dialog: Option<ImportDialog>,
+}
+
+impl Default for ViewState {
+    fn default() -> Self {
+        ViewState {
+            volume: None,
+            page: None,
+            // An invalid rect makes the viewer fit the page.
+            scene_rect: egui::Rect::NOTHING,
+            show_boxes: false,
+            hovered_line: None,
+            import_dialog: None,
+        }
+    }
+}
+
+/// Cached reads of the catalogue for the views.
+#[derive(Debug, Default)]
+pub struct CaseData {
+    pub volumes: Vec<VolumeSummary>,
+    pub pages: Vec<PageRow>,
+}
+
+pub struct WorkstationApp {
+    pub(crate) home: Home,
+    catalogue: Catalogue,
+    pub(crate) config: AppConfig,
+    pub(crate) prefs: Prefs,
+    pub(crate) view: ViewState,
+    pub(crate) data: CaseData,
+    pub(crate) images: ImageCache,
+    pub(crate) task: Option<RunningTask>,
+    queue: VecDeque<TaskSpec>,
+    pub(crate) messages: Vec<String>,
+    commands: Vec<Command>,
+    egui: egui::Context,
+    volumes_dirty_since: Option<Instant>,
+}
+
+impl WorkstationApp {
+    pub fn new(home: Home, config: AppConfig, ctx: &egui::Context) -> Result<Self> {
+        let catalogue = Catalogue::open(&home.catalogue_path())?;
+        let prefs = Prefs::load(&home);
+        let images = ImageCache::new(Store::new(home.store_dir()), ctx);
+        let mut app = WorkstationApp {
+            home,
+            catalogue,
+            config,
+            prefs,
+            view: ViewState::default(),
+            data: CaseData::default(),
+            images,
+            task: None,
+            queue: VecDeque::new(),
+            messages: Vec::new(),
+            commands: Vec::new(),
+            egui: ctx.clone(),
+            volumes_dirty_since: None,
+        };
+        app.reload_volumes();
+        if let Some(first) = app.data.volumes.first().map(|v| v.id.clone()) {
+            app.select_volume(first);
+        }
+        if app.config.offer_sample && app.data.volumes.is_empty() && !app.prefs.sample_offered {
+            app.prefs.sample_offered = true;
+            app.prefs.save(&app.home);
+            app.queue.push_back(TaskSpec::Sample);
+        }
+        // Pages a killed session left unfinished are picked up again.
+        if app.data.volumes.iter().any(|v| v.done + v.failed < v.pages)
+            && app.config.process_after_import
+        {
+            app.queue.push_back(TaskSpec::Process { volume: None });
+        }
+        Ok(app)
+    }
+
+    pub fn texts(&self) -> &'static Texts {
+        self.prefs.lang.texts()
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.prefs.lang
+    }
+
+    pub(crate) fn push(&mut self, c: Command) {
+        self.commands.push(c);
+    }
+
+    /// Per frame, before drawing: task events, finished images, queued tasks.
+    pub fn update(&mut self, ctx: &egui::Context) {
+        self.images.poll(ctx);
+        self.poll_task();
+        if self.task.is_none()
+            && let Some(next) = self.queue.pop_front()
+        {
+            self.start(next);
+        }
+        if let Some(t) = self.volumes_dirty_since
+            && t.elapsed() > Duration::from_millis(300)
+        {
+            self.reload_volumes();
+        }
+        if self.task.is_some() || !self.queue.is_empty() {
+            ctx.request_repaint_after(Duration::from_millis(200));
+        }
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        if !dropped.is_empty() {
+            self.push(Command::Import {
+                paths: dropped,
+                into_current: false,
+            });
+        }
+    }
+
+    /// Draws the whole window, then applies what the views asked for.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        super::views::workstation(ui, self);
+        let commands = std::mem::take(&mut self.commands);
+        for c in commands {
+            self.apply(c);
+        }
+    }
+
+    /// The one place where commands take effect.
+    pub fn apply(&mut self, c: Command) {
+        match c {
+            Command::SelectVolume(id) => self.select_volume(id),
+            Command::OpenPage(id) => {
+                self.view.page = Some(id);
+                self.view.scene_rect = egui::Rect::NOTHING;
+            }
+            Command::ClosePage => self.view.page = None,
+            Command::StepPage(d) => {
+                if let Some(cur) = self.view.page
+                    && let Some(i) = self.data.pages.iter().position(|p| p.id == cur)
+                {
+                    let j =
+                        (i as i64 + d as i64).clamp(0, self.data.pages.len() as i64 - 1) as usize;
+                    self.view.page = Some(self.data.pages[j].id);
+                    self.view.scene_rect = egui::Rect::NOTHING;
+                }
+            }
+            Command::OpenImportDialog => {
+                let dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+                self.view.import_dialog = Some(super::app::ImportDialog {
+                    path: String::new(),
+                    dir,
+                    into_current: false,
+                });
+            }
+            Command::CloseImportDialog => self.view.import_dialog = None,
+            Command::Import {
+                paths,
+                into_current,
+            } => {
+                self.view.import_dialog = None;
+                let volume = if into_current {
+                    self.view.volume.clone()
+                } else {
+                    None
+                };
+                self.enqueue(TaskSpec::Import {
+                    paths,
+                    volume,
+                    then_process: self.config.process_after_import,
+                });
+            }
+            Command::Process => {
+                let volume = self.view.volume.clone();
+                self.enqueue(TaskSpec::Process { volume });
+            }
+            Command::CancelTask => {
+                self.queue.clear();
+                if let Some(t) = &self.task {
+                    t.cancel.cancel();
+                }
+            }
+            Command::ToggleLang => {
+                self.prefs.lang = self.prefs.lang.other();
+                self.prefs.save(&self.home);
+            }
+            Command::DismissMessage => {
+                self.messages.clear();
+            }
+        }
+    }
+
+    fn enqueue(&mut self, spec: TaskSpec) {
+        if !self.queue.contains(&spec) {
+            self.queue.push_back(spec);
+        }
+        self.egui.request_repaint();
+    }
+
+    fn start(&mut self, spec: TaskSpec) {
+        let cx = TaskContext {
+            home: self.home.clone(),
+            engine: self.config.engine.clone(),
+            workers: self.config.workers,
+            egui: self.egui.clone(),
+        };
+        self.task = Some(tasks::spawn(spec, cx));
+    }
+
+    fn poll_task(&mut self) {
+        let Some(task) = self.task.as_mut() else {
+            return;
+        };
+        let events = task.poll();
+        let kind = task.kind;
+        for e in events {
+            match e {
+                TaskEvent::Progress { .. } => {}
+                TaskEvent::Imported(report) => {
+                    for f in &report.files {
+                        if let Outcome::Failed { reason } = &f.outcome {
+                            self.messages
+                                .push(format!("{}: {reason}", f.path.display()));
+                        }
+                    }
+                    self.reload_volumes();
+                    if let Some(v) = report.volume_id {
+                        self.select_volume(v);
+                    }
+                }
+                TaskEvent::Process(pe) => self.on_process_event(pe),
+                TaskEvent::Finished { error, followup } => {
+                    if let Some(e) = error {
+                        self.messages.push(e);
+                    }
+                    self.task = None;
+                    if let Some(f) = followup {
+                        self.queue.push_front(f);
+                    }
+                    self.reload_volumes();
+                    self.reload_pages();
+                    if kind == TaskKind::Process {
+                        self.images.invalidate(self.view.page.unwrap_or(-1));
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    fn on_process_event(&mut self, e: ProcessEvent) {
+        let set_state = |pages: &mut Vec<PageRow>, id: i64, s: PageState, err: Option<String>| {
+            if let Some(p) = pages.iter_mut().find(|p| p.id == id) {
+                p.state = s;
+                p.error = err;
+            }
+        };
+        match e {
+            ProcessEvent::PageStarted { page_id, .. } => {
+                set_state(&mut self.data.pages, page_id, PageState::Processing, None)
+            }
+            ProcessEvent::PageDone { page_id, .. } => {
+                if let Some(i) = self.data.pages.iter().position(|p| p.id == page_id)
+                    && let Ok(row) = self.catalogue.page(page_id)
+                {
+                    self.data.pages[i] = row;
+                }
+                self.images.invalidate(page_id);
+            }
+            ProcessEvent::PageFailed { page_id, error, .. } => set_state(
+                &mut self.data.pages,
+                page_id,
+                PageState::Failed,
+                Some(error),
+            ),
+            ProcessEvent::WorkerFailed { error } => self.messages.push(error),
+            ProcessEvent::Started { .. } => {}
+        }
+        self.volumes_dirty_since.get_or_insert_with(Instant::now);
+    }
+
+    fn reload_volumes(&mut self) {
+        self.volumes_dirty_since = None;
+        match self.catalogue.list_volumes() {
+            Ok(v) => self.data.volumes = v,
+            Err(e) => self.messages.push(format!("{e:#}")),
+        }
+    }
+
+    fn reload_pages(&mut self) {
+        self.data.pages = match &self.view.volume {
+            Some(v) => self.catalogue.pages(v).unwrap_or_else(|e| {
+                self.messages.push(format!("{e:#}"));
+                Vec::new()
+            }),
+            None => Vec::new(),
+        };
+    }
+
+    fn select_volume(&mut self, id: String) {
+        if self.view.volume.as_deref() != Some(id.as_str()) {
+            self.view.page = None;
+        }
+        self.view.volume = Some(id);
+        self.reload_pages();
+    }
+
+    /// The page open in the viewer.
+    pub fn open_page(&self) -> Option<&PageRow> {
+        let id = self.view.page?;
+        self.data.pages.iter().find(|p| p.id == id)
+    }
+
+    /// True while background work runs or waits.
+    pub fn busy(&self) -> bool {
+        self.task.is_some() || !self.queue.is_empty()
+    }
+}

@@ -1,0 +1,215 @@
+//! Long work off the UI thread: import, process, preparing the sample.
+//!
+//! A task runs on its own thread and reports over a channel; the UI polls the
+//! channel each frame and is woken by `request_repaint`. One task runs at a time,
+//! others wait in a queue; every task can be cancelled.
+
+use std::path::PathBuf;
+
+use crossbeam_channel::Receiver;
+
+use crate::capture::{self, ImportReport, sample};
+use crate::catalogue::Catalogue;
+use crate::home::Home;
+use crate::jobs::{self, CancelToken};
+use crate::ocr::EngineChoice;
+use crate::pipeline::{self, ProcessEvent, ProcessOptions};
+use crate::store::Store;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TaskSpec {
+    Import {
+        paths: Vec<PathBuf>,
+        volume: Option<String>,
+        then_process: bool,
+    },
+    Process {
+        volume: Option<String>,
+    },
+    /// Render the bundled sample volume, import it and process it.
+    Sample,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskKind {
+    Import,
+    Process,
+    Sample,
+}
+
+#[derive(Debug)]
+pub enum TaskEvent {
+    Progress {
+        done: usize,
+        total: usize,
+        label: String,
+    },
+    Imported(ImportReport),
+    Process(ProcessEvent),
+    Finished {
+        error: Option<String>,
+        followup: Option<TaskSpec>,
+    },
+}
+
+pub struct RunningTask {
+    pub kind: TaskKind,
+    pub cancel: CancelToken,
+    pub rx: Receiver<TaskEvent>,
+    pub done: usize,
+    pub total: usize,
+    pub label: String,
+}
+
+/// What every task needs to know.
+#[derive(Clone)]
+pub struct TaskContext {
+    pub home: Home,
+    pub engine: EngineChoice,
+    pub workers: usize,
+    pub egui: egui::Context,
+}
+
+pub fn spawn(spec: TaskSpec, cx: TaskContext) -> RunningTask {
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let cancel = CancelToken::new();
+    let kind = match spec {
+        TaskSpec::Import { .. } => TaskKind::Import,
+        TaskSpec::Process { .. } => TaskKind::Process,
+        TaskSpec::Sample => TaskKind::Sample,
+    };
+    let c = cancel.clone();
+    std::thread::Builder::new()
+        .name(format!("task-{kind:?}"))
+        .spawn(move || {
+            let send = |e: TaskEvent| {
+                let _ = tx.send(e);
+                cx.egui.request_repaint();
+            };
+            let result = run(spec, &cx, &c, &send);
+            let (error, followup) = match result {
+                Ok(f) => (None, f),
+                Err(e) => (Some(format!("{e:#}")), None),
+            };
+            send(TaskEvent::Finished { error, followup });
+        })
+        .expect("spawning a task thread");
+    RunningTask {
+        kind,
+        cancel,
+        rx,
+        done: 0,
+        total: 0,
+        label: String::new(),
+    }
+}
+
+fn import(
+    cx: &TaskContext,
+    paths: &[PathBuf],
+    volume: Option<&str>,
+    cancel: &CancelToken,
+    send: &dyn Fn(TaskEvent),
+) -> anyhow::Result<ImportReport> {
+    let mut cat = Catalogue::open(&cx.home.catalogue_path())?;
+    let store = Store::new(cx.home.store_dir());
+    let report = capture::import(&mut cat, &store, paths, volume, cancel.flag(), |p| {
+        send(TaskEvent::Progress {
+            done: p.done,
+            total: p.total,
+            label: p
+                .current
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        })
+    })?;
+    send(TaskEvent::Imported(report.clone()));
+    Ok(report)
+}
+
+fn run(
+    spec: TaskSpec,
+    cx: &TaskContext,
+    cancel: &CancelToken,
+    send: &(dyn Fn(TaskEvent) + Sync),
+) -> anyhow::Result<Option<TaskSpec>> {
+    match spec {
+        TaskSpec::Import {
+            paths,
+            volume,
+            then_process,
+        } => {
+            let report = import(cx, &paths, volume.as_deref(), cancel, send)?;
+            Ok(match report.volume_id {
+                Some(v) if then_process && !cancel.is_cancelled() => {
+                    Some(TaskSpec::Process { volume: Some(v) })
+                }
+                _ => None,
+            })
+        }
+        TaskSpec::Sample => {
+            send(TaskEvent::Progress {
+                done: 0,
+                total: 1,
+                label: String::new(),
+            });
+            let folder = sample::write_volume(
+                &cx.home.root().join("samples"),
+                sample::RenderOptions::default(),
+            )?;
+            let report = import(cx, &[folder], None, cancel, send)?;
+            Ok(report
+                .volume_id
+                .map(|v| TaskSpec::Process { volume: Some(v) }))
+        }
+        TaskSpec::Process { volume } => {
+            let opts = ProcessOptions {
+                volume,
+                workers: cx.workers.max(1).min(jobs::default_workers().max(1)),
+                engine: cx.engine.clone(),
+                retry_failed: false,
+            };
+            pipeline::process(&cx.home, &opts, cancel, |e| {
+                send(TaskEvent::Process(e.clone()))
+            })?;
+            Ok(None)
+        }
+    }
+}
+
+impl RunningTask {
+    /// Drains the channel; returns the events that arrived.
+    pub fn poll(&mut self) -> Vec<TaskEvent> {
+        let events: Vec<TaskEvent> = self.rx.try_iter().collect();
+        for e in &events {
+            match e {
+                TaskEvent::Progress { done, total, label } => {
+                    self.done = *done;
+                    self.total = *total;
+                    self.label = label.clone();
+                }
+                TaskEvent::Process(ProcessEvent::Started { total }) => {
+                    self.total = *total;
+                    self.done = 0;
+                }
+                TaskEvent::Process(
+                    ProcessEvent::PageDone { seq, .. } | ProcessEvent::PageFailed { seq, .. },
+                ) => {
+                    self.done += 1;
+                    self.label = format!("{seq}");
+                }
+                _ => {}
+            }
+        }
+        events
+    }
+
+    pub fn fraction(&self) -> f32 {
+        if self.total == 0 {
+            0.0
+        } else {
+            self.done as f32 / self.total as f32
+        }
+    }
+}

@@ -1,0 +1,428 @@
+//! The views: they draw from the app's state and push commands; they never write.
+
+use egui::{Color32, RichText, Sense, Vec2};
+
+use super::app::{Command, ImportDialog, WorkstationApp};
+use super::i18n::Texts;
+use crate::model::PageState;
+
+const LOW_CONFIDENCE: f32 = 0.6;
+
+/// The whole window.
+pub fn workstation(ui: &mut egui::Ui, app: &mut WorkstationApp) {
+    let t = app.texts();
+    keyboard(ui, app);
+    egui::Panel::top("top").show(ui, |ui| top_bar(ui, t, app));
+    if !app.messages.is_empty() {
+        egui::Panel::bottom("messages").show(ui, |ui| messages(ui, t, app));
+    }
+    egui::Panel::left("volumes")
+        .default_size(260.0)
+        .resizable(true)
+        .show(ui, |ui| volume_list(ui, t, app));
+    egui::CentralPanel::default().show(ui, |ui| {
+        if app.open_page().is_some() {
+            viewer(ui, t, app);
+        } else {
+            grid(ui, t, app);
+        }
+    });
+    import_dialog(ui, t, app);
+    if ui.ctx().input(|i| !i.raw.hovered_files.is_empty()) {
+        let screen = ui.ctx().content_rect();
+        ui.ctx()
+            .layer_painter(egui::LayerId::new(
+                egui::Order::Foreground,
+                egui::Id::unique("drop"),
+            ))
+            .text(
+                screen.center(),
+                egui::Align2::CENTER_CENTER,
+                t.drop_hint,
+                egui::FontId::proportional(32.0),
+                Color32::WHITE,
+            );
+    }
+}
+
+fn keyboard(ui: &egui::Ui, app: &mut WorkstationApp) {
+    if ui.ctx().egui_wants_keyboard_input() {
+        return;
+    }
+    let (left, right, esc, import) = ui.ctx().input(|i| {
+        (
+            i.key_pressed(egui::Key::ArrowLeft) || i.key_pressed(egui::Key::PageUp),
+            i.key_pressed(egui::Key::ArrowRight) || i.key_pressed(egui::Key::PageDown),
+            i.key_pressed(egui::Key::Escape),
+            i.modifiers.command && i.key_pressed(egui::Key::I),
+        )
+    });
+    if app.open_page().is_some() {
+        if left {
+            app.push(Command::StepPage(-1));
+        }
+        if right {
+            app.push(Command::StepPage(1));
+        }
+        if esc {
+            app.push(Command::ClosePage);
+        }
+    }
+    if import {
+        app.push(Command::OpenImportDialog);
+    }
+}
+
+fn top_bar(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
+    ui.horizontal(|ui| {
+        ui.heading(t.app_title);
+        ui.separator();
+        if ui.button(t.import).on_hover_text("Ctrl+I").clicked() {
+            app.push(Command::OpenImportDialog);
+        }
+        let can_process = app.view.volume.is_some();
+        if ui
+            .add_enabled(can_process, egui::Button::new(t.process))
+            .clicked()
+        {
+            app.push(Command::Process);
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button(t.switch_lang).clicked() {
+                app.push(Command::ToggleLang);
+            }
+            let mut cancel = false;
+            if let Some(task) = &app.task {
+                cancel = ui.button(t.cancel).clicked();
+                let name = match task.kind {
+                    super::tasks::TaskKind::Import => t.task_import,
+                    super::tasks::TaskKind::Process => t.task_process,
+                    super::tasks::TaskKind::Sample => t.task_sample,
+                };
+                let text = if task.total > 0 {
+                    format!("{name} {}/{}", task.done, task.total)
+                } else {
+                    name.to_string()
+                };
+                ui.add(
+                    egui::ProgressBar::new(task.fraction())
+                        .desired_width(260.0)
+                        .text(text)
+                        .animate(true),
+                );
+            }
+            if cancel {
+                app.push(Command::CancelTask);
+            }
+        });
+    });
+}
+
+fn messages(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(t.error).color(Color32::RED).strong());
+        ui.vertical(|ui| {
+            for m in app.messages.iter().rev().take(5) {
+                ui.label(m);
+            }
+        });
+        if ui.button(t.close).clicked() {
+            app.push(Command::DismissMessage);
+        }
+    });
+}
+
+fn volume_list(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
+    ui.heading(t.volumes);
+    ui.separator();
+    if app.data.volumes.is_empty() {
+        ui.label(t.no_volumes);
+        return;
+    }
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        let mut chosen = None;
+        for v in &app.data.volumes {
+            let selected = app.view.volume.as_deref() == Some(v.id.as_str());
+            let text = format!(
+                "{}  {}\n{} {} · {} {}",
+                v.id, v.name, v.pages, t.pages, v.done, t.state_done
+            );
+            if ui.selectable_label(selected, text).clicked() {
+                chosen = Some(v.id.clone());
+            }
+        }
+        if let Some(id) = chosen {
+            app.push(Command::SelectVolume(id));
+        }
+    });
+}
+
+fn badge(ui: &mut egui::Ui, t: &Texts, state: PageState) {
+    let (fg, bg) = match state {
+        PageState::Imported => (Color32::WHITE, Color32::from_gray(110)),
+        PageState::Processing => (Color32::WHITE, Color32::from_rgb(40, 110, 200)),
+        PageState::Done => (Color32::WHITE, Color32::from_rgb(40, 140, 70)),
+        PageState::Failed => (Color32::WHITE, Color32::from_rgb(190, 40, 40)),
+    };
+    ui.label(
+        RichText::new(t.state(state))
+            .color(fg)
+            .background_color(bg)
+            .small(),
+    );
+}
+
+fn grid(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
+    if app.view.volume.is_none() {
+        ui.centered_and_justified(|ui| ui.label(t.select_volume));
+        return;
+    }
+    let thumb = Vec2::new(141.0, 200.0);
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            ui.spacing_mut().item_spacing = Vec2::new(14.0, 14.0);
+            let pages = app.data.pages.clone();
+            for p in &pages {
+                ui.vertical(|ui| {
+                    ui.set_width(thumb.x);
+                    let resp = match app.images.thumb(p) {
+                        Some(tex) => ui.add(
+                            egui::Image::new(tex)
+                                .fit_to_exact_size(thumb)
+                                .sense(Sense::click()),
+                        ),
+                        None => {
+                            let (rect, resp) = ui.allocate_exact_size(thumb, Sense::click());
+                            ui.painter().rect_filled(rect, 2.0, Color32::from_gray(60));
+                            resp
+                        }
+                    };
+                    if resp.clicked() {
+                        app.push(Command::OpenPage(p.id));
+                    }
+                    ui.horizontal(|ui| {
+                        ui.label(t.page_n(p.seq));
+                        badge(ui, t, p.state);
+                    });
+                    if let Some(err) = &p.error {
+                        ui.label(RichText::new(err).small().color(Color32::LIGHT_RED))
+                            .on_hover_text(err);
+                    }
+                });
+            }
+        });
+    });
+}
+
+fn viewer(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
+    let Some(page) = app.open_page().cloned() else {
+        return;
+    };
+    ui.horizontal(|ui| {
+        if ui.button(t.back_to_grid).on_hover_text("Esc").clicked() {
+            app.push(Command::ClosePage);
+        }
+        if ui.button(t.prev).on_hover_text("←").clicked() {
+            app.push(Command::StepPage(-1));
+        }
+        if ui.button(t.next).on_hover_text("→").clicked() {
+            app.push(Command::StepPage(1));
+        }
+        if ui.button(t.fit).clicked() {
+            app.view.scene_rect = egui::Rect::NOTHING;
+        }
+        ui.checkbox(&mut app.view.show_boxes, t.show_boxes);
+        ui.separator();
+        ui.label(t.page_n(page.seq));
+        badge(ui, t, page.state);
+        ui.label(format!(
+            "{}: {} #{}",
+            t.source,
+            page.source_name,
+            page.source_page + 1
+        ));
+        if let Some(d) = page.dpi {
+            ui.label(format!("{d} dpi"));
+        }
+    });
+    egui::Panel::right("ocr_text")
+        .default_size(440.0)
+        .resizable(true)
+        .show(ui, |ui| {
+            ui.heading(t.ocr_text);
+            if let Some(c) = page.ocr_confidence {
+                ui.label(format!("{}: {:.0}%", t.confidence, c * 100.0));
+            }
+            ui.separator();
+            app.view.hovered_line = None;
+            if page.lines.is_empty() {
+                ui.label(page.text.as_deref().unwrap_or(t.no_text_yet));
+            }
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                for (i, line) in page.lines.iter().enumerate() {
+                    let mut text = RichText::new(&line.text);
+                    if line.confidence < LOW_CONFIDENCE {
+                        text = text
+                            .background_color(Color32::from_rgba_unmultiplied(230, 140, 30, 70));
+                    }
+                    let r = ui.add(egui::Label::new(text).sense(Sense::hover()));
+                    let r = if line.confidence < LOW_CONFIDENCE {
+                        r.on_hover_text(format!(
+                            "{} {:.0}%",
+                            t.low_confidence,
+                            line.confidence * 100.0
+                        ))
+                    } else {
+                        r
+                    };
+                    if r.hovered() {
+                        app.view.hovered_line = Some(i);
+                    }
+                }
+            });
+        });
+    let full = app.images.full(&page).cloned();
+    match full {
+        None => {
+            ui.centered_and_justified(|ui| {
+                match app.images.error(page.id, super::images::Kind::Full) {
+                    Some(e) => ui.colored_label(Color32::RED, e),
+                    None => ui.spinner(),
+                };
+            });
+        }
+        Some(tex) => {
+            let size = Vec2::new(page.width as f32, page.height as f32);
+            let (show_boxes, hovered) = (app.view.show_boxes, app.view.hovered_line);
+            egui::Scene::new()
+                .zoom_range(0.02..=8.0)
+                .show(ui, &mut app.view.scene_rect, |ui| {
+                    let r = ui.add(egui::Image::new(&tex).fit_to_exact_size(size));
+                    for (i, line) in page.lines.iter().enumerate() {
+                        if !(show_boxes || hovered == Some(i)) {
+                            continue;
+                        }
+                        let [x, y, w, h] = line.bbox.map(|v| v as f32);
+                        let rect = egui::Rect::from_min_size(
+                            r.rect.min + Vec2::new(x, y),
+                            Vec2::new(w, h),
+                        );
+                        let color = if hovered == Some(i) {
+                            Color32::from_rgb(240, 180, 0)
+                        } else if line.confidence < LOW_CONFIDENCE {
+                            Color32::from_rgb(230, 110, 20)
+                        } else {
+                            Color32::from_rgb(40, 120, 220)
+                        };
+                        ui.painter().rect_stroke(
+                            rect,
+                            0.0,
+                            egui::Stroke::new(3.0, color),
+                            egui::StrokeKind::Outside,
+                        );
+                    }
+                });
+        }
+    }
+}
+
+fn is_importable(p: &std::path::Path) -> bool {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .and_then(crate::capture::sniff::Format::from_ext)
+        .is_some()
+}
+
+fn import_dialog(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
+    let has_volume = app.view.volume.is_some();
+    let Some(dialog) = app.view.import_dialog.as_mut() else {
+        return;
+    };
+    let mut commands = Vec::new();
+    egui::Window::new(t.import_title)
+        .collapsible(false)
+        .resizable(true)
+        .default_size([560.0, 460.0])
+        .show(ui.ctx(), |ui| {
+            ui.add(
+                egui::TextEdit::singleline(&mut dialog.path)
+                    .hint_text(t.import_path_hint)
+                    .desired_width(f32::INFINITY),
+            );
+            ui.horizontal(|ui| {
+                if ui.button(t.up).clicked()
+                    && let Some(parent) = dialog.dir.parent()
+                {
+                    dialog.dir = parent.to_path_buf();
+                }
+                ui.label(dialog.dir.display().to_string());
+            });
+            browse(ui, dialog);
+            ui.horizontal(|ui| {
+                ui.radio_value(&mut dialog.into_current, false, t.import_into_new);
+                ui.add_enabled_ui(has_volume, |ui| {
+                    ui.radio_value(&mut dialog.into_current, true, t.import_into_current)
+                });
+            });
+            ui.horizontal(|ui| {
+                let path = dialog.path.trim().to_string();
+                if ui
+                    .add_enabled(!path.is_empty(), egui::Button::new(t.import_go))
+                    .clicked()
+                {
+                    commands.push(Command::Import {
+                        paths: vec![path.into()],
+                        into_current: dialog.into_current,
+                    });
+                }
+                if ui.button(t.cancel).clicked() {
+                    commands.push(Command::CloseImportDialog);
+                }
+            });
+        });
+    for c in commands {
+        app.push(c);
+    }
+}
+
+/// A small folder browser: folders open, importable files fill the path.
+fn browse(ui: &mut egui::Ui, dialog: &mut ImportDialog) {
+    let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(&dialog.dir)
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    entries.retain(|p| {
+        let hidden = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        !hidden && (p.is_dir() || is_importable(p))
+    });
+    entries.sort_by(|a, b| {
+        b.is_dir()
+            .cmp(&a.is_dir())
+            .then_with(|| natord::compare(&a.to_string_lossy(), &b.to_string_lossy()))
+    });
+    egui::ScrollArea::vertical()
+        .max_height(280.0)
+        .show(ui, |ui| {
+            for p in entries {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let label = if p.is_dir() {
+                    format!("📁 {name}")
+                } else {
+                    name
+                };
+                let selected = dialog.path == p.display().to_string();
+                let r = ui.selectable_label(selected, label);
+                if r.clicked() {
+                    dialog.path = p.display().to_string();
+                }
+                if r.double_clicked() && p.is_dir() {
+                    dialog.dir = p.clone();
+                }
+            }
+        });
+}
