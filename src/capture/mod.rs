@@ -289,9 +289,6 @@ fn read_and_check(
             })
             .collect(),
         _ => {
-            if format == Format::Jpeg {
-                check_jpeg_complete(&bytes)?;
-            }
             let infos = raster::probe(&bytes, format)?;
             for (i, _) in infos.iter().enumerate() {
                 raster::decode(&bytes, format, i as u32).with_context(|| {
@@ -319,35 +316,6 @@ fn read_and_check(
         format,
         pages,
     }))
-}
-
-/// A JPEG cut short (an interrupted copy) still decodes into a grey tail with some
-/// decoders; the end-of-image marker after the scan data tells it apart.
-fn check_jpeg_complete(bytes: &[u8]) -> Result<()> {
-    // Walk the top-level segments to the start of scan (skipping e.g. EXIF thumbnails).
-    let mut i = 2;
-    let mut sos = None;
-    while i + 4 <= bytes.len() && bytes[i] == 0xFF {
-        let marker = bytes[i + 1];
-        if marker == 0xDA {
-            sos = Some(i);
-            break;
-        }
-        if marker == 0xFF {
-            i += 1;
-            continue;
-        }
-        let len = u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]) as usize;
-        i += 2 + len;
-    }
-    let Some(sos) = sos else {
-        bail!("the JPEG is truncated (no image data)")
-    };
-    let has_eoi = bytes[sos..].windows(2).any(|w| w == [0xFF, 0xD9]);
-    if !has_eoi {
-        bail!("the JPEG is truncated (its end marker is missing)");
-    }
-    Ok(())
 }
 
 fn add_checked(

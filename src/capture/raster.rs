@@ -55,8 +55,42 @@ fn tiff_limits() -> tiff::decoder::Limits {
     l
 }
 
+/// Width and height as the file's own header states them (PNG IHDR, JPEG SOF),
+/// read without a decoder so that no decoder ever sees a bomb.
+fn header_dimensions(bytes: &[u8], format: Format) -> Option<(u32, u32)> {
+    match format {
+        Format::Png => {
+            let ihdr = bytes.get(12..24)?;
+            (&ihdr[..4] == b"IHDR").then(|| {
+                (
+                    u32::from_be_bytes(ihdr[4..8].try_into().unwrap()),
+                    u32::from_be_bytes(ihdr[8..12].try_into().unwrap()),
+                )
+            })
+        }
+        Format::Jpeg => {
+            let mut i = 2;
+            while i + 9 < bytes.len() && bytes[i] == 0xFF {
+                let marker = bytes[i + 1];
+                let len = u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]) as usize;
+                if matches!(marker, 0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF) {
+                    let h = u16::from_be_bytes([bytes[i + 5], bytes[i + 6]]) as u32;
+                    let w = u16::from_be_bytes([bytes[i + 7], bytes[i + 8]]) as u32;
+                    return Some((w, h));
+                }
+                i += 2 + len;
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
 /// Reads the header(s) of a raster file: one entry per page.
 pub fn probe(bytes: &[u8], format: Format) -> Result<Vec<PageInfo>> {
+    if let Some((w, h)) = header_dimensions(bytes, format) {
+        check_size(w, h)?;
+    }
     match format {
         Format::Tiff => probe_tiff(bytes),
         Format::Jpeg | Format::Png => {
@@ -102,6 +136,12 @@ pub fn decode(bytes: &[u8], format: Format, index: u32) -> Result<DynamicImage> 
             if index != 0 {
                 bail!("{} files have a single page", format.name());
             }
+            if let Some((w, h)) = header_dimensions(bytes, format) {
+                check_size(w, h)?;
+            }
+            if format == Format::Jpeg {
+                check_jpeg_complete(bytes)?;
+            }
             let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format(format));
             reader.limits(limits());
             let (w, h) = reader
@@ -115,6 +155,35 @@ pub fn decode(bytes: &[u8], format: Format, index: u32) -> Result<DynamicImage> 
                 .map_err(|e| anyhow!("the image data is damaged or truncated: {e}"))
         }
     }
+}
+
+/// A JPEG cut short (an interrupted copy) still decodes into a grey tail with some
+/// decoders; the end-of-image marker after the scan data tells it apart.
+fn check_jpeg_complete(bytes: &[u8]) -> Result<()> {
+    // Walk the top-level segments to the start of scan (skipping e.g. EXIF thumbnails).
+    let mut i = 2;
+    let mut sos = None;
+    while i + 4 <= bytes.len() && bytes[i] == 0xFF {
+        let marker = bytes[i + 1];
+        if marker == 0xDA {
+            sos = Some(i);
+            break;
+        }
+        if marker == 0xFF {
+            i += 1;
+            continue;
+        }
+        let len = u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]) as usize;
+        i += 2 + len;
+    }
+    let Some(sos) = sos else {
+        bail!("the JPEG is truncated (no image data)")
+    };
+    let has_eoi = bytes[sos..].windows(2).any(|w| w == [0xFF, 0xD9]);
+    if !has_eoi {
+        bail!("the JPEG is truncated (its end marker is missing)");
+    }
+    Ok(())
 }
 
 fn open_tiff(bytes: &[u8]) -> Result<tiff::decoder::Decoder<Cursor<&[u8]>>> {

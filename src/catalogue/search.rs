@@ -123,7 +123,7 @@ mod tests {
     #[test]
     fn snippet_marks_the_hit_with_context() {
         let s = snippet("行政处罚决定书\n当事人：某某公司", "当事人", 3);
-        assert_eq!(s, "…决定书 【当事人】：某某…");
+        assert_eq!(s, "…定书 【当事人】：某某…");
     }
 
     #[test]

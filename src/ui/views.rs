@@ -197,13 +197,16 @@ fn grid(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                             resp
                         }
                     };
-                    if resp.clicked() {
+                    let caption = ui
+                        .horizontal(|ui| {
+                            let r = ui.add(egui::Label::new(t.page_n(p.seq)).sense(Sense::click()));
+                            badge(ui, t, p.state);
+                            r
+                        })
+                        .inner;
+                    if resp.clicked() || caption.clicked() {
                         app.push(Command::OpenPage(p.id));
                     }
-                    ui.horizontal(|ui| {
-                        ui.label(t.page_n(p.seq));
-                        badge(ui, t, p.state);
-                    });
                     if let Some(err) = &p.error {
                         ui.label(RichText::new(err).small().color(Color32::LIGHT_RED))
                             .on_hover_text(err);
@@ -410,11 +413,7 @@ fn browse(ui: &mut egui::Ui, dialog: &mut ImportDialog) {
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                let label = if p.is_dir() {
-                    format!("📁 {name}")
-                } else {
-                    name
-                };
+                let label = if p.is_dir() { format!("{name}/") } else { name };
                 let selected = dialog.path == p.display().to_string();
                 let r = ui.selectable_label(selected, label);
                 if r.clicked() {

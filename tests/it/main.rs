@@ -1,0 +1,11 @@
+//! Integration tests: one binary (shared build), modules by stage.
+//! Fixtures are made by the tests themselves (see `fixtures`).
+
+mod crash_resume;
+mod export;
+mod fixtures;
+mod import;
+mod ocr_real;
+mod process;
+mod search_show;
+mod ui;

@@ -1,0 +1,65 @@
+//! End to end with the real Tesseract on rendered case-file pages of known text.
+
+use std::process::Command;
+
+use crate::fixtures::*;
+
+/// Character error rate with whitespace removed (as `score_ocr.py` counts it).
+fn cer(truth: &str, got: &str) -> f64 {
+    let a: Vec<char> = truth.chars().filter(|c| !c.is_whitespace()).collect();
+    let b: Vec<char> = got.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let sub = prev[j - 1] + usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = sub.min(prev[j] + 1).min(cur[j - 1] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()] as f64 / a.len().max(1) as f64
+}
+
+#[test]
+fn tesseract_reads_rendered_pages_into_clean_chinese_text() {
+    let t = TestHome::new();
+    let (paths, truths) = sample_pages(&t.path("sample"), 300);
+    let (code, out, err) = run(t.cli().arg("import").args(&paths[2..4]));
+    assert_eq!(code, 0, "{err}");
+    let vid = out.trim().to_string();
+    let (code, _, err) = run(t.cli().args(["process", "--jobs", "2"]));
+    assert_eq!(code, 0, "{err}");
+    let pages = t.catalogue().pages(&vid).unwrap();
+    for (page, truth) in pages.iter().zip(&truths[2..4]) {
+        let text = page.text.as_deref().unwrap();
+        let e = cer(truth, text);
+        assert!(e < 0.15, "CER {e:.3} on page {}:\n{text}", page.seq);
+        let chars: Vec<char> = text.chars().collect();
+        assert!(
+            !chars.windows(3).any(|w| anjuan::ocr::text::is_cjk(w[0])
+                && w[1] == ' '
+                && anjuan::ocr::text::is_cjk(w[2])),
+            "spaces between Chinese characters:\n{text}"
+        );
+        assert!(page.lines.len() >= 5 && page.lines.iter().all(|l| l.bbox[2] > 0 && l.bbox[3] > 0));
+        assert!(page.ocr_confidence.unwrap() > 0.5);
+    }
+    let out_dir = t.path("export");
+    let (code, _, err) = run(t
+        .cli()
+        .args(["export", "--volume", &vid, "--out"])
+        .arg(&out_dir));
+    assert_eq!(code, 0, "{err}");
+    let pdf = out_dir.join(format!("{vid}.pdf"));
+    let text = String::from_utf8(
+        Command::new("pdftotext")
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(text.contains("行政处罚决定书"), "{text}");
+    assert!(text.contains("送达"), "{text}");
+}

@@ -1,0 +1,137 @@
+//! The workstation under egui_kittest: Chinese labels, sample import, live badges,
+//! import through the dialog, language switch.
+
+use std::time::{Duration, Instant};
+
+use anjuan::home::Home;
+use anjuan::ocr::{EngineChoice, fake::FakeFactory};
+use anjuan::ui::{AppConfig, WorkstationApp};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+use crate::fixtures::*;
+
+fn harness(home: Home, config: AppConfig) -> Harness<'static, Option<WorkstationApp>> {
+    Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_context_setup(|ctx| {
+            assert!(
+                anjuan::ui::fonts::install(ctx),
+                "the CJK font is installed by make setup"
+            );
+        })
+        .build_ui_state(
+            move |ui, app: &mut Option<WorkstationApp>| {
+                let app = app.get_or_insert_with(|| {
+                    WorkstationApp::new(home.clone(), config.clone(), ui.ctx()).unwrap()
+                });
+                app.update(ui.ctx());
+                app.show(ui);
+            },
+            None,
+        )
+}
+
+/// Steps the UI (background work runs meanwhile) until `done` holds.
+fn step_until(
+    h: &mut Harness<'static, Option<WorkstationApp>>,
+    what: &str,
+    mut done: impl FnMut(&Harness<'static, Option<WorkstationApp>>) -> bool,
+) {
+    let start = Instant::now();
+    while !done(h) {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "timed out waiting for {what}"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn fake_config(delay_ms: u64, offer_sample: bool) -> AppConfig {
+    AppConfig {
+        engine: EngineChoice::Fake(FakeFactory {
+            delay_ms,
+            text: Some("行政处罚决定书\n当事人".into()),
+            ..Default::default()
+        }),
+        workers: 1,
+        offer_sample,
+        process_after_import: true,
+    }
+}
+
+#[test]
+fn first_start_shows_the_sample_volume_and_badges_change_live() {
+    let t = TestHome::new();
+    let home = Home::open(t.home()).unwrap();
+    let mut h = harness(home, fake_config(150, true));
+    h.step();
+    // Chinese labels render with the CJK font and can be found.
+    h.get_by_label("导入…");
+    h.get_by_label("处理");
+    h.get_by_label("案卷");
+    // The sample volume appears, its pages being processed one by one.
+    step_until(&mut h, "a page in processing", |h| {
+        h.query_by_label("处理中").is_some()
+    });
+    assert!(
+        h.query_all_by_label("已导入").count() >= 1,
+        "pages waiting while one is processed"
+    );
+    step_until(&mut h, "all pages done", |h| {
+        h.query_all_by_label("已完成").count() == 4 && h.query_by_label("处理中").is_none()
+    });
+    assert!(h.query_by_label_contains("示例案卷").is_some());
+
+    // Open a page: the viewer shows its OCR text beside the image.
+    h.get_by_label("第1页").click();
+    h.step();
+    step_until(&mut h, "viewer", |h| {
+        h.query_by_label("返回缩略图").is_some()
+    });
+    h.get_by_label("行政处罚决定书");
+    h.get_by_label("返回缩略图").click();
+    h.step();
+
+    // English is available.
+    h.get_by_label("English").click();
+    h.step();
+    h.step();
+    h.step();
+    h.get_by_label("Import…");
+    assert!(h.query_all_by_label("done").count() == 4);
+}
+
+#[test]
+fn import_dialog_imports_a_folder_and_processes_it() {
+    let t = TestHome::new();
+    let dir = t.path("scans");
+    std::fs::create_dir_all(&dir).unwrap();
+    for i in 0..3 {
+        std::fs::write(dir.join(format!("{i}.jpg")), plain_jpeg(200 + i, 150)).unwrap();
+    }
+    let home = Home::open(t.home()).unwrap();
+    let mut h = harness(home, fake_config(0, false));
+    h.step();
+    h.get_by_label_contains("还没有案卷");
+    h.get_by_label("导入…").click();
+    // A window measures itself invisibly on its first frame.
+    h.run_steps(4);
+    h.get_by_label("导入扫描件");
+    let field = h.get_by_role(egui::accesskit::Role::TextInput);
+    field.focus();
+    field.type_text(&dir.display().to_string());
+    h.step();
+    h.get_by_label("导入").click();
+    step_until(&mut h, "three pages done", |h| {
+        h.query_all_by_label("已完成").count() == 3
+    });
+    assert!(
+        h.query_by_label_contains("scans").is_some(),
+        "volume named after its folder"
+    );
+    let vols = t.catalogue().list_volumes().unwrap();
+    assert_eq!((vols.len(), vols[0].pages, vols[0].done), (1, 3, 3));
+}
