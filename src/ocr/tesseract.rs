@@ -42,10 +42,15 @@ fn init(languages: &str) -> Result<tesseract::Tesseract, OcrError> {
              install tesseract-ocr-chi-sim (`make setup` does)"
         ))
     })?;
-    t.set_variable("preserve_interword_spaces", "1")
+    let mut t = t
+        .set_variable("preserve_interword_spaces", "1")
         // Tesseract's own chatter ("Image too small to scale") is not for clerks.
         .and_then(|t| t.set_variable("debug_file", "/dev/null"))
-        .map_err(|e| OcrError::Init(e.to_string()))
+        .map_err(|e| OcrError::Init(e.to_string()))?;
+    // The API's default is one uniform block (PSM 6); pages need the CLI's automatic
+    // layout analysis (PSM 3), which also finds text blocks turned on their side.
+    t.set_page_seg_mode(tesseract::PageSegMode::PsmAuto);
+    Ok(t)
 }
 
 impl TesseractEngine {
