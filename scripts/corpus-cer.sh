@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=${CORPUS:-../shared/corpus}
 bin=${ANJUAN_BIN:-./target/release/anjuan}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+work=${WORK:-$(mktemp -d)}
+mkdir -p "$work"
+[ -n "${WORK:-}" ] || trap 'rm -rf "$work"' EXIT
 export ANJUAN_HOME="$work/home"
 for dir in "$corpus"/*/; do
   name=$(basename "$dir")
@@ -24,3 +25,4 @@ for dir in "$corpus"/*/; do
 done
 python3 "$corpus/score_ocr.py" --truth "$corpus" --ocr "$work/out"
 echo "process wall time: $(echo "$end - $start" | bc) s"
+python3 "$(dirname "$0")/corpus-imaging.py" "$ANJUAN_HOME" "$corpus"

@@ -67,6 +67,29 @@ pub enum Command {
         /// Also retry pages that failed in an earlier run
         #[arg(long)]
         retry_failed: bool,
+        /// Process finished pages again too (e.g. after an upgrade of anjuan)
+        #[arg(long)]
+        redo: bool,
+    },
+    /// Decide for a page yourself: turn, straighten, mark blank (wins over the automatic decision; the master is untouched)
+    Page {
+        #[arg(long)]
+        volume: String,
+        /// The page's number in scan order
+        #[arg(long)]
+        seq: u32,
+        /// Clockwise turn to make the page upright: 0, 90, 180 or 270
+        #[arg(long, value_parser = ["0", "90", "180", "270"])]
+        rotate: Option<String>,
+        /// Skew to correct, degrees (positive = content turned counter-clockwise)
+        #[arg(long, allow_hyphen_values = true)]
+        skew: Option<f32>,
+        /// Mark (yes) or unmark (no) as a blank back
+        #[arg(long, value_parser = ["yes", "no"])]
+        blank: Option<String>,
+        /// Undo every decision of yours for this page
+        #[arg(long, conflicts_with_all = ["rotate", "skew", "blank"])]
+        auto: bool,
     },
     /// List the volumes of the home
     Volumes {
@@ -121,7 +144,13 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
             engine,
             lang,
             retry_failed,
+            redo,
         } => {
+            if redo {
+                let cat = Catalogue::open(&home.catalogue_path())?;
+                let n = cat.requeue_pages(volume.as_deref())?;
+                eprintln!("{n} page(s) queued to be processed again");
+            }
             let engine = match engine {
                 EngineArg::Tesseract => EngineChoice::Tesseract { languages: lang },
                 EngineArg::Fake => EngineChoice::Fake(FakeFactory::from_env()),
@@ -133,6 +162,42 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
                 retry_failed,
             };
             process(home, &opts)
+        }
+        Command::Page {
+            volume,
+            seq,
+            rotate,
+            skew,
+            blank,
+            auto,
+        } => {
+            let mut cat = Catalogue::open(&home.catalogue_path())?;
+            let row = cat
+                .pages(&volume)?
+                .into_iter()
+                .find(|p| p.seq == seq)
+                .with_context(|| format!("volume {volume} has no page {seq}"))?;
+            let mut o = if auto {
+                Default::default()
+            } else {
+                row.overrides.clone()
+            };
+            if let Some(r) = rotate {
+                o.rotation = Some(r.parse()?);
+            }
+            if skew.is_some() {
+                o.skew_deg = skew;
+            }
+            if let Some(b) = blank {
+                o.blank = Some(b == "yes");
+            }
+            let actor = std::env::var("USER").unwrap_or_else(|_| "clerk".into());
+            cat.set_overrides(row.id, &o, &actor)?;
+            eprintln!(
+                "page {seq} of {volume} will be made again with {}; run `anjuan process`",
+                serde_json::to_string(&o)?
+            );
+            Ok(0)
         }
         Command::Volumes { json } => {
             let cat = Catalogue::open(&home.catalogue_path())?;

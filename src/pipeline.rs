@@ -17,6 +17,7 @@ use crate::home::Home;
 use crate::imaging::{self, IMAGING_VERSION};
 use crate::jobs::{self, CancelToken};
 use crate::model::{ColorMode, TextOrigin};
+use crate::ocr::osd::OsdEngine;
 use crate::ocr::{self, EngineChoice, OcrEngine};
 use crate::store::{Store, derivative_key};
 
@@ -108,6 +109,8 @@ impl ProcessLock {
 struct Worker {
     catalogue: Catalogue,
     engine: Box<dyn OcrEngine>,
+    /// Orientation detection; `None` when its data is missing (pages stay as scanned).
+    osd: Option<OsdEngine>,
 }
 
 /// Runs all pending pages; calls `on_event` on the calling thread.
@@ -160,7 +163,18 @@ pub fn process(
             let engine = factory.create().map_err(|e| ProcessEvent::WorkerFailed {
                 error: e.to_string(),
             })?;
-            Ok(Worker { catalogue, engine })
+            let osd = match OsdEngine::new() {
+                Ok(o) => Some(o),
+                Err(e) => {
+                    tracing::warn!("{e}; pages are not turned upright");
+                    None
+                }
+            };
+            Ok(Worker {
+                catalogue,
+                engine,
+                osd,
+            })
         },
         |w, page_id, send| work_one(w, &store, page_id, send),
         |e| e,
@@ -207,7 +221,7 @@ fn work_one(w: &mut Worker, store: &Store, page_id: i64, send: &dyn Fn(ProcessEv
         volume_id: volume_id.clone(),
         seq,
     });
-    let outcome = process_page(store, &row, w.engine.as_mut())
+    let outcome = process_page(store, &row, w.engine.as_mut(), w.osd.as_mut())
         .and_then(|result| w.catalogue.commit_page(page_id, &result));
     match outcome {
         Ok(()) => send(ProcessEvent::PageDone {
@@ -228,58 +242,123 @@ fn work_one(w: &mut Worker, store: &Store, page_id: i64, send: &dyn Fn(ProcessEv
     }
 }
 
-/// The key of a page's working image: its master, page, resolution and imaging version.
-pub fn working_image_key(row: &PageRow, rotation: u32) -> String {
+/// The key of a page's working image: its master, page, resolution, imaging version
+/// and the clerk's overrides — everything the image is made from.
+pub fn working_image_key(row: &PageRow) -> String {
     derivative_key(&[
         "working",
         &row.master_sha256,
         &row.source_page.to_string(),
         &row.dpi.unwrap_or(0).to_string(),
         IMAGING_VERSION,
-        &rotation.to_string(),
+        &serde_json::to_string(&row.overrides).unwrap_or_default(),
     ])
 }
 
+/// OCR confidence below which the page's orientation is checked with OSD.
+pub const ORIENTATION_CHECK_CONFIDENCE: f64 = 0.6;
+
 /// Imaging then OCR for one page; pure apart from writing its derivative.
+///
+/// Orientation costs nothing on the common page: it is read as scanned (or as OSD
+/// says when its text lines run down the page), and only when the OCR confidence is
+/// low does OSD propose a turn, which is kept if the turned page reads better.
 pub fn process_page(
     store: &Store,
     row: &PageRow,
     engine: &mut dyn OcrEngine,
+    mut osd: Option<&mut OsdEngine>,
 ) -> Result<PageResult> {
+    let clock = std::time::Instant::now();
+    let mut ocr_time = std::time::Duration::ZERO;
     let master = store.read_master(&row.master_sha256, &row.master_ext)?;
     let decoded = decode_master_page(&master, &row.master_ext, row.source_page, row.dpi)
         .with_context(|| format!("{} cannot be decoded", row.source_name))?;
-    let working = imaging::prepare(decoded);
+    let decode_time = clock.elapsed();
     let dpi = row.dpi.unwrap_or(300);
+    let page = imaging::analyse(decoded, dpi);
+    let born_digital = match (row.text_origin, &row.text) {
+        (Some(TextOrigin::BornDigital), Some(text)) => Some(text.clone()),
+        _ => None,
+    };
+    let fixed = row.overrides.rotation.is_some() || born_digital.is_some();
+    let blank = row.overrides.blank.unwrap_or_else(|| page.is_blank());
+    let (turn, source, conf) = if fixed || blank {
+        (0, "none", None)
+    } else {
+        page.first_turn(osd.as_deref_mut())
+    };
+    let (mut working, mut record) = page.render(turn, source, conf, &row.overrides);
+
+    let (origin, lines, text, engine_name) = if let Some(text) = born_digital {
+        (
+            TextOrigin::BornDigital,
+            row.lines.clone(),
+            text,
+            "born-digital".to_string(),
+        )
+    } else if record.blank {
+        // A blank back is kept and shown, but not read.
+        (
+            TextOrigin::Ocr,
+            Vec::new(),
+            String::new(),
+            "none (blank)".to_string(),
+        )
+    } else {
+        let t = std::time::Instant::now();
+        let mut lines = engine.recognize(&working.gray(), dpi)?;
+        ocr_time += t.elapsed();
+        let confidence = ocr::page_confidence(&lines).unwrap_or(0.0);
+        if !fixed
+            && confidence < ORIENTATION_CHECK_CONFIDENCE
+            && let Some(o) = page.osd(osd)
+            && o.turn != record.rotation
+        {
+            let (turned, turned_record) =
+                page.render(o.turn, "osd+ocr", Some(o.confidence), &row.overrides);
+            let t = std::time::Instant::now();
+            let turned_lines = engine.recognize(&turned.gray(), dpi)?;
+            ocr_time += t.elapsed();
+            if ocr::page_confidence(&turned_lines).unwrap_or(0.0) > confidence + 0.05 {
+                working = turned;
+                record = turned_record;
+                lines = turned_lines;
+            }
+        }
+        let text = ocr::page_text(&lines);
+        (TextOrigin::Ocr, lines, text, engine.describe())
+    };
+
     let color = row.color_mode.unwrap_or(ColorMode::Color);
-    let key = working_image_key(row, working.rotation);
+    let key = working_image_key(row);
     // A JPEG page that needs no change is passed through bit for bit.
-    let (bytes, ext) = if row.master_ext == "jpg" && working.rotation == 0 {
+    let untouched =
+        record.rotation == 0 && record.skew_applied == 0.0 && record.bed_fraction == 0.0;
+    let (bytes, ext) = if row.master_ext == "jpg" && untouched {
         (master, "jpg")
     } else {
         imaging::encode_working(&working, color, dpi)?
     };
     store.put_derived(&key, ext, &bytes)?;
-    let (origin, lines, text, engine_name) = match (row.text_origin, &row.text) {
-        (Some(TextOrigin::BornDigital), Some(text)) => (
-            TextOrigin::BornDigital,
-            row.lines.clone(),
-            text.clone(),
-            "born-digital".to_string(),
-        ),
-        _ => {
-            let lines = engine.recognize(&working.gray(), dpi)?;
-            let text = ocr::page_text(&lines);
-            (TextOrigin::Ocr, lines, text, engine.describe())
-        }
-    };
+    tracing::debug!(
+        "page {} p.{}: decode {:?}, imaging {:?}, OCR {:?}",
+        row.volume_id,
+        row.seq,
+        decode_time,
+        clock.elapsed() - decode_time - ocr_time,
+        ocr_time
+    );
     Ok(PageResult {
         image_key: key,
         image_ext: ext.to_string(),
         width: working.image.width(),
         height: working.image.height(),
-        rotation: working.rotation,
-        flags: imaging::scan_flags(row.dpi),
+        rotation: record.rotation,
+        skew_deg: record.skew_deg,
+        blank: record.blank,
+        flags: record.flag_codes(),
+        imaging: record,
         text_origin: origin,
         ocr_confidence: if origin == TextOrigin::Ocr {
             ocr::page_confidence(&lines)

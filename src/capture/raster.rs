@@ -346,15 +346,30 @@ fn png_dpi(bytes: &[u8]) -> Option<u32> {
 }
 
 /// Encodes an image as JPEG with a JFIF density so every reader sees its DPI.
+/// (`jpeg-encoder` with SIMD: several times faster than `image`'s encoder on an
+/// A4 page, which matters when imaging must stay a small part of OCR time.)
 pub fn encode_jpeg(img: &DynamicImage, quality: u8, dpi: u32) -> Result<Vec<u8>> {
+    use jpeg_encoder::{ColorType, Encoder, PixelDensity, PixelDensityUnit};
     let mut out = Vec::new();
-    let mut enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality);
-    enc.set_pixel_density(image::codecs::jpeg::PixelDensity::dpi(
-        dpi.min(u16::MAX as u32) as u16,
-    ));
+    let mut enc = Encoder::new(&mut out, quality);
+    let d = dpi.clamp(1, u16::MAX as u32) as u16;
+    enc.set_density(PixelDensity {
+        density: (d, d),
+        unit: PixelDensityUnit::Inches,
+    });
+    let (w, h) = (img.width(), img.height());
+    anyhow::ensure!(
+        w <= u16::MAX as u32 && h <= u16::MAX as u32,
+        "image too large for JPEG"
+    );
     match img {
-        DynamicImage::ImageLuma8(g) => enc.encode_image(g)?,
-        other => enc.encode_image(&other.to_rgb8())?,
+        DynamicImage::ImageLuma8(g) => {
+            enc.encode(g.as_raw(), w as u16, h as u16, ColorType::Luma)?
+        }
+        DynamicImage::ImageRgb8(rgb) => {
+            enc.encode(rgb.as_raw(), w as u16, h as u16, ColorType::Rgb)?
+        }
+        other => enc.encode(other.to_rgb8().as_raw(), w as u16, h as u16, ColorType::Rgb)?,
     }
     Ok(out)
 }

@@ -13,6 +13,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::imaging::{ImagingRecord, Overrides};
 use crate::model::{ColorMode, PageState, TextLine, TextOrigin};
 
 pub use search::SearchHit;
@@ -100,6 +101,8 @@ pub struct PageRow {
     pub ocr_confidence: Option<f64>,
     pub image_key: Option<String>,
     pub image_ext: Option<String>,
+    pub imaging: Option<ImagingRecord>,
+    pub overrides: Overrides,
 }
 
 /// What the pipeline commits for one page.
@@ -110,6 +113,9 @@ pub struct PageResult {
     pub width: u32,
     pub height: u32,
     pub rotation: u32,
+    pub skew_deg: Option<f32>,
+    pub blank: bool,
+    pub imaging: ImagingRecord,
     pub flags: Vec<String>,
     pub text_origin: TextOrigin,
     pub text: String,
@@ -121,7 +127,8 @@ pub struct PageResult {
 const PAGE_COLUMNS: &str =
     "p.id, p.volume_id, p.seq, p.master_sha256, m.ext, p.source_name, p.source_page,
      p.width, p.height, p.dpi, p.color_mode, p.state, p.error, p.rotation, p.skew_deg, p.blank,
-     p.flags, p.text_origin, p.text, p.lines, p.ocr_confidence, p.image_key, p.image_ext";
+     p.flags, p.text_origin, p.text, p.lines, p.ocr_confidence, p.image_key, p.image_ext,
+     p.imaging, p.overrides";
 
 fn page_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PageRow> {
     let color: Option<String> = r.get(10)?;
@@ -162,6 +169,10 @@ fn page_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PageRow> {
         ocr_confidence: r.get(20)?,
         image_key: r.get(21)?,
         image_ext: r.get(22)?,
+        imaging: r
+            .get::<_, Option<String>>(23)?
+            .and_then(|j| serde_json::from_str(&j).ok()),
+        overrides: serde_json::from_str(&r.get::<_, String>(24)?).unwrap_or_default(),
     })
 }
 
@@ -396,6 +407,7 @@ impl Catalogue {
             "UPDATE pages SET state = 'done', error = NULL, image_key = ?2, image_ext = ?3,
                     width = ?4, height = ?5, rotation = ?6, flags = ?7, text_origin = ?8,
                     text = ?9, lines = ?10, ocr_confidence = ?11, ocr_engine = ?12,
+                    skew_deg = ?13, blank = ?14, imaging = ?15,
                     processed_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
              WHERE id = ?1",
             params![
@@ -413,7 +425,10 @@ impl Catalogue {
                 r.text,
                 serde_json::to_string(&r.lines)?,
                 r.ocr_confidence,
-                r.ocr_engine
+                r.ocr_engine,
+                r.skew_deg.map(|s| (s as f64 * 100.0).round() / 100.0),
+                r.blank,
+                serde_json::to_string(&r.imaging)?
             ],
         )?;
         tx.execute("DELETE FROM page_fts WHERE rowid = ?1", [page_id])?;
@@ -423,6 +438,47 @@ impl Catalogue {
         )?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Stores a clerk's decisions for a page and queues it for processing again; the
+    /// master is untouched and the previous working image stays in the store.
+    pub fn set_overrides(
+        &mut self,
+        page_id: i64,
+        overrides: &Overrides,
+        actor: &str,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let json = serde_json::to_string(overrides)?;
+        let (volume, seq): (String, u32) = tx.query_row(
+            "SELECT volume_id, seq FROM pages WHERE id = ?1",
+            [page_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        tx.execute(
+            "UPDATE pages SET overrides = ?2, state = 'imported', error = NULL WHERE id = ?1",
+            params![page_id, json],
+        )?;
+        tx.execute(
+            "INSERT INTO audit_log(at, actor, action, volume_id, detail)
+             VALUES (strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?1, 'override', ?2, ?3)",
+            params![
+                actor,
+                volume,
+                serde_json::json!({"page": seq, "overrides": overrides}).to_string()
+            ],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Queues finished and failed pages to be processed again (overrides are kept).
+    pub fn requeue_pages(&self, volume_id: Option<&str>) -> Result<usize> {
+        Ok(self.conn.execute(
+            "UPDATE pages SET state = 'imported', error = NULL
+             WHERE state IN ('done', 'failed') AND (?1 IS NULL OR volume_id = ?1)",
+            [volume_id],
+        )?)
     }
 
     /// Counts pages per state, for summaries and tests.

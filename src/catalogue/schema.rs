@@ -58,6 +58,9 @@ const MIGRATIONS: &[&str] = &[
         volume_id TEXT,
         detail TEXT NOT NULL
      );",
+    // 2: imaging decisions (process metadata) and the clerk's overrides.
+    "ALTER TABLE pages ADD COLUMN imaging TEXT;
+     ALTER TABLE pages ADD COLUMN overrides TEXT NOT NULL DEFAULT '{}';",
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

@@ -4,6 +4,7 @@
 mod crash_resume;
 mod export;
 mod fixtures;
+mod imaging;
 mod import;
 mod ocr_real;
 mod process;

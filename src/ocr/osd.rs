@@ -1,0 +1,93 @@
+//! Tesseract's orientation detection (OSD, `osd.traineddata`) through its C API.
+//!
+//! The `tesseract` crate does not expose `DetectOrientationScript`; this is a small
+//! safe wrapper around the one call, with its own engine instance per worker.
+
+use std::ffi::CString;
+
+use image::GrayImage;
+
+use super::OcrError;
+
+pub struct OsdEngine {
+    handle: *mut tesseract_sys::TessBaseAPI,
+}
+
+// The handle is used by one thread at a time (one engine per worker).
+unsafe impl Send for OsdEngine {}
+
+/// What OSD says about a page.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Orientation {
+    /// Clockwise turn to apply to make the page upright (0, 90, 180, 270).
+    pub turn: u32,
+    /// Tesseract's orientation confidence (roughly 0–30; OCRmyPDF trusts ≥ 14).
+    pub confidence: f32,
+}
+
+impl OsdEngine {
+    pub fn new() -> Result<Self, OcrError> {
+        let lang = CString::new("osd").expect("no NUL");
+        // SAFETY: plain C API calls; the handle is deleted in Drop.
+        unsafe {
+            let handle = tesseract_sys::TessBaseAPICreate();
+            if handle.is_null() {
+                return Err(OcrError::Init("Tesseract cannot start".into()));
+            }
+            if tesseract_sys::TessBaseAPIInit3(handle, std::ptr::null(), lang.as_ptr()) != 0 {
+                tesseract_sys::TessBaseAPIDelete(handle);
+                return Err(OcrError::Init(
+                    "Tesseract's orientation data (osd) is missing; install tesseract-ocr-osd (`make setup` does)".into(),
+                ));
+            }
+            let quiet = (
+                CString::new("debug_file").unwrap(),
+                CString::new("/dev/null").unwrap(),
+            );
+            tesseract_sys::TessBaseAPISetVariable(handle, quiet.0.as_ptr(), quiet.1.as_ptr());
+            tesseract_sys::TessBaseAPISetPageSegMode(
+                handle,
+                tesseract_sys::TessPageSegMode_PSM_OSD_ONLY,
+            );
+            Ok(OsdEngine { handle })
+        }
+    }
+
+    /// Detects the page's orientation; `None` when there is too little text to say.
+    pub fn detect(&mut self, image: &GrayImage, dpi: u32) -> Option<Orientation> {
+        let (w, h) = (image.width() as i32, image.height() as i32);
+        let mut deg: std::os::raw::c_int = 0;
+        let mut conf: f32 = 0.0;
+        let mut script: *const std::os::raw::c_char = std::ptr::null();
+        let mut script_conf: f32 = 0.0;
+        // SAFETY: the image buffer outlives the call; Tesseract copies it.
+        let ok = unsafe {
+            tesseract_sys::TessBaseAPISetImage(self.handle, image.as_raw().as_ptr(), w, h, 1, w);
+            tesseract_sys::TessBaseAPISetSourceResolution(self.handle, dpi as i32);
+            let ok = tesseract_sys::TessBaseAPIDetectOrientationScript(
+                self.handle,
+                &mut deg,
+                &mut conf,
+                &mut script,
+                &mut script_conf,
+            );
+            tesseract_sys::TessBaseAPIClear(self.handle);
+            ok
+        };
+        // `deg` is the clockwise orientation of the input; turning it back is the rest.
+        (ok != 0).then(|| Orientation {
+            turn: ((360 - deg.rem_euclid(360)) % 360) as u32,
+            confidence: conf,
+        })
+    }
+}
+
+impl Drop for OsdEngine {
+    fn drop(&mut self) {
+        // SAFETY: created in `new`, deleted once.
+        unsafe {
+            tesseract_sys::TessBaseAPIEnd(self.handle);
+            tesseract_sys::TessBaseAPIDelete(self.handle);
+        }
+    }
+}
