@@ -137,5 +137,14 @@ pub fn run(paths: &[PathBuf], jobs: usize, lang: &str) -> Result<()> {
         ppm(bare_secs)
     );
     println!("ratio               {:>7.2}×", bare_secs / pipeline_secs);
+    let t = summary.timing;
+    let per_page = |d: std::time::Duration| d.as_secs_f64() * 1000.0 / n as f64;
+    println!(
+        "per page (one worker): decode {:.0} ms, imaging {:.0} ms, OCR {:.0} ms — imaging {:.0} % of OCR",
+        per_page(t.decode),
+        per_page(t.imaging),
+        per_page(t.ocr),
+        100.0 * t.imaging.as_secs_f64() / t.ocr.as_secs_f64().max(1e-9)
+    );
     Ok(())
 }

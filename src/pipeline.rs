@@ -8,6 +8,7 @@
 //! committed.
 
 use std::fs::File;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
@@ -57,6 +58,7 @@ pub enum ProcessEvent {
         page_id: i64,
         volume_id: String,
         seq: u32,
+        timing: PageTiming,
     },
     PageFailed {
         page_id: i64,
@@ -77,6 +79,24 @@ pub struct ProcessSummary {
     pub failed: usize,
     pub cancelled: bool,
     pub worker_errors: Vec<String>,
+    /// Time spent per stage, summed over the pages done (all workers).
+    pub timing: PageTiming,
+}
+
+/// Where a page's time went (for the benchmark: imaging against OCR).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PageTiming {
+    pub decode: Duration,
+    pub imaging: Duration,
+    pub ocr: Duration,
+}
+
+impl std::ops::AddAssign for PageTiming {
+    fn add_assign(&mut self, o: Self) {
+        self.decode += o.decode;
+        self.imaging += o.imaging;
+        self.ocr += o.ocr;
+    }
 }
 
 /// The home's exclusive process lock, held for the whole run.
@@ -180,7 +200,10 @@ pub fn process(
         |e| e,
         |e| {
             match &e {
-                ProcessEvent::PageDone { .. } => summary.done += 1,
+                ProcessEvent::PageDone { timing, .. } => {
+                    summary.done += 1;
+                    summary.timing += *timing;
+                }
                 ProcessEvent::PageFailed { .. } => summary.failed += 1,
                 ProcessEvent::WorkerFailed { error } => summary.worker_errors.push(error.clone()),
                 _ => {}
@@ -222,12 +245,13 @@ fn work_one(w: &mut Worker, store: &Store, page_id: i64, send: &dyn Fn(ProcessEv
         seq,
     });
     let outcome = process_page(store, &row, w.engine.as_mut(), w.osd.as_mut())
-        .and_then(|result| w.catalogue.commit_page(page_id, &result));
+        .and_then(|(result, timing)| w.catalogue.commit_page(page_id, &result).map(|_| timing));
     match outcome {
-        Ok(()) => send(ProcessEvent::PageDone {
+        Ok(timing) => send(ProcessEvent::PageDone {
             page_id,
             volume_id,
             seq,
+            timing,
         }),
         Err(e) => {
             let error = format!("{e:#}");
@@ -268,7 +292,7 @@ pub fn process_page(
     row: &PageRow,
     engine: &mut dyn OcrEngine,
     mut osd: Option<&mut OsdEngine>,
-) -> Result<PageResult> {
+) -> Result<(PageResult, PageTiming)> {
     let clock = std::time::Instant::now();
     let mut ocr_time = std::time::Duration::ZERO;
     let master = store.read_master(&row.master_sha256, &row.master_ext)?;
@@ -341,15 +365,12 @@ pub fn process_page(
         imaging::encode_working(&working, color, dpi)?
     };
     store.put_derived(&key, ext, &bytes)?;
-    tracing::debug!(
-        "page {} p.{}: decode {:?}, imaging {:?}, OCR {:?}",
-        row.volume_id,
-        row.seq,
-        decode_time,
-        clock.elapsed() - decode_time - ocr_time,
-        ocr_time
-    );
-    Ok(PageResult {
+    let timing = PageTiming {
+        decode: decode_time,
+        imaging: clock.elapsed() - decode_time - ocr_time,
+        ocr: ocr_time,
+    };
+    let result = PageResult {
         image_key: key,
         image_ext: ext.to_string(),
         width: working.image.width(),
@@ -368,5 +389,6 @@ pub fn process_page(
         text,
         lines,
         ocr_engine: engine_name,
-    })
+    };
+    Ok((result, timing))
 }

@@ -160,12 +160,15 @@ fn transform<P>(
 where
     P: Pixel<Subpixel = u8> + 'static,
 {
-    let upright = turn(img, rotation);
     if skew_deg.abs() < MIN_SKEW_DEG {
-        return upright;
+        return turn(img, rotation);
     }
     // Content turned counter-clockwise by s is straightened by turning it clockwise.
-    warp::rotate(&upright, skew_deg, paper)
+    if rotation == 0 {
+        warp::rotate(img, skew_deg, paper)
+    } else {
+        warp::rotate(&turn(img, rotation), skew_deg, paper)
+    }
 }
 
 /// Median colour of the paper (pixels at least as bright as the paper level).
@@ -258,9 +261,12 @@ pub struct PageAnalysis {
     analysed: Analysed,
     /// Skew and text-line direction as scanned.
     first: Option<deskew::Skew>,
+    /// Paper colour: fills the bed and the corners uncovered by straightening.
+    fill: [u8; 3],
 }
 
-/// Measures a decoded master page (bed, levels, skew and line direction as scanned).
+/// Measures a decoded master page (bed, levels, skew and line direction as scanned)
+/// and paints its scanner bed with the paper colour (the same whatever the turn).
 pub fn analyse(decoded: DynamicImage, dpi: u32) -> PageAnalysis {
     let dpi = dpi.max(1);
     let analysed = Analysed::from_image(&decoded, dpi);
@@ -270,11 +276,27 @@ pub fn analyse(decoded: DynamicImage, dpi: u32) -> PageAnalysis {
         analysed.height(),
         MAX_SKEW_DEG,
     );
+    let (decoded, fill) = match decoded {
+        DynamicImage::ImageLuma8(mut g) => {
+            paint_bed(&mut g, &analysed, Luma([analysed.paper]));
+            (DynamicImage::ImageLuma8(g), [analysed.paper; 3])
+        }
+        other => {
+            let mut rgb = match other {
+                DynamicImage::ImageRgb8(rgb) => rgb,
+                o => o.to_rgb8(),
+            };
+            let fill = paper_color(&rgb, &analysed);
+            paint_bed(&mut rgb, &analysed, fill);
+            (DynamicImage::ImageRgb8(rgb), fill.0)
+        }
+    };
     PageAnalysis {
         decoded,
         dpi,
         analysed,
         first,
+        fill,
     }
 }
 
@@ -366,19 +388,15 @@ impl PageAnalysis {
         let measured = clock.elapsed();
         let image = match &self.decoded {
             DynamicImage::ImageLuma8(g) => {
-                let mut g = g.clone();
-                paint_bed(&mut g, a0, Luma([a0.paper]));
-                DynamicImage::ImageLuma8(transform(&g, rotation, applied, Luma([a0.paper])))
+                DynamicImage::ImageLuma8(transform(g, rotation, applied, Luma([self.fill[0]])))
             }
-            other => {
-                let mut rgb = match other {
-                    DynamicImage::ImageRgb8(rgb) => rgb.clone(),
-                    o => o.to_rgb8(),
-                };
-                let fill = paper_color(&rgb, a0);
-                paint_bed(&mut rgb, a0, fill);
-                DynamicImage::ImageRgb8(transform(&rgb, rotation, applied, fill))
+            DynamicImage::ImageRgb8(rgb) => {
+                DynamicImage::ImageRgb8(transform(rgb, rotation, applied, Rgb(self.fill)))
             }
+            other => unreachable!(
+                "analyse() keeps grey or RGB pages only, not {:?}",
+                other.color()
+            ),
         };
         tracing::debug!(
             "render: measures {:?}, image {:?}",

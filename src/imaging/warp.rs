@@ -12,11 +12,53 @@ pub fn rotate<P>(img: &ImageBuffer<P, Vec<u8>>, deg: f32, fill: P) -> ImageBuffe
 where
     P: Pixel<Subpixel = u8>,
 {
+    match P::CHANNEL_COUNT {
+        1 => rotate_n::<P, 1>(img, deg, fill),
+        3 => rotate_n::<P, 3>(img, deg, fill),
+        4 => rotate_n::<P, 4>(img, deg, fill),
+        n => unimplemented!("{n}-channel images"),
+    }
+}
+
+/// Bilinear sample at 16.16 fixed-point (qx, qy), both inside the image.
+#[inline(always)]
+fn sample<const CH: usize>(
+    src: &[u8],
+    stride: usize,
+    w: usize,
+    h: usize,
+    qx: i64,
+    qy: i64,
+    px: &mut [u8],
+) {
+    let (x0, y0) = ((qx >> 16) as usize, (qy >> 16) as usize);
+    let (fx, fy) = (((qx >> 8) & 0xFF) as u32, ((qy >> 8) & 0xFF) as u32);
+    // At the last row or column the neighbour is the pixel itself.
+    let dx = if x0 + 1 < w { CH } else { 0 };
+    let dy = if y0 + 1 < h { stride } else { 0 };
+    let i00 = y0 * stride + x0 * CH;
+    for k in 0..CH {
+        let (a, b) = (src[i00 + k] as u32, src[i00 + dx + k] as u32);
+        let (c, d) = (src[i00 + dy + k] as u32, src[i00 + dy + dx + k] as u32);
+        let top = a * (256 - fx) + b * fx;
+        let bottom = c * (256 - fx) + d * fx;
+        px[k] = ((top * (256 - fy) + bottom * fy + 32768) >> 16) as u8;
+    }
+}
+
+fn rotate_n<P, const CH: usize>(
+    img: &ImageBuffer<P, Vec<u8>>,
+    deg: f32,
+    fill: P,
+) -> ImageBuffer<P, Vec<u8>>
+where
+    P: Pixel<Subpixel = u8>,
+{
     let (w, h) = img.dimensions();
-    let ch = P::CHANNEL_COUNT as usize;
+    let (wu, hu) = (w as usize, h as usize);
     let src = img.as_raw();
-    let stride = w as usize * ch;
-    let fill = fill.channels().to_vec();
+    let stride = wu * CH;
+    let fill: [u8; CH] = fill.channels().try_into().expect("channel count");
     let mut out = vec![0u8; src.len()];
     let (s, c) = (deg as f64).to_radians().sin_cos();
     let (cx, cy) = ((w as f64 - 1.0) / 2.0, (h as f64 - 1.0) / 2.0);
@@ -24,33 +66,29 @@ where
     const ONE: f64 = 65536.0;
     let (dxx, dyx) = ((c * ONE) as i64, (-s * ONE) as i64);
     let (xmax, ymax) = (((w as i64) - 1) << 16, ((h as i64) - 1) << 16);
-    for y in 0..h as usize {
+    let inside =
+        |sx: i64, sy: i64| sx > -32768 && sy > -32768 && sx < xmax + 32768 && sy < ymax + 32768;
+    for y in 0..hu {
         let dy = y as f64 - cy;
         // Source of (x, y) is the inverse turn: sx = cx + dx c + dy s, sy = cy - dx s + dy c.
-        let mut sx = ((cx - cx * c + dy * s) * ONE) as i64;
-        let mut sy = ((cy + cx * s + dy * c) * ONE) as i64;
+        let sx0 = ((cx - cx * c + dy * s) * ONE) as i64;
+        let sy0 = ((cy + cx * s + dy * c) * ONE) as i64;
         let row = &mut out[y * stride..(y + 1) * stride];
-        for px in row.chunks_exact_mut(ch) {
-            if sx > -32768 && sy > -32768 && sx < xmax + 32768 && sy < ymax + 32768 {
-                let (qx, qy) = (sx.clamp(0, xmax), sy.clamp(0, ymax));
-                let (x0, y0) = ((qx >> 16) as usize, (qy >> 16) as usize);
-                let (fx, fy) = (((qx >> 8) & 0xFF) as u32, ((qy >> 8) & 0xFF) as u32);
-                // At the last row or column the neighbour is the pixel itself.
-                let dx = if x0 + 1 < w as usize { ch } else { 0 };
-                let dy = if y0 + 1 < h as usize { stride } else { 0 };
-                let i00 = y0 * stride + x0 * ch;
-                let (top_row, bottom_row) =
-                    (&src[i00..i00 + dx + ch], &src[i00 + dy..i00 + dy + dx + ch]);
-                for k in 0..ch {
-                    let top = top_row[k] as u32 * (256 - fx) + top_row[dx + k] as u32 * fx;
-                    let bottom = bottom_row[k] as u32 * (256 - fx) + bottom_row[dx + k] as u32 * fx;
-                    px[k] = ((top * (256 - fy) + bottom * fy + 32768) >> 16) as u8;
-                }
+        for (x, px) in row.chunks_exact_mut(CH).enumerate() {
+            let (sx, sy) = (sx0 + dxx * x as i64, sy0 + dyx * x as i64);
+            if inside(sx, sy) {
+                sample::<CH>(
+                    src,
+                    stride,
+                    wu,
+                    hu,
+                    sx.clamp(0, xmax),
+                    sy.clamp(0, ymax),
+                    px,
+                );
             } else {
                 px.copy_from_slice(&fill);
             }
-            sx += dxx;
-            sy += dyx;
         }
     }
     ImageBuffer::from_raw(w, h, out).expect("sizes agree")
