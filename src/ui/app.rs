@@ -13,6 +13,7 @@ use super::tasks::{self, RunningTask, TaskContext, TaskEvent, TaskKind, TaskSpec
 use crate::capture::Outcome;
 use crate::catalogue::{Catalogue, PageRow, VolumeSummary};
 use crate::home::Home;
+use crate::imaging::Overrides;
 use crate::jobs;
 use crate::model::PageState;
 use crate::ocr::EngineChoice;
@@ -58,6 +59,11 @@ pub enum Command {
     CancelTask,
     ToggleLang,
     DismissMessage,
+    /// The clerk's decision for a page (turn, blank); the page is made again.
+    Override {
+        page_id: i64,
+        overrides: Overrides,
+    },
 }
 
 /// The import dialog's own state.
@@ -75,6 +81,8 @@ pub struct ViewState {
     pub page: Option<i64>,
     pub scene_rect: egui::Rect,
     pub show_boxes: bool,
+    /// Show the master as scanned instead of the working image.
+    pub show_original: bool,
     pub hovered_line: Option<usize>,
     pub import_dialog: Option<ImportDialog>,
 }
@@ -85,8 +93,9 @@ impl Default for ViewState {
             volume: None,
             page: None,
             // An invalid rect makes the viewer fit the page.
-            scene_rect: egui::Rect::NOTHING,
+            scene_rect: egui::Rect::ZERO,
             show_boxes: false,
+            show_original: false,
             hovered_line: None,
             import_dialog: None,
         }
@@ -213,7 +222,7 @@ impl WorkstationApp {
             Command::SelectVolume(id) => self.select_volume(id),
             Command::OpenPage(id) => {
                 self.view.page = Some(id);
-                self.view.scene_rect = egui::Rect::NOTHING;
+                self.view.scene_rect = egui::Rect::ZERO;
             }
             Command::ClosePage => self.view.page = None,
             Command::StepPage(d) => {
@@ -223,7 +232,7 @@ impl WorkstationApp {
                     let j =
                         (i as i64 + d as i64).clamp(0, self.data.pages.len() as i64 - 1) as usize;
                     self.view.page = Some(self.data.pages[j].id);
-                    self.view.scene_rect = egui::Rect::NOTHING;
+                    self.view.scene_rect = egui::Rect::ZERO;
                 }
             }
             Command::OpenImportDialog => {
@@ -267,6 +276,21 @@ impl WorkstationApp {
             }
             Command::DismissMessage => {
                 self.messages.clear();
+            }
+            Command::Override { page_id, overrides } => {
+                let actor = std::env::var("USER").unwrap_or_else(|_| "clerk".into());
+                match self.catalogue.set_overrides(page_id, &overrides, &actor) {
+                    Ok(()) => {
+                        if let Some(p) = self.data.pages.iter_mut().find(|p| p.id == page_id) {
+                            p.overrides = overrides;
+                            p.state = PageState::Imported;
+                        }
+                        self.images.invalidate(page_id);
+                        let volume = self.view.volume.clone();
+                        self.enqueue(TaskSpec::Process { volume });
+                    }
+                    Err(e) => self.messages.push(format!("{e:#}")),
+                }
             }
         }
     }

@@ -47,6 +47,21 @@ pub struct Texts {
     pub page: &'static str,
     pub source: &'static str,
     pub confidence: &'static str,
+    pub rotate_left: &'static str,
+    pub rotate_right: &'static str,
+    pub mark_blank: &'static str,
+    pub unmark_blank: &'static str,
+    pub auto: &'static str,
+    pub original: &'static str,
+    pub blank: &'static str,
+    pub flag_low_dpi: &'static str,
+    pub flag_too_dark: &'static str,
+    pub flag_low_contrast: &'static str,
+    pub flag_blurred: &'static str,
+    pub flag_skew_residual: &'static str,
+    pub flag_cut_content: &'static str,
+    pub decided_by_clerk: &'static str,
+    pub skew: &'static str,
 }
 
 pub const ZH: Texts = Texts {
@@ -86,6 +101,21 @@ pub const ZH: Texts = Texts {
     page: "第{}页",
     source: "来源",
     confidence: "置信度",
+    rotate_left: "向左转",
+    rotate_right: "向右转",
+    mark_blank: "标为空白页",
+    unmark_blank: "取消空白页",
+    auto: "恢复自动",
+    original: "原图",
+    blank: "空白页",
+    flag_low_dpi: "分辨率低",
+    flag_too_dark: "过暗",
+    flag_low_contrast: "对比度低",
+    flag_blurred: "模糊",
+    flag_skew_residual: "歪斜",
+    flag_cut_content: "内容被裁切",
+    decided_by_clerk: "人工调整",
+    skew: "纠偏",
 };
 
 pub const EN: Texts = Texts {
@@ -125,6 +155,21 @@ pub const EN: Texts = Texts {
     page: "page {}",
     source: "source",
     confidence: "confidence",
+    rotate_left: "Turn left",
+    rotate_right: "Turn right",
+    mark_blank: "Mark blank",
+    unmark_blank: "Not blank",
+    auto: "Automatic",
+    original: "Original",
+    blank: "blank",
+    flag_low_dpi: "low dpi",
+    flag_too_dark: "too dark",
+    flag_low_contrast: "low contrast",
+    flag_blurred: "blurred",
+    flag_skew_residual: "skewed",
+    flag_cut_content: "cut off",
+    decided_by_clerk: "set by clerk",
+    skew: "deskew",
 };
 
 impl Lang {
@@ -152,6 +197,19 @@ impl Texts {
             Failed => self.state_failed,
         }
     }
+    /// The label of a quality flag code.
+    pub fn flag(&self, code: &str) -> String {
+        match code {
+            "low_dpi" => self.flag_low_dpi.into(),
+            "too_dark" => self.flag_too_dark.into(),
+            "low_contrast" => self.flag_low_contrast.into(),
+            "blurred" => self.flag_blurred.into(),
+            "skew_residual" => self.flag_skew_residual.into(),
+            "cut_content" => self.flag_cut_content.into(),
+            other => other.into(),
+        }
+    }
+
     pub fn page_n(&self, n: u32) -> String {
         self.page.replace("{}", &n.to_string())
     }

@@ -1,7 +1,9 @@
-//! Page images for the UI: thumbnails and the viewer's full page, decoded on
-//! background threads and turned into textures on the UI thread.
+//! Page images for the UI: thumbnails, the viewer's working image and the master
+//! as scanned, decoded on background threads and turned into textures on the UI
+//! thread.
 //!
-//! Thumbnails are cached in the store as derivatives (keyed by master and page),
+//! Thumbnails show the working image (turned, straightened) once a page is
+//! processed, and are cached in the store as derivatives keyed by what they show,
 //! so a volume of hundreds of pages opens quickly the second time.
 
 use std::collections::{HashMap, HashSet};
@@ -19,12 +21,15 @@ pub const FULL_MAX_SIDE: u32 = 4096;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
+    /// Small picture of the working image (the master until processed).
     Thumb,
+    /// The working image for the viewer.
     Full,
+    /// The master as scanned (before/after in the viewer).
+    Original,
 }
 
 struct Request {
-    page_id: i64,
     kind: Kind,
     row: PageRow,
 }
@@ -32,12 +37,20 @@ struct Request {
 struct Loaded {
     page_id: i64,
     kind: Kind,
+    /// The working image the picture shows (None: the master).
+    shows: Option<String>,
     image: Result<egui::ColorImage, String>,
 }
 
+struct Texture {
+    shows: Option<String>,
+    handle: egui::TextureHandle,
+}
+
 pub struct ImageCache {
-    thumbs: HashMap<i64, egui::TextureHandle>,
-    full: Option<(i64, egui::TextureHandle)>,
+    thumbs: HashMap<i64, Texture>,
+    /// The one large picture in the viewer.
+    full: Option<(i64, Kind, Texture)>,
     failed: HashMap<(i64, Kind), String>,
     pending: HashSet<(i64, Kind)>,
     thumb_tx: Sender<Request>,
@@ -53,50 +66,56 @@ fn to_color_image(img: &DynamicImage) -> egui::ColorImage {
     )
 }
 
+/// The working image if the page has one, else the master page.
+fn page_image(store: &Store, row: &PageRow, dpi: Option<u32>) -> anyhow::Result<DynamicImage> {
+    if let (Some(k), Some(e)) = (&row.image_key, &row.image_ext) {
+        let path = store.derived_path(k, e);
+        if path.exists() {
+            return Ok(image::open(path)?);
+        }
+    }
+    let master = store.read_master(&row.master_sha256, &row.master_ext)?;
+    decode_master_page(&master, &row.master_ext, row.source_page, dpi)
+}
+
+fn fit(img: DynamicImage) -> DynamicImage {
+    if img.width().max(img.height()) > FULL_MAX_SIDE {
+        img.thumbnail(FULL_MAX_SIDE, FULL_MAX_SIDE)
+    } else {
+        img
+    }
+}
+
 fn load(store: &Store, row: &PageRow, kind: Kind) -> anyhow::Result<DynamicImage> {
     match kind {
         Kind::Thumb => {
-            let key = derivative_key(&[
-                "thumb",
-                &row.master_sha256,
-                &row.source_page.to_string(),
-                "1",
-            ]);
+            let source = row.image_key.as_deref().unwrap_or(&row.master_sha256);
+            let key = derivative_key(&["thumb", source, &row.source_page.to_string(), "1"]);
             let path = store.derived_path(&key, "jpg");
             if let Ok(img) = image::open(&path) {
                 return Ok(img);
             }
-            let master = store.read_master(&row.master_sha256, &row.master_ext)?;
-            // PDFs render straight at thumbnail size; rasters decode then shrink.
-            let dpi = row
-                .dpi
-                .map(|d| (d * THUMB_HEIGHT / row.height.max(1)).max(10));
-            let dpi = if row.master_ext == "pdf" {
-                dpi
+            // An unprocessed PDF page renders straight at thumbnail size.
+            let dpi = if row.master_ext == "pdf" && row.image_key.is_none() {
+                row.dpi
+                    .map(|d| (d * THUMB_HEIGHT / row.height.max(1)).max(10))
             } else {
                 row.dpi
             };
-            let img = decode_master_page(&master, &row.master_ext, row.source_page, dpi)?;
-            let thumb = img.thumbnail(THUMB_HEIGHT * 2, THUMB_HEIGHT);
+            let thumb = page_image(store, row, dpi)?.thumbnail(THUMB_HEIGHT * 2, THUMB_HEIGHT);
             let jpg = crate::capture::raster::encode_jpeg(&thumb, 80, 72)?;
             let _ = store.put_derived(&key, "jpg", &jpg);
             Ok(thumb)
         }
-        Kind::Full => {
-            let img = match (&row.image_key, &row.image_ext) {
-                (Some(k), Some(e)) if store.derived_path(k, e).exists() => {
-                    image::open(store.derived_path(k, e))?
-                }
-                _ => {
-                    let master = store.read_master(&row.master_sha256, &row.master_ext)?;
-                    decode_master_page(&master, &row.master_ext, row.source_page, row.dpi)?
-                }
-            };
-            Ok(if img.width().max(img.height()) > FULL_MAX_SIDE {
-                img.thumbnail(FULL_MAX_SIDE, FULL_MAX_SIDE)
-            } else {
-                img
-            })
+        Kind::Full => Ok(fit(page_image(store, row, row.dpi)?)),
+        Kind::Original => {
+            let master = store.read_master(&row.master_sha256, &row.master_ext)?;
+            Ok(fit(decode_master_page(
+                &master,
+                &row.master_ext,
+                row.source_page,
+                row.dpi,
+            )?))
         }
     }
 }
@@ -106,14 +125,18 @@ fn loader(store: Store, rx: Receiver<Request>, tx: Sender<Loaded>, egui: egui::C
         let image = load(&store, &req.row, req.kind)
             .map(|i| to_color_image(&i))
             .map_err(|e| format!("{e:#}"));
-        if tx
-            .send(Loaded {
-                page_id: req.page_id,
-                kind: req.kind,
-                image,
-            })
-            .is_err()
-        {
+        let shows = if req.kind == Kind::Original {
+            None
+        } else {
+            req.row.image_key.clone()
+        };
+        let loaded = Loaded {
+            page_id: req.row.id,
+            kind: req.kind,
+            shows,
+            image,
+        };
+        if tx.send(loaded).is_err() {
             break;
         }
         egui.request_repaint();
@@ -149,16 +172,20 @@ impl ImageCache {
             self.pending.remove(&(l.page_id, l.kind));
             match l.image {
                 Ok(img) => {
-                    let tex = ctx.load_texture(
+                    let handle = ctx.load_texture(
                         format!("{:?}-{}", l.kind, l.page_id),
                         img,
                         egui::TextureOptions::LINEAR,
                     );
+                    let tex = Texture {
+                        shows: l.shows,
+                        handle,
+                    };
                     match l.kind {
                         Kind::Thumb => {
                             self.thumbs.insert(l.page_id, tex);
                         }
-                        Kind::Full => self.full = Some((l.page_id, tex)),
+                        kind => self.full = Some((l.page_id, kind, tex)),
                     }
                 }
                 Err(e) => {
@@ -180,39 +207,43 @@ impl ImageCache {
             &self.full_tx
         };
         let _ = tx.send(Request {
-            page_id: row.id,
             kind,
             row: row.clone(),
         });
     }
 
+    /// The page's thumbnail; asks for a new one when the page's image changed.
     pub fn thumb(&mut self, row: &PageRow) -> Option<&egui::TextureHandle> {
-        if !self.thumbs.contains_key(&row.id) {
+        if self
+            .thumbs
+            .get(&row.id)
+            .is_none_or(|t| t.shows != row.image_key)
+        {
             self.request(row, Kind::Thumb);
         }
-        self.thumbs.get(&row.id)
+        self.thumbs.get(&row.id).map(|t| &t.handle)
     }
 
-    pub fn full(&mut self, row: &PageRow) -> Option<&egui::TextureHandle> {
+    /// The viewer's picture of a page: the working image, or the master (`original`).
+    pub fn full(&mut self, row: &PageRow, original: bool) -> Option<&egui::TextureHandle> {
+        let kind = if original { Kind::Original } else { Kind::Full };
+        let current = |t: &Texture| kind == Kind::Original || t.shows == row.image_key;
         match &self.full {
-            Some((id, _)) if *id == row.id => {}
-            _ => self.request(row, Kind::Full),
+            Some((id, k, t)) if *id == row.id && *k == kind && current(t) => {}
+            _ => self.request(row, kind),
         }
         self.full
             .as_ref()
-            .filter(|(id, _)| *id == row.id)
-            .map(|(_, t)| t)
+            .filter(|(id, k, t)| *id == row.id && *k == kind && current(t))
+            .map(|(_, _, t)| &t.handle)
     }
 
     pub fn error(&self, page_id: i64, kind: Kind) -> Option<&str> {
         self.failed.get(&(page_id, kind)).map(String::as_str)
     }
 
-    /// Forgets a page's images (after it was processed anew).
+    /// Forgets a page's failures (after it was processed anew).
     pub fn invalidate(&mut self, page_id: i64) {
         self.failed.retain(|(id, _), _| *id != page_id);
-        if self.full.as_ref().is_some_and(|(id, _)| *id == page_id) {
-            self.full = None;
-        }
     }
 }

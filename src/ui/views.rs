@@ -49,12 +49,13 @@ fn keyboard(ui: &egui::Ui, app: &mut WorkstationApp) {
     if ui.ctx().egui_wants_keyboard_input() {
         return;
     }
-    let (left, right, esc, import) = ui.ctx().input(|i| {
+    let (left, right, esc, import, original) = ui.ctx().input(|i| {
         (
             i.key_pressed(egui::Key::ArrowLeft) || i.key_pressed(egui::Key::PageUp),
             i.key_pressed(egui::Key::ArrowRight) || i.key_pressed(egui::Key::PageDown),
             i.key_pressed(egui::Key::Escape),
             i.modifiers.command && i.key_pressed(egui::Key::I),
+            !i.modifiers.any() && i.key_pressed(egui::Key::O),
         )
     });
     if app.open_page().is_some() {
@@ -66,6 +67,9 @@ fn keyboard(ui: &egui::Ui, app: &mut WorkstationApp) {
         }
         if esc {
             app.push(Command::ClosePage);
+        }
+        if original {
+            app.view.show_original = !app.view.show_original;
         }
     }
     if import {
@@ -143,9 +147,14 @@ fn volume_list(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
         let mut chosen = None;
         for v in &app.data.volumes {
             let selected = app.view.volume.as_deref() == Some(v.id.as_str());
+            let name = if v.name == v.id {
+                String::new()
+            } else {
+                format!("  {}", v.name)
+            };
             let text = format!(
-                "{}  {}\n{} {} · {} {}",
-                v.id, v.name, v.pages, t.pages, v.done, t.state_done
+                "{}{name}\n{} {} · {} {}",
+                v.id, v.pages, t.pages, v.done, t.state_done
             );
             if ui.selectable_label(selected, text).clicked() {
                 chosen = Some(v.id.clone());
@@ -178,43 +187,151 @@ fn grid(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
         return;
     }
     let thumb = Vec2::new(141.0, 200.0);
+    let gap = 14.0;
+    let columns = ((ui.available_width() + gap) / (thumb.x + gap))
+        .floor()
+        .max(1.0) as usize;
+    let pages = app.data.pages.clone();
     egui::ScrollArea::vertical().show(ui, |ui| {
-        ui.horizontal_wrapped(|ui| {
-            ui.spacing_mut().item_spacing = Vec2::new(14.0, 14.0);
-            let pages = app.data.pages.clone();
-            for p in &pages {
-                ui.vertical(|ui| {
-                    ui.set_width(thumb.x);
-                    let resp = match app.images.thumb(p) {
-                        Some(tex) => ui.add(
-                            egui::Image::new(tex)
-                                .fit_to_exact_size(thumb)
-                                .sense(Sense::click()),
-                        ),
-                        None => {
-                            let (rect, resp) = ui.allocate_exact_size(thumb, Sense::click());
-                            ui.painter().rect_filled(rect, 2.0, Color32::from_gray(60));
-                            resp
+        ui.spacing_mut().item_spacing = Vec2::new(gap, gap);
+        // Rows of whole thumbnails (groups do not wrap by themselves).
+        for row in pages.chunks(columns) {
+            ui.horizontal_top(|ui| {
+                for p in row {
+                    ui.vertical(|ui| {
+                        ui.set_width(thumb.x);
+                        let blank = p.blank == Some(true);
+                        let resp = match app.images.thumb(p) {
+                            Some(tex) => ui.add(
+                                egui::Image::new(tex)
+                                    .fit_to_exact_size(thumb)
+                                    // Blank backs stay in the volume, greyed out.
+                                    .tint(if blank {
+                                        Color32::from_gray(110)
+                                    } else {
+                                        Color32::WHITE
+                                    })
+                                    .sense(Sense::click()),
+                            ),
+                            None => {
+                                let (rect, resp) = ui.allocate_exact_size(thumb, Sense::click());
+                                ui.painter().rect_filled(rect, 2.0, Color32::from_gray(60));
+                                resp
+                            }
+                        };
+                        let caption = ui
+                            .horizontal(|ui| {
+                                let r =
+                                    ui.add(egui::Label::new(t.page_n(p.seq)).sense(Sense::click()));
+                                badge(ui, t, p.state);
+                                r
+                            })
+                            .inner;
+                        if resp.clicked() || caption.clicked() {
+                            app.push(Command::OpenPage(p.id));
                         }
-                    };
-                    let caption = ui
-                        .horizontal(|ui| {
-                            let r = ui.add(egui::Label::new(t.page_n(p.seq)).sense(Sense::click()));
-                            badge(ui, t, p.state);
-                            r
-                        })
-                        .inner;
-                    if resp.clicked() || caption.clicked() {
-                        app.push(Command::OpenPage(p.id));
-                    }
-                    if let Some(err) = &p.error {
-                        ui.label(RichText::new(err).small().color(Color32::LIGHT_RED))
-                            .on_hover_text(err);
-                    }
-                });
-            }
-        });
+                        page_facts(ui, t, p);
+                        if let Some(err) = &p.error {
+                            ui.label(RichText::new(err).small().color(Color32::LIGHT_RED))
+                                .on_hover_text(err);
+                        }
+                    });
+                }
+            });
+        }
     });
+}
+
+/// Small labels for what imaging found: blank, quality flags, the clerk's hand.
+fn page_facts(ui: &mut egui::Ui, t: &Texts, p: &crate::catalogue::PageRow) {
+    let tag = |ui: &mut egui::Ui, text: String, bg: Color32| {
+        ui.label(
+            RichText::new(text)
+                .small()
+                .color(Color32::WHITE)
+                .background_color(bg),
+        );
+    };
+    ui.horizontal_wrapped(|ui| {
+        if p.blank == Some(true) {
+            tag(ui, t.blank.into(), Color32::from_gray(90));
+        }
+        if let Some(rec) = &p.imaging {
+            for f in &rec.flags {
+                let r = ui.label(
+                    RichText::new(t.flag(&f.code))
+                        .small()
+                        .color(Color32::WHITE)
+                        .background_color(Color32::from_rgb(200, 110, 20)),
+                );
+                r.on_hover_text(format!("{} ({:.2}; {:.2})", f.code, f.value, f.limit));
+            }
+        }
+        if p.overrides != Default::default() {
+            tag(
+                ui,
+                t.decided_by_clerk.into(),
+                Color32::from_rgb(90, 70, 160),
+            );
+        }
+    });
+}
+
+/// Turn, mark blank, back to automatic: the clerk's decisions for the open page.
+fn page_actions(
+    ui: &mut egui::Ui,
+    t: &Texts,
+    app: &mut WorkstationApp,
+    page: &crate::catalogue::PageRow,
+) {
+    let current = page.overrides.rotation.or(page.rotation).unwrap_or(0);
+    let mut set = |o: crate::imaging::Overrides| {
+        app.push(Command::Override {
+            page_id: page.id,
+            overrides: o,
+        })
+    };
+    let (left, right, blank_key) = ui.ctx().input(|i| {
+        let plain = !i.modifiers.any();
+        (
+            plain && i.key_pressed(egui::Key::L),
+            plain && i.key_pressed(egui::Key::R),
+            plain && i.key_pressed(egui::Key::B),
+        )
+    });
+    let typing = ui.ctx().egui_wants_keyboard_input();
+    if ui.button(t.rotate_left).on_hover_text("L").clicked() || (left && !typing) {
+        set(crate::imaging::Overrides {
+            rotation: Some((current + 270) % 360),
+            ..page.overrides.clone()
+        });
+    }
+    if ui.button(t.rotate_right).on_hover_text("R").clicked() || (right && !typing) {
+        set(crate::imaging::Overrides {
+            rotation: Some((current + 90) % 360),
+            ..page.overrides.clone()
+        });
+    }
+    let is_blank = page.blank == Some(true);
+    let label = if is_blank {
+        t.unmark_blank
+    } else {
+        t.mark_blank
+    };
+    if ui.button(label).on_hover_text("B").clicked() || (blank_key && !typing) {
+        set(crate::imaging::Overrides {
+            blank: Some(!is_blank),
+            ..page.overrides.clone()
+        });
+    }
+    if page.overrides != Default::default() && ui.button(t.auto).clicked() {
+        set(crate::imaging::Overrides::default());
+    }
+    if let Some(rec) = &page.imaging
+        && rec.skew_applied != 0.0
+    {
+        ui.label(format!("{} {:+.2}°", t.skew, rec.skew_applied));
+    }
 }
 
 fn viewer(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
@@ -232,12 +349,17 @@ fn viewer(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
             app.push(Command::StepPage(1));
         }
         if ui.button(t.fit).clicked() {
-            app.view.scene_rect = egui::Rect::NOTHING;
+            app.view.scene_rect = egui::Rect::ZERO;
         }
         ui.checkbox(&mut app.view.show_boxes, t.show_boxes);
+        ui.checkbox(&mut app.view.show_original, t.original)
+            .on_hover_text("O");
+        ui.separator();
+        page_actions(ui, t, app, &page);
         ui.separator();
         ui.label(t.page_n(page.seq));
         badge(ui, t, page.state);
+        page_facts(ui, t, &page);
         ui.label(format!(
             "{}: {} #{}",
             t.source,
@@ -284,19 +406,36 @@ fn viewer(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                 }
             });
         });
-    let full = app.images.full(&page).cloned();
+    let original = app.view.show_original;
+    let full = app.images.full(&page, original).cloned();
+    let kind = if original {
+        super::images::Kind::Original
+    } else {
+        super::images::Kind::Full
+    };
     match full {
         None => {
             ui.centered_and_justified(|ui| {
-                match app.images.error(page.id, super::images::Kind::Full) {
+                match app.images.error(page.id, kind) {
                     Some(e) => ui.colored_label(Color32::RED, e),
                     None => ui.spinner(),
                 };
             });
         }
         Some(tex) => {
-            let size = Vec2::new(page.width as f32, page.height as f32);
-            let (show_boxes, hovered) = (app.view.show_boxes, app.view.hovered_line);
+            // Shown at page pixels (textures may be smaller); the master of a turned
+            // page has its sides swapped.
+            let [tw, th] = tex.size().map(|v| v as f32);
+            let k = page.width.max(page.height) as f32 / tw.max(th);
+            let size = Vec2::new(tw * k, th * k);
+            let (show_boxes, hovered) = (
+                app.view.show_boxes && !original,
+                if original {
+                    None
+                } else {
+                    app.view.hovered_line
+                },
+            );
             egui::Scene::new()
                 .zoom_range(0.02..=8.0)
                 .show(ui, &mut app.view.scene_rect, |ui| {

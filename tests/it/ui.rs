@@ -135,3 +135,50 @@ fn import_dialog_imports_a_folder_and_processes_it() {
     let vols = t.catalogue().list_volumes().unwrap();
     assert_eq!((vols.len(), vols[0].pages, vols[0].done), (1, 3, 3));
 }
+
+#[test]
+fn clerk_turns_a_page_marks_it_blank_and_undoes_it() {
+    let t = TestHome::new();
+    let dir = t.path("scans");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("1.jpg"), plain_jpeg(300, 400)).unwrap();
+    std::fs::write(dir.join("2.jpg"), plain_jpeg(301, 400)).unwrap();
+    let (code, out, err) = run(t.cli().arg("import").arg(&dir));
+    assert_eq!(code, 0, "{err}");
+    let vid = out.trim().to_string();
+    let home = Home::open(t.home()).unwrap();
+    let mut h = harness(home, fake_config(0, false));
+    step_until(&mut h, "pages processed", |h| {
+        h.query_all_by_label("已完成").count() == 2
+    });
+    h.get_by_label("第1页").click();
+    step_until(&mut h, "viewer", |h| h.query_by_label("向右转").is_some());
+    let page = |t: &TestHome| t.catalogue().pages(&vid).unwrap().remove(0);
+
+    h.get_by_label("向右转").click();
+    step_until(&mut h, "turned page processed", |_| {
+        page(&t).rotation == Some(90) && page(&t).state == anjuan::model::PageState::Done
+    });
+    assert_eq!(page(&t).overrides.rotation, Some(90));
+    step_until(&mut h, "clerk's tag", |h| {
+        h.query_by_label("人工调整").is_some()
+    });
+
+    h.get_by_label("标为空白页").click();
+    step_until(&mut h, "blank page processed", |_| {
+        page(&t).blank == Some(true) && page(&t).state == anjuan::model::PageState::Done
+    });
+    step_until(&mut h, "blank tag and unmark button", |h| {
+        h.query_by_label("取消空白页").is_some()
+    });
+    assert_eq!(page(&t).rotation, Some(90), "the turn is kept");
+
+    h.get_by_label("恢复自动").click();
+    step_until(&mut h, "automatic again", |_| {
+        let p = page(&t);
+        p.overrides == Default::default()
+            && p.state == anjuan::model::PageState::Done
+            && p.rotation == Some(0)
+    });
+    assert_eq!(page(&t).blank, Some(false));
+}
