@@ -14,6 +14,13 @@ PYPDFIUM2_VERSION := 5.15.2
 PDFIUM_WHEEL := pypdfium2-$(PYPDFIUM2_VERSION)-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl
 PDFIUM_LIB := vendor/pdfium/libpdfium.so
 
+# PP-OCR: ONNX Runtime from the pinned onnxruntime wheel, the PP-OCRv4 models
+# from the pinned rapidocr_onnxruntime wheel (Apache-2.0).
+ONNXRUNTIME_VERSION := 1.32.0
+ORT_LIB := vendor/onnxruntime/libonnxruntime.so
+RAPIDOCR_VERSION := 1.4.4
+PPOCR_MODELS := vendor/ppocr/ch_PP-OCRv4_det_infer.onnx
+
 # Debug builds with optimised dependencies; one shared target directory.
 CARGO ?= cargo
 export OMP_THREAD_LIMIT := 1
@@ -34,7 +41,7 @@ run: setup
 test: setup
 	$(CARGO) test --no-fail-fast
 
-setup: apt $(PDFIUM_LIB)
+setup: apt $(PDFIUM_LIB) $(ORT_LIB) $(PPOCR_MODELS)
 
 apt:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -52,6 +59,23 @@ $(PDFIUM_LIB):
 	python3 -c "import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); open(sys.argv[2],'wb').write(z.read('pypdfium2_raw/libpdfium.so'))" \
 	  "$$d/$(PDFIUM_WHEEL)" "$@.tmp" && mv "$@.tmp" "$@"; rc=$$?; rm -rf "$$d"; exit $$rc
 	@echo "PDFium $(PYPDFIUM2_VERSION) → $@"
+
+$(ORT_LIB):
+	@mkdir -p vendor/onnxruntime
+	@d=$$(mktemp -d); \
+	python3 -m pip download --quiet --no-deps --only-binary=:all: --python-version 3.11 -d "$$d" onnxruntime==$(ONNXRUNTIME_VERSION) && \
+	python3 -c "import zipfile,sys,glob; z=zipfile.ZipFile(glob.glob(sys.argv[1]+'/onnxruntime-*.whl')[0]); open(sys.argv[2],'wb').write(z.read('onnxruntime/capi/libonnxruntime.so.$(ONNXRUNTIME_VERSION)'))" \
+	  "$$d" "$@.tmp" && mv "$@.tmp" "$@"; rc=$$?; rm -rf "$$d"; exit $$rc
+	@echo "ONNX Runtime $(ONNXRUNTIME_VERSION) → $@"
+
+$(PPOCR_MODELS):
+	@mkdir -p vendor/ppocr
+	@d=$$(mktemp -d); \
+	python3 -m pip download --quiet --no-deps -d "$$d" rapidocr_onnxruntime==$(RAPIDOCR_VERSION) && \
+	python3 -c "import zipfile,sys,glob; z=zipfile.ZipFile(glob.glob(sys.argv[1]+'/rapidocr_onnxruntime-*.whl')[0]); [open(sys.argv[2]+'/'+n+'.tmp','wb').write(z.read('rapidocr_onnxruntime/models/'+n)) for n in ('ch_PP-OCRv4_rec_infer.onnx','ch_PP-OCRv4_det_infer.onnx')]" \
+	  "$$d" vendor/ppocr && mv vendor/ppocr/ch_PP-OCRv4_rec_infer.onnx.tmp vendor/ppocr/ch_PP-OCRv4_rec_infer.onnx && \
+	  mv vendor/ppocr/ch_PP-OCRv4_det_infer.onnx.tmp "$@"; rc=$$?; rm -rf "$$d"; exit $$rc
+	@echo "PP-OCRv4 models (rapidocr_onnxruntime $(RAPIDOCR_VERSION)) → vendor/ppocr"
 
 ## bench: pages per minute of `process` beside bare tesseract (ARGS= page folder)
 bench: setup

@@ -108,43 +108,60 @@ pub fn run(paths: &[PathBuf], jobs: usize, lang: &str) -> Result<()> {
             bail!("some bench pages could not be imported");
         }
     }
-    let opts = ProcessOptions {
-        volume: Some("BENCH".into()),
-        workers: jobs,
-        engine: EngineChoice::Tesseract {
-            languages: lang.into(),
-        },
-        retry_failed: false,
-    };
-    let started = Instant::now();
-    let summary = pipeline::process(&home, &opts, &CancelToken::new(), |_| {})?;
-    let pipeline_secs = started.elapsed().as_secs_f64();
-    if summary.done != n {
-        bail!("the pipeline finished {} of {n} pages", summary.done);
+    let ppm = |secs: f64| n as f64 * 60.0 / secs;
+    let mut engines = vec![EngineChoice::Tesseract {
+        languages: lang.into(),
+    }];
+    match crate::ocr::ppocr::PpOcrFiles::locate() {
+        Ok(_) => engines.insert(0, EngineChoice::PpOcr),
+        Err(why) => eprintln!("PP-OCR not measured: {why}"),
+    }
+    let mut rows = Vec::new();
+    for engine in engines {
+        let name = engine.factory().describe();
+        let opts = ProcessOptions {
+            volume: Some("BENCH".into()),
+            workers: jobs,
+            engine,
+            retry_failed: false,
+        };
+        Catalogue::open(&home.catalogue_path())?.requeue_pages(Some("BENCH"))?;
+        let started = Instant::now();
+        let summary = pipeline::process(&home, &opts, &CancelToken::new(), |_| {})?;
+        let secs = started.elapsed().as_secs_f64();
+        if summary.done != n {
+            bail!(
+                "the pipeline ({name}) finished {} of {n} pages",
+                summary.done
+            );
+        }
+        rows.push((name, secs, summary.timing));
     }
 
     let out = scratch.path().join("bare");
     std::fs::create_dir_all(&out)?;
     let bare_secs = bare_tesseract(&files, jobs, lang, &out)?;
 
-    let ppm = |secs: f64| n as f64 * 60.0 / secs;
+    for (name, secs, _) in &rows {
+        println!(
+            "anjuan process ({name:<16}) {:>7.1} pages/min  ({secs:.1} s)  {:.2}× bare tesseract",
+            ppm(*secs),
+            bare_secs / secs
+        );
+    }
     println!(
-        "anjuan process      {:>7.1} pages/min  ({pipeline_secs:.1} s)",
-        ppm(pipeline_secs)
-    );
-    println!(
-        "tesseract CLI ×{jobs}    {:>7.1} pages/min  ({bare_secs:.1} s)",
+        "bare tesseract CLI ×{jobs} (-l {lang})   {:>7.1} pages/min  ({bare_secs:.1} s)",
         ppm(bare_secs)
     );
-    println!("ratio               {:>7.2}×", bare_secs / pipeline_secs);
-    let t = summary.timing;
     let per_page = |d: std::time::Duration| d.as_secs_f64() * 1000.0 / n as f64;
-    println!(
-        "per page (one worker): decode {:.0} ms, imaging {:.0} ms, OCR {:.0} ms — imaging {:.0} % of OCR",
-        per_page(t.decode),
-        per_page(t.imaging),
-        per_page(t.ocr),
-        100.0 * t.imaging.as_secs_f64() / t.ocr.as_secs_f64().max(1e-9)
-    );
+    for (name, _, t) in &rows {
+        println!(
+            "{name}: per page and worker: decode {:.0} ms, imaging {:.0} ms, OCR {:.0} ms — imaging {:.0} % of OCR",
+            per_page(t.decode),
+            per_page(t.imaging),
+            per_page(t.ocr),
+            100.0 * t.imaging.as_secs_f64() / t.ocr.as_secs_f64().max(1e-9)
+        );
+    }
     Ok(())
 }

@@ -33,6 +33,10 @@ pub struct Cli {
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq)]
 pub enum EngineArg {
+    /// PP-OCR if installed (`make setup`), else Tesseract
+    Auto,
+    /// PP-OCRv4 on ONNX Runtime: far better on Chinese scans
+    Ppocr,
     /// Tesseract (libtesseract)
     Tesseract,
     /// Test engine, configured by ANJUAN_FAKE_OCR
@@ -59,9 +63,9 @@ pub enum Command {
         #[arg(long)]
         jobs: Option<usize>,
         /// OCR engine
-        #[arg(long, value_enum, default_value_t = EngineArg::Tesseract)]
+        #[arg(long, value_enum, default_value_t = EngineArg::Auto)]
         engine: EngineArg,
-        /// Tesseract languages, e.g. chi_sim or chi_sim+eng
+        /// Tesseract languages (with --engine tesseract), e.g. chi_sim or chi_sim+eng
         #[arg(long, default_value = crate::ocr::DEFAULT_LANGUAGES)]
         lang: String,
         /// Also retry pages that failed in an earlier run
@@ -152,6 +156,8 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
                 eprintln!("{n} page(s) queued to be processed again");
             }
             let engine = match engine {
+                EngineArg::Auto => EngineChoice::default(),
+                EngineArg::Ppocr => EngineChoice::PpOcr,
                 EngineArg::Tesseract => EngineChoice::Tesseract { languages: lang },
                 EngineArg::Fake => EngineChoice::Fake(FakeFactory::from_env()),
             };

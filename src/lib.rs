@@ -40,6 +40,7 @@ pub mod package;
 pub mod pipeline;
 pub mod store;
 pub mod ui;
+pub mod vendor;
 
 /// Version recorded in process metadata and shown in the UI.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

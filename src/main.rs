@@ -25,7 +25,7 @@ fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("ANJUAN_LOG")
-                .unwrap_or_else(|_| "warn".into()),
+                .unwrap_or_else(|_| "warn,oar_ocr=error,oar_ocr_core=error,ort=error".into()),
         )
         .with_writer(std::io::stderr)
         .init();

@@ -281,6 +281,27 @@ pub fn working_image_key(row: &PageRow) -> String {
 
 /// OCR confidence below which the page's orientation is checked with OSD.
 pub const ORIENTATION_CHECK_CONFIDENCE: f64 = 0.6;
+/// Characters read per ink component below which a page is in doubt: upright
+/// text gives 0.3–0.6, an upside-down page almost nothing (PP-OCR reads little
+/// of it, and with high confidence, so confidence alone does not show it).
+pub const MIN_CHARS_PER_COMPONENT: f64 = 0.1;
+
+/// Does the OCR result suggest the page is not upright?
+fn reads_poorly(lines: &[crate::model::TextLine], ink_components: usize) -> bool {
+    let confidence = ocr::page_confidence(lines).unwrap_or(0.0);
+    let chars: usize = lines.iter().map(|l| l.text.chars().count()).sum();
+    confidence < ORIENTATION_CHECK_CONFIDENCE
+        || (ink_components >= 30
+            && (chars as f64) < MIN_CHARS_PER_COMPONENT * ink_components as f64)
+}
+
+/// How much text was read, and how surely: Σ characters × confidence.
+fn read_amount(lines: &[crate::model::TextLine]) -> f64 {
+    lines
+        .iter()
+        .map(|l| l.text.chars().count() as f64 * l.confidence as f64)
+        .sum()
+}
 
 /// Imaging then OCR for one page; pure apart from writing its derivative.
 ///
@@ -333,9 +354,8 @@ pub fn process_page(
         let t = std::time::Instant::now();
         let mut lines = engine.recognize(&working.gray(), dpi)?;
         ocr_time += t.elapsed();
-        let confidence = ocr::page_confidence(&lines).unwrap_or(0.0);
         if !fixed
-            && confidence < ORIENTATION_CHECK_CONFIDENCE
+            && reads_poorly(&lines, record.ink_components)
             && let Some(o) = page.osd(osd)
             && o.turn != record.rotation
         {
@@ -344,7 +364,7 @@ pub fn process_page(
             let t = std::time::Instant::now();
             let turned_lines = engine.recognize(&turned.gray(), dpi)?;
             ocr_time += t.elapsed();
-            if ocr::page_confidence(&turned_lines).unwrap_or(0.0) > confidence + 0.05 {
+            if read_amount(&turned_lines) > 1.3 * read_amount(&lines) + 10.0 {
                 working = turned;
                 record = turned_record;
                 lines = turned_lines;

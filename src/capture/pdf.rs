@@ -4,7 +4,6 @@
 //! is lost or invented; a born-digital page (text and no page-sized image) keeps its
 //! text, which then skips OCR.
 
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use anyhow::{Result, anyhow, bail};
@@ -19,48 +18,24 @@ pub const DEFAULT_RENDER_DPI: u32 = 300;
 
 static PDFIUM: OnceLock<Result<(Pdfium, String), String>> = OnceLock::new();
 
-/// Where we look for `libpdfium.so`, in order: beside the executable, the folder in
-/// `ANJUAN_PDFIUM_DIR`, the project's `vendor/pdfium` (set-up puts it there), then
-/// the system's library path.
-pub fn pdfium_candidates() -> Vec<PathBuf> {
-    let mut dirs = Vec::new();
-    if let Ok(exe) = std::env::current_exe()
-        && let Some(dir) = exe.parent()
-    {
-        dirs.push(dir.to_path_buf());
-        // target/{debug,release}/deps/.. for test binaries
-        if let Some(up) = dir.parent() {
-            dirs.push(up.to_path_buf());
-        }
-    }
-    if let Some(dir) = std::env::var_os("ANJUAN_PDFIUM_DIR") {
-        dirs.push(PathBuf::from(dir));
-    }
-    dirs.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("vendor/pdfium"));
-    dirs
-}
-
-/// The process-wide PDFium, bound on first use; the error says where we looked.
+/// The process-wide PDFium, bound on first use: `libpdfium.so` beside the
+/// executable, in `ANJUAN_PDFIUM_DIR`, in `vendor/pdfium` (set-up puts it there),
+/// then the system's library path; the error says where we looked.
 pub fn pdfium() -> Result<&'static Pdfium> {
     let bound = PDFIUM.get_or_init(|| {
-        for dir in pdfium_candidates() {
-            let lib = Pdfium::pdfium_platform_library_name_at_path(&dir);
-            if lib.exists()
-                && let Ok(b) = Pdfium::bind_to_library(&lib)
-            {
-                return Ok((Pdfium::new(b), lib.display().to_string()));
-            }
+        let name = Pdfium::pdfium_platform_library_name();
+        let name = name.to_string_lossy();
+        if let Some(lib) = crate::vendor::find("pdfium", "ANJUAN_PDFIUM_DIR", &name)
+            && let Ok(b) = Pdfium::bind_to_library(&lib)
+        {
+            return Ok((Pdfium::new(b), lib.display().to_string()));
         }
         match Pdfium::bind_to_system_library() {
             Ok(b) => Ok((Pdfium::new(b), "system library".into())),
             Err(_) => Err(format!(
                 "PDFium (libpdfium.so) was not found; looked in {} and the system library path. \
                  Run `make setup` to fetch it, or set ANJUAN_PDFIUM_DIR",
-                pdfium_candidates()
-                    .iter()
-                    .map(|d| d.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                crate::vendor::looked_in("pdfium", "ANJUAN_PDFIUM_DIR")
             )),
         }
     });

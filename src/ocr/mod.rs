@@ -7,6 +7,7 @@
 
 pub mod fake;
 pub mod osd;
+pub mod ppocr;
 pub mod tesseract;
 pub mod text;
 
@@ -42,6 +43,8 @@ pub trait EngineFactory: Send + Sync {
 pub enum EngineChoice {
     /// Tesseract with these languages (e.g. `chi_sim`).
     Tesseract { languages: String },
+    /// PP-OCRv4 on ONNX Runtime.
+    PpOcr,
     /// Test engine: see [`fake::FakeFactory`].
     Fake(fake::FakeFactory),
 }
@@ -52,9 +55,23 @@ pub enum EngineChoice {
 pub const DEFAULT_LANGUAGES: &str = "chi_sim";
 
 impl Default for EngineChoice {
+    /// PP-OCR when its runtime and models are installed, else Tesseract.
     fn default() -> Self {
-        EngineChoice::Tesseract {
-            languages: DEFAULT_LANGUAGES.into(),
+        Self::best(ppocr::PpOcrFiles::locate())
+    }
+}
+
+impl EngineChoice {
+    /// PP-OCR if its files were found, else Tesseract (saying why).
+    pub fn best(ppocr: Result<ppocr::PpOcrFiles, String>) -> Self {
+        match ppocr {
+            Ok(_) => EngineChoice::PpOcr,
+            Err(why) => {
+                tracing::warn!("{why}; reading with Tesseract instead");
+                EngineChoice::Tesseract {
+                    languages: DEFAULT_LANGUAGES.into(),
+                }
+            }
         }
     }
 }
@@ -65,8 +82,30 @@ impl EngineChoice {
             EngineChoice::Tesseract { languages } => Box::new(tesseract::TesseractFactory {
                 languages: languages.clone(),
             }),
+            EngineChoice::PpOcr => Box::new(ppocr::PpOcrFactory),
             EngineChoice::Fake(f) => Box::new(f.clone()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tesseract_is_the_fallback_when_ppocr_is_missing() {
+        let missing = ppocr::PpOcrFiles::locate_in(&[std::path::PathBuf::from("/nonexistent")]);
+        let why = missing.clone().unwrap_err();
+        assert!(
+            why.contains("ONNX Runtime") && why.contains("/nonexistent"),
+            "{why}"
+        );
+        assert_eq!(
+            EngineChoice::best(missing),
+            EngineChoice::Tesseract {
+                languages: "chi_sim".into()
+            }
+        );
     }
 }
 

@@ -27,7 +27,9 @@ fn tesseract_reads_rendered_pages_into_clean_chinese_text() {
     let (code, out, err) = run(t.cli().arg("import").args(&paths[2..4]));
     assert_eq!(code, 0, "{err}");
     let vid = out.trim().to_string();
-    let (code, _, err) = run(t.cli().args(["process", "--jobs", "2"]));
+    let (code, _, err) = run(t
+        .cli()
+        .args(["process", "--jobs", "2", "--engine", "tesseract"]));
     assert_eq!(code, 0, "{err}");
     let pages = t.catalogue().pages(&vid).unwrap();
     let all_truth: String = truths[2..4].concat();
@@ -70,4 +72,49 @@ fn tesseract_reads_rendered_pages_into_clean_chinese_text() {
     .unwrap();
     assert!(text.contains("行政处罚决定书"), "{text}");
     assert!(text.contains("送达"), "{text}");
+}
+
+#[test]
+fn ppocr_reads_rendered_pages_nearly_perfectly() {
+    let t = TestHome::new();
+    let (paths, truths) = sample_pages(&t.path("sample"), 300);
+    let (code, out, err) = run(t.cli().arg("import").args(&paths));
+    assert_eq!(code, 0, "{err}");
+    let vid = out.trim().to_string();
+    let (code, _, err) = run(t.cli().args(["process", "--engine", "ppocr"]));
+    assert_eq!(code, 0, "{err}");
+    let pages = t.catalogue().pages(&vid).unwrap();
+    let all_truth: String = truths.concat();
+    let all_text: String = pages
+        .iter()
+        .map(|p| p.text.clone().unwrap_or_default())
+        .collect();
+    let e = cer(&all_truth, &all_text);
+    assert!(e < 0.05, "CER {e:.3}:\n{all_text}");
+    for p in &pages {
+        let chars: Vec<char> = p.text.as_deref().unwrap().chars().collect();
+        assert!(!chars.windows(3).any(|w| anjuan::ocr::text::is_cjk(w[0])
+            && w[1] == ' '
+            && anjuan::ocr::text::is_cjk(w[2])));
+        assert!(p.lines.iter().all(|l| l.confidence > 0.0 && l.bbox[2] > 0));
+    }
+    // Lines come in reading order: the title first.
+    assert_eq!(pages[0].lines[0].text, "立案审批表");
+    let out_dir = t.path("export");
+    let (code, _, err) = run(t
+        .cli()
+        .args(["export", "--volume", &vid, "--out"])
+        .arg(&out_dir));
+    assert_eq!(code, 0, "{err}");
+    let pdf = out_dir.join(format!("{vid}.pdf"));
+    let text = String::from_utf8(
+        Command::new("pdftotext")
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(text.contains("江北青禾餐饮管理有限公司"), "{text}");
 }
