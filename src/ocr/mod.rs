@@ -88,6 +88,26 @@ impl EngineChoice {
     }
 }
 
+/// Mean confidence of a page's lines, weighted by their length.
+pub fn page_confidence(lines: &[TextLine]) -> Option<f64> {
+    let (mut sum, mut n) = (0.0f64, 0usize);
+    for l in lines {
+        let k = l.text.chars().count();
+        sum += l.confidence as f64 * k as f64;
+        n += k;
+    }
+    (n > 0).then(|| sum / n as f64)
+}
+
+/// The page text: its lines joined by `\n`.
+pub fn page_text(lines: &[TextLine]) -> String {
+    lines
+        .iter()
+        .map(|l| l.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,24 +127,4 @@ mod tests {
             }
         );
     }
-}
-
-/// Mean confidence of a page's lines, weighted by their length.
-pub fn page_confidence(lines: &[TextLine]) -> Option<f64> {
-    let (mut sum, mut n) = (0.0f64, 0usize);
-    for l in lines {
-        let k = l.text.chars().count();
-        sum += l.confidence as f64 * k as f64;
-        n += k;
-    }
-    (n > 0).then(|| sum / n as f64)
-}
-
-/// The page text: its lines joined by `\n`.
-pub fn page_text(lines: &[TextLine]) -> String {
-    lines
-        .iter()
-        .map(|l| l.text.as_str())
-        .collect::<Vec<_>>()
-        .join("\n")
 }
