@@ -3,12 +3,6 @@ use std::process::Command;
 
 use crate::fixtures::*;
 
-fn has_space_between_cjk(s: &str) -> bool {
-    let c: Vec<char> = s.chars().collect();
-    c.windows(3)
-        .any(|w| anjuan::ocr::text::is_cjk(w[0]) && w[1] == ' ' && anjuan::ocr::text::is_cjk(w[2]))
-}
-
 #[test]
 fn export_writes_a_searchable_pdf_and_page_texts() {
     let t = TestHome::new();

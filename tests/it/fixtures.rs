@@ -240,3 +240,27 @@ pub fn encrypted_pdf(dir: &Path) -> PathBuf {
     std::fs::remove_file(plain).unwrap();
     out
 }
+
+/// True when a space stands between two Chinese characters (OCR must not leave any).
+pub fn has_space_between_cjk(s: &str) -> bool {
+    let c: Vec<char> = s.chars().collect();
+    c.windows(3)
+        .any(|w| anjuan::ocr::text::is_cjk(w[0]) && w[1] == ' ' && anjuan::ocr::text::is_cjk(w[2]))
+}
+
+/// Exports a volume with the CLI and returns the text `pdftotext` reads from its PDF.
+pub fn export_pdf_text(t: &TestHome, vid: &str) -> (PathBuf, String) {
+    let out_dir = t.path("export");
+    let (code, _, err) = run(t
+        .cli()
+        .args(["export", "--volume", vid, "--out"])
+        .arg(&out_dir));
+    assert_eq!(code, 0, "{err}");
+    let pdf = out_dir.join(format!("{vid}.pdf"));
+    let out = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils, make setup)");
+    (pdf, String::from_utf8(out.stdout).unwrap())
+}

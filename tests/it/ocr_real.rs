@@ -1,7 +1,5 @@
 //! End to end with the real Tesseract on rendered case-file pages of known text.
 
-use std::process::Command;
-
 use crate::fixtures::*;
 
 /// Character error rate with whitespace removed (as `score_ocr.py` counts it).
@@ -44,32 +42,14 @@ fn tesseract_reads_rendered_pages_into_clean_chinese_text() {
         // Tesseract's layout now and then drops a whole line of a sparse page.
         let e = cer(truth, text);
         assert!(e < 0.3, "CER {e:.3} on page {}:\n{text}", page.seq);
-        let chars: Vec<char> = text.chars().collect();
         assert!(
-            !chars.windows(3).any(|w| anjuan::ocr::text::is_cjk(w[0])
-                && w[1] == ' '
-                && anjuan::ocr::text::is_cjk(w[2])),
+            !has_space_between_cjk(text),
             "spaces between Chinese characters:\n{text}"
         );
         assert!(page.lines.len() >= 5 && page.lines.iter().all(|l| l.bbox[2] > 0 && l.bbox[3] > 0));
         assert!(page.ocr_confidence.unwrap() > 0.5);
     }
-    let out_dir = t.path("export");
-    let (code, _, err) = run(t
-        .cli()
-        .args(["export", "--volume", &vid, "--out"])
-        .arg(&out_dir));
-    assert_eq!(code, 0, "{err}");
-    let pdf = out_dir.join(format!("{vid}.pdf"));
-    let text = String::from_utf8(
-        Command::new("pdftotext")
-            .arg(&pdf)
-            .arg("-")
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
+    let (_, text) = export_pdf_text(&t, &vid);
     assert!(text.contains("行政处罚决定书"), "{text}");
     assert!(text.contains("送达"), "{text}");
 }
@@ -92,29 +72,11 @@ fn ppocr_reads_rendered_pages_nearly_perfectly() {
     let e = cer(&all_truth, &all_text);
     assert!(e < 0.05, "CER {e:.3}:\n{all_text}");
     for p in &pages {
-        let chars: Vec<char> = p.text.as_deref().unwrap().chars().collect();
-        assert!(!chars.windows(3).any(|w| anjuan::ocr::text::is_cjk(w[0])
-            && w[1] == ' '
-            && anjuan::ocr::text::is_cjk(w[2])));
+        assert!(!has_space_between_cjk(p.text.as_deref().unwrap()));
         assert!(p.lines.iter().all(|l| l.confidence > 0.0 && l.bbox[2] > 0));
     }
     // Lines come in reading order: the title first.
     assert_eq!(pages[0].lines[0].text, "立案审批表");
-    let out_dir = t.path("export");
-    let (code, _, err) = run(t
-        .cli()
-        .args(["export", "--volume", &vid, "--out"])
-        .arg(&out_dir));
-    assert_eq!(code, 0, "{err}");
-    let pdf = out_dir.join(format!("{vid}.pdf"));
-    let text = String::from_utf8(
-        Command::new("pdftotext")
-            .arg(&pdf)
-            .arg("-")
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
+    let (_, text) = export_pdf_text(&t, &vid);
     assert!(text.contains("江北青禾餐饮管理有限公司"), "{text}");
 }
