@@ -6,6 +6,7 @@
 //! goes through [`text::clean_line`] so Chinese has no spaces between characters.
 
 pub mod fake;
+pub mod layout;
 pub mod osd;
 pub mod ppocr;
 pub mod tesseract;

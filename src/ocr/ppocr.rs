@@ -195,35 +195,12 @@ impl OcrEngine for PpOcrEngine {
                 });
             }
         }
-        Ok(reading_order(lines))
+        Ok(super::layout::reading_order(
+            lines,
+            &super::layout::horizontal_rulings(image),
+            image.height(),
+        ))
     }
-}
-
-/// Orders boxes as a person reads: rows top to bottom (boxes whose vertical
-/// middles fall within each other's height share a row), each row left to right.
-pub fn reading_order(mut lines: Vec<TextLine>) -> Vec<TextLine> {
-    lines.sort_by_key(|l| l.bbox[1] + l.bbox[3] / 2);
-    let mut rows: Vec<Vec<TextLine>> = Vec::new();
-    for l in lines {
-        let mid = l.bbox[1] + l.bbox[3] / 2;
-        match rows.last_mut() {
-            Some(row)
-                if row.iter().any(|r| {
-                    let (top, bottom) = (r.bbox[1], r.bbox[1] + r.bbox[3]);
-                    mid >= top && mid <= bottom
-                }) =>
-            {
-                row.push(l)
-            }
-            _ => rows.push(vec![l]),
-        }
-    }
-    rows.into_iter()
-        .flat_map(|mut row| {
-            row.sort_by_key(|l| l.bbox[0]);
-            row
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -236,18 +213,6 @@ mod tests {
             bbox: [x, y, w, h],
             confidence: 0.9,
         }
-    }
-
-    #[test]
-    fn cells_of_a_row_read_left_to_right_rows_top_to_bottom() {
-        let lines = vec![
-            line("日期", 600, 102, 80, 30),
-            line("当事人", 100, 100, 120, 34),
-            line("第二行", 100, 200, 120, 34),
-            line("某公司", 300, 98, 150, 34),
-        ];
-        let order: Vec<_> = reading_order(lines).into_iter().map(|l| l.text).collect();
-        assert_eq!(order, ["当事人", "某公司", "日期", "第二行"]);
     }
 
     #[test]
