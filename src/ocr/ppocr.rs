@@ -207,14 +207,6 @@ impl OcrEngine for PpOcrEngine {
 mod tests {
     use super::*;
 
-    fn line(text: &str, x: u32, y: u32, w: u32, h: u32) -> TextLine {
-        TextLine {
-            text: text.into(),
-            bbox: [x, y, w, h],
-            confidence: 0.9,
-        }
-    }
-
     #[test]
     fn character_list_is_read_from_model_metadata() {
         let mut model = b"junk\x0a\x09character\x12".to_vec();
