@@ -24,9 +24,13 @@ pub struct SearchHit {
     pub snippet: String,
 }
 
-/// Splits a query into terms (whitespace separates terms; all must match).
+/// Splits a query into terms (whitespace separates terms; all must match), with
+/// punctuation written as the page text stores it (`当事人:` finds `当事人：`).
 pub fn query_terms(query: &str) -> Vec<String> {
-    query.split_whitespace().map(str::to_string).collect()
+    query
+        .split_whitespace()
+        .map(crate::ocr::text::normalize_punctuation)
+        .collect()
 }
 
 /// Quotes a term as an FTS5 string: `"` doubled, the whole in quotes.
@@ -124,6 +128,11 @@ mod tests {
     fn snippet_marks_the_hit_with_context() {
         let s = snippet("行政处罚决定书\n当事人：某某公司", "当事人", 3);
         assert_eq!(s, "…定书 【当事人】：某某…");
+    }
+
+    #[test]
+    fn query_punctuation_is_written_like_page_text() {
+        assert_eq!(query_terms("当事人: 50,000"), ["当事人：", "50,000"]);
     }
 
     #[test]
