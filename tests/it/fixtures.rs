@@ -87,27 +87,15 @@ pub fn png(width: u32, height: u32) -> Vec<u8> {
 
 /// A PNG signature and header claiming `w × h` pixels, and no data.
 pub fn png_bomb(w: u32, h: u32) -> Vec<u8> {
-    fn crc32(data: &[u8]) -> u32 {
-        let mut c = 0xFFFF_FFFFu32;
-        for &b in data {
-            c ^= b as u32;
-            for _ in 0..8 {
-                c = if c & 1 != 0 {
-                    0xEDB8_8320 ^ (c >> 1)
-                } else {
-                    c >> 1
-                };
-            }
-        }
-        !c
-    }
     let mut v = b"\x89PNG\r\n\x1a\n".to_vec();
     let mut ihdr = b"IHDR".to_vec();
     ihdr.extend(w.to_be_bytes());
     ihdr.extend(h.to_be_bytes());
     ihdr.extend([8, 0, 0, 0, 0]);
     v.extend(13u32.to_be_bytes());
-    let crc = crc32(&ihdr);
+    let mut crc = flate2::Crc::new();
+    crc.update(&ihdr);
+    let crc = crc.sum();
     v.extend(ihdr);
     v.extend(crc.to_be_bytes());
     v
