@@ -182,3 +182,39 @@ fn clerk_turns_a_page_marks_it_blank_and_undoes_it() {
     });
     assert_eq!(page(&t).blank, Some(false));
 }
+
+/// A file dropped on the window, as the windowing layer hands it to egui.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn a_folder_dropped_on_the_window_is_imported_and_processed() {
+    let t = TestHome::new();
+    let dir = t.path("dropped");
+    std::fs::create_dir_all(&dir).unwrap();
+    for i in 0..2 {
+        std::fs::write(dir.join(format!("{i}.jpg")), plain_jpeg(220 + i, 160)).unwrap();
+    }
+    let home = Home::open(t.home()).unwrap();
+    let mut h = harness(home, fake_config(0, false));
+    h.step();
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(dir)));
+    step_until(&mut h, "dropped pages done", |h| {
+        h.query_all_by_label("已完成").count() == 2
+    });
+    assert!(
+        h.query_by_label_contains("dropped").is_some(),
+        "volume named after the folder"
+    );
+}
