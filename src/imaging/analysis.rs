@@ -189,6 +189,21 @@ impl Analysed {
             .collect()
     }
 
+    /// Ink pixels in the outermost `band` pixels of the scan window (the bed and
+    /// its surroundings excluded): text or lines running off the scanned area.
+    pub fn edge_ink(&self, band: usize) -> usize {
+        let (w, h) = (self.width() as usize, self.height() as usize);
+        let t = self.ink_threshold();
+        let near_bed = self.bed_neighbourhood(3);
+        (0..w * h)
+            .filter(|&i| {
+                let (x, y) = (i % w, i / w);
+                let at_edge = x < band || y < band || x + band >= w || y + band >= h;
+                at_edge && self.gray.as_raw()[i] < t && !near_bed[i]
+            })
+            .count()
+    }
+
     /// The bed grown by `r` pixels (a square neighbourhood).
     fn bed_neighbourhood(&self, r: usize) -> Vec<bool> {
         let (w, h) = (self.width() as usize, self.height() as usize);

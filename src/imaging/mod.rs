@@ -68,6 +68,9 @@ pub struct ImagingRecord {
     pub paper_level: u8,
     pub ink_level: u8,
     pub sharpness: f32,
+    /// Ink pixels touching the edge of the scan window (analysis resolution).
+    #[serde(default)]
+    pub edge_ink: usize,
     /// Quality flags with their measured values.
     pub flags: Vec<Flag>,
 }
@@ -383,6 +386,8 @@ impl PageAnalysis {
         rec.ink_components = components;
         rec.blank = overrides.blank.unwrap_or(looks_blank(coverage, components));
         rec.sharpness = sharpness(&a);
+        // A 2 mm band along the scan window: printed text keeps a margin wider than that.
+        rec.edge_ink = a0.edge_ink((a0.dpi as f32 * 2.0 / 25.4).round().max(2.0) as usize);
         rec.flags = quality_flags(&rec, self.dpi, skew);
 
         let measured = clock.elapsed();
@@ -432,6 +437,9 @@ pub mod limits {
     pub const BLURRED: f32 = 0.30;
     /// Residual skew above this (degrees) is flagged.
     pub const SKEW_RESIDUAL: f32 = 1.0;
+    /// Ink pixels in the 2 mm band along the scan window from which text is taken
+    /// to run off the scanned area; dust and the odd stroke stay below it.
+    pub const CUT_CONTENT_PIXELS: f32 = 120.0;
 }
 
 fn quality_flags(rec: &ImagingRecord, dpi: u32, skew: Option<deskew::Skew>) -> Vec<Flag> {
@@ -458,6 +466,13 @@ fn quality_flags(rec: &ImagingRecord, dpi: u32, skew: Option<deskew::Skew>) -> V
     }
     if rec.sharpness < limits::BLURRED {
         flag("blurred", rec.sharpness, limits::BLURRED);
+    }
+    if rec.edge_ink as f32 >= limits::CUT_CONTENT_PIXELS {
+        flag(
+            "cut_content",
+            rec.edge_ink as f32,
+            limits::CUT_CONTENT_PIXELS,
+        );
     }
     // Skew measured but not corrected (refused) and large enough to matter.
     if let Some(s) = skew {

@@ -272,3 +272,24 @@ fn a_clerks_decision_survives_reruns_and_can_be_undone() {
         .unwrap();
     assert_eq!(master, std::fs::read(&f).unwrap());
 }
+
+#[test]
+fn text_running_off_the_scan_window_is_flagged() {
+    let full = page(2, 0.0);
+    let (_, rec) = straighten(full.clone());
+    assert!(
+        !rec.flag_codes().contains(&"cut_content".to_string()),
+        "edge ink {}",
+        rec.edge_ink
+    );
+    // The scan window ends in the middle of the text lines (a page put in askew or
+    // a too-small scan area).
+    let cut =
+        image::imageops::crop_imm(&full, 0, 0, full.width() * 55 / 100, full.height()).to_image();
+    let (_, rec) = straighten(cut);
+    assert!(
+        rec.flag_codes().contains(&"cut_content".to_string()),
+        "edge ink {}",
+        rec.edge_ink
+    );
+}
