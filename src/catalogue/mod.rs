@@ -244,6 +244,15 @@ impl Catalogue {
     }
 
     pub fn list_volumes(&self) -> Result<Vec<VolumeSummary>> {
+        self.volume_summaries(None)
+    }
+
+    pub fn volume(&self, id: &str) -> Result<Option<VolumeSummary>> {
+        Ok(self.volume_summaries(Some(id))?.pop())
+    }
+
+    /// Page counts per volume: all volumes, or only `only`.
+    fn volume_summaries(&self, only: Option<&str>) -> Result<Vec<VolumeSummary>> {
         let mut st = self.conn.prepare(
             "SELECT v.id, v.name,
                     COUNT(p.id),
@@ -251,9 +260,10 @@ impl Catalogue {
                     COALESCE(SUM(p.state = 'processing'), 0),
                     COALESCE(SUM(p.state = 'failed'), 0)
              FROM volumes v LEFT JOIN pages p ON p.volume_id = v.id
+             WHERE ?1 IS NULL OR v.id = ?1
              GROUP BY v.id ORDER BY v.created_at, v.id",
         )?;
-        let rows = st.query_map([], |r| {
+        let rows = st.query_map([only], |r| {
             Ok(VolumeSummary {
                 id: r.get(0)?,
                 name: r.get(1)?,
@@ -264,10 +274,6 @@ impl Catalogue {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    pub fn volume(&self, id: &str) -> Result<Option<VolumeSummary>> {
-        Ok(self.list_volumes()?.into_iter().find(|v| v.id == id))
     }
 
     // ---- masters and pages --------------------------------------------------
