@@ -9,7 +9,7 @@
 
 use std::fs;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
@@ -105,10 +105,6 @@ impl Store {
         write_atomic(&path, bytes)
             .with_context(|| format!("cannot write derivative {}", path.display()))?;
         Ok(path)
-    }
-
-    pub fn root(&self) -> &Path {
-        &self.root
     }
 }
 

@@ -16,7 +16,7 @@ use crate::model::{ColorMode, TextLine};
 /// Resolution for pages that carry no scan (vector or born-digital pages).
 pub const DEFAULT_RENDER_DPI: u32 = 300;
 
-static PDFIUM: OnceLock<Result<(Pdfium, String), String>> = OnceLock::new();
+static PDFIUM: OnceLock<Result<Pdfium, String>> = OnceLock::new();
 
 /// The process-wide PDFium, bound on first use: `libpdfium.so` beside the
 /// executable, in `ANJUAN_PDFIUM_DIR`, in `vendor/pdfium` (set-up puts it there),
@@ -28,10 +28,10 @@ pub fn pdfium() -> Result<&'static Pdfium> {
         if let Some(lib) = crate::vendor::find("pdfium", "ANJUAN_PDFIUM_DIR", &name)
             && let Ok(b) = Pdfium::bind_to_library(&lib)
         {
-            return Ok((Pdfium::new(b), lib.display().to_string()));
+            return Ok(Pdfium::new(b));
         }
         match Pdfium::bind_to_system_library() {
-            Ok(b) => Ok((Pdfium::new(b), "system library".into())),
+            Ok(b) => Ok(Pdfium::new(b)),
             Err(_) => Err(format!(
                 "PDFium (libpdfium.so) was not found; looked in {} and the system library path. \
                  Run `make setup` to fetch it, or set ANJUAN_PDFIUM_DIR",
@@ -40,18 +40,9 @@ pub fn pdfium() -> Result<&'static Pdfium> {
         }
     });
     match bound {
-        Ok((p, _)) => Ok(p),
+        Ok(p) => Ok(p),
         Err(e) => Err(anyhow!("{e}")),
     }
-}
-
-/// Which PDFium library is in use (for `--version`-style diagnostics).
-pub fn pdfium_source() -> Option<String> {
-    pdfium().ok()?;
-    PDFIUM
-        .get()
-        .and_then(|r| r.as_ref().ok())
-        .map(|(_, s)| s.clone())
 }
 
 fn open<'a>(pdfium: &'a Pdfium, bytes: &'a [u8]) -> Result<PdfDocument<'a>> {

@@ -92,8 +92,6 @@ impl ImagingRecord {
 /// A page image ready for OCR and display.
 pub struct WorkingImage {
     pub image: DynamicImage,
-    /// Clockwise turn applied to make the page upright.
-    pub rotation: u32,
 }
 
 impl WorkingImage {
@@ -408,7 +406,7 @@ impl PageAnalysis {
             measured,
             clock.elapsed() - measured
         );
-        (WorkingImage { image, rotation }, rec)
+        (WorkingImage { image }, rec)
     }
 }
 

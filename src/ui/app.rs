@@ -6,10 +6,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use super::i18n::{Lang, Texts};
+use super::i18n::Texts;
 use super::images::ImageCache;
 use super::prefs::Prefs;
-use super::tasks::{self, RunningTask, TaskContext, TaskEvent, TaskKind, TaskSpec};
+use super::tasks::{self, RunningTask, TaskContext, TaskEvent, TaskSpec};
 use crate::capture::Outcome;
 use crate::catalogue::{Catalogue, PageRow, VolumeSummary};
 use crate::home::Home;
@@ -167,10 +167,6 @@ impl WorkstationApp {
         self.prefs.lang.texts()
     }
 
-    pub fn lang(&self) -> Lang {
-        self.prefs.lang
-    }
-
     pub(crate) fn push(&mut self, c: Command) {
         self.commands.push(c);
     }
@@ -189,7 +185,7 @@ impl WorkstationApp {
         {
             self.reload_volumes();
         }
-        if self.task.is_some() || !self.queue.is_empty() {
+        if self.busy() {
             ctx.request_repaint_after(Duration::from_millis(200));
         }
         let dropped: Vec<PathBuf> = ctx.input(|i| {
@@ -317,7 +313,6 @@ impl WorkstationApp {
             return;
         };
         let events = task.poll();
-        let kind = task.kind;
         for e in events {
             match e {
                 TaskEvent::Progress { .. } => {}
@@ -344,9 +339,6 @@ impl WorkstationApp {
                     }
                     self.reload_volumes();
                     self.reload_pages();
-                    if kind == TaskKind::Process {
-                        self.images.invalidate(self.view.page.unwrap_or(-1));
-                    }
                     return;
                 }
             }
