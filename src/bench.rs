@@ -124,6 +124,7 @@ pub fn run(paths: &[PathBuf], jobs: usize, lang: &str) -> Result<()> {
             workers: jobs,
             engine,
             retry_failed: false,
+            reindex: false,
         };
         Catalogue::open(&home.catalogue_path())?.requeue_pages(Some("BENCH"))?;
         let started = Instant::now();

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::capture::{self, Outcome};
 use crate::catalogue::Catalogue;
 use crate::home::Home;
+use crate::indexing::{Target, kinds::KindTable};
 use crate::jobs::{self, CancelToken};
 use crate::ocr::{EngineChoice, fake::FakeFactory};
 use crate::pipeline::{self, ProcessEvent, ProcessOptions};
@@ -74,6 +75,9 @@ pub enum Command {
         /// Process finished pages again too (e.g. after an upgrade of anjuan)
         #[arg(long)]
         redo: bool,
+        /// Index the volumes again even when their pages did not change (the clerk's corrections are kept)
+        #[arg(long)]
+        reindex: bool,
     },
     /// Decide for a page yourself: turn, straighten, mark blank (wins over the automatic decision; the master is untouched)
     Page {
@@ -94,6 +98,21 @@ pub enum Command {
         /// Undo every decision of yours for this page
         #[arg(long, conflicts_with_all = ["rotate", "skew", "blank"])]
         auto: bool,
+    },
+    /// Confirm or correct the indexing (著录) of a volume; your values win over every automatic pass.
+    ///
+    /// KEY=VALUE pairs: a volume field (party, party_id_code, filed_date, decision_no, fine_amount,
+    /// archival_code, title, …), `doc:N:title|doc_no|responsible|date` for the document starting
+    /// on scanned page N, `start:N=yes|no` to split or merge at page N, `kind:N=decision` for a
+    /// document's kind. An empty VALUE clears a field; --undo KEY gives it back to the machine.
+    Correct {
+        #[arg(long)]
+        volume: String,
+        #[arg(value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        /// Withdraw your correction of KEY (the automatic proposal applies again)
+        #[arg(long, value_name = "KEY")]
+        undo: Vec<String>,
     },
     /// List the volumes of the home
     Volumes {
@@ -149,6 +168,7 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
             lang,
             retry_failed,
             redo,
+            reindex,
         } => {
             if redo {
                 let cat = Catalogue::open(&home.catalogue_path())?;
@@ -166,6 +186,7 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
                 workers: jobs.unwrap_or_else(jobs::default_workers),
                 engine,
                 retry_failed,
+                reindex,
             };
             process(home, &opts)
         }
@@ -205,6 +226,49 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
             );
             Ok(0)
         }
+        Command::Correct { volume, set, undo } => {
+            let mut cat = Catalogue::open(&home.catalogue_path())?;
+            anyhow::ensure!(cat.volume_exists(&volume)?, "no volume {volume}");
+            let actor = std::env::var("USER").unwrap_or_else(|_| "clerk".into());
+            let target = |key: &str| {
+                let key = if key.contains(':') {
+                    key.to_string()
+                } else {
+                    format!("field:{key}")
+                };
+                Target::parse(&key)
+                    .with_context(|| format!("unknown field {key:?}; see anjuan correct --help"))
+            };
+            for pair in &set {
+                let (key, value) = pair
+                    .split_once('=')
+                    .with_context(|| format!("{pair:?} is not KEY=VALUE"))?;
+                let t = target(key)?;
+                let value = match (&t, value) {
+                    (Target::Start(_), "yes" | "true") => "true",
+                    (Target::Start(_), "no" | "false") => "false",
+                    (Target::Start(_), v) => bail!("start:N takes yes or no, not {v:?}"),
+                    (Target::Kind(_), k) if KindTable::builtin().rule(k).is_none() => {
+                        bail!("unknown document kind {k:?}")
+                    }
+                    (_, v) => v,
+                };
+                cat.set_correction(&volume, &t, Some(value), &actor)?;
+            }
+            for key in &undo {
+                cat.set_correction(&volume, &target(key)?, None, &actor)?;
+            }
+            drop(cat);
+            pipeline::index_volumes(home, Some(&volume), false, |_| {})?;
+            let v = Catalogue::open(&home.catalogue_path())?.volume_json(&volume)?;
+            eprintln!(
+                "{volume}: {} document(s); party {}, archival code {}",
+                v.documents.len(),
+                v.party.as_deref().unwrap_or("-"),
+                v.archival_code.as_deref().unwrap_or("-")
+            );
+            Ok(0)
+        }
         Command::Volumes { json } => {
             let cat = Catalogue::open(&home.catalogue_path())?;
             let vols = cat.list_volumes()?;
@@ -228,6 +292,45 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else {
                 println!("{}  {} pages  {}", v.id, v.pages.len(), v.status);
+                let fields = [
+                    ("档号", v.archival_code.clone()),
+                    ("题名", v.title.clone()),
+                    ("当事人", v.party.clone()),
+                    ("代码", v.party_id_code.clone()),
+                    ("案由", v.case_cause.clone()),
+                    ("立案日期", v.filed_date.clone()),
+                    ("决定书文号", v.decision_no.clone()),
+                    ("决定日期", v.decided_date.clone()),
+                    ("罚款金额", v.fine_amount.map(|a| a.to_string())),
+                    ("结案日期", v.closed_date.clone()),
+                ];
+                for (label, value) in fields.iter().filter(|f| f.1.is_some()) {
+                    println!("  {label}: {}", value.as_deref().unwrap_or(""));
+                }
+                if !v.documents.is_empty() {
+                    println!(
+                        "  卷内目录 ({} 件 {} 页):",
+                        v.item_count.unwrap_or(0),
+                        v.page_count.unwrap_or(0)
+                    );
+                    for d in &v.documents {
+                        let pages = match (d.page_no_from, d.page_no_to) {
+                            (Some(a), Some(b)) if a != b => format!("{a}-{b}"),
+                            (Some(a), _) => a.to_string(),
+                            _ => String::new(),
+                        };
+                        println!(
+                            "  {:>3}  p.{}-{}  {:<22} {:<24} {:<10} {}",
+                            d.seq,
+                            d.first_page,
+                            d.last_page,
+                            d.kind,
+                            d.title.as_deref().unwrap_or(""),
+                            d.date.as_deref().unwrap_or(""),
+                            pages
+                        );
+                    }
+                }
                 for p in &v.pages {
                     let text = p.text.as_deref().unwrap_or("");
                     let first = text.lines().next().unwrap_or("");
@@ -360,6 +463,13 @@ fn process(home: &Home, opts: &ProcessOptions) -> Result<i32> {
             bar.suspend(|| eprintln!("error: {volume_id} page {seq}: {error}"));
         }
         ProcessEvent::WorkerFailed { error } => bar.suspend(|| eprintln!("error: {error}")),
+        ProcessEvent::VolumeIndexed {
+            volume_id,
+            documents,
+            findings,
+        } => bar.suspend(|| {
+            eprintln!("{volume_id}: indexed, {documents} document(s), {findings} finding(s)")
+        }),
     })
     .context("process failed")?;
     bar.finish_and_clear();

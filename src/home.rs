@@ -44,4 +44,8 @@ impl Home {
     pub fn settings_path(&self) -> PathBuf {
         self.root.join("settings.json")
     }
+    /// The bureau's archive settings (全宗号, 档号 template); defaults when absent.
+    pub fn bureau_path(&self) -> PathBuf {
+        self.root.join("bureau.json")
+    }
 }

@@ -33,6 +33,7 @@ pub mod fonts;
 pub mod fsutil;
 pub mod home;
 pub mod imaging;
+pub mod indexing;
 pub mod jobs;
 pub mod model;
 pub mod ocr;

@@ -30,6 +30,8 @@ pub struct ProcessOptions {
     pub engine: EngineChoice,
     /// Also retry pages that failed before.
     pub retry_failed: bool,
+    /// Index every volume again, even when nothing changed.
+    pub reindex: bool,
 }
 
 impl Default for ProcessOptions {
@@ -39,6 +41,7 @@ impl Default for ProcessOptions {
             workers: jobs::default_workers(),
             engine: EngineChoice::default(),
             retry_failed: false,
+            reindex: false,
         }
     }
 }
@@ -69,6 +72,12 @@ pub enum ProcessEvent {
     /// A worker could not start (e.g. OCR language data missing).
     WorkerFailed {
         error: String,
+    },
+    /// A volume's documents, fields and page numbers were (re)computed.
+    VolumeIndexed {
+        volume_id: String,
+        documents: usize,
+        findings: usize,
     },
 }
 
@@ -160,6 +169,8 @@ pub fn process(
         total: pending.len(),
     });
     if pending.is_empty() {
+        drop(catalogue);
+        index_volumes(home, opts.volume.as_deref(), opts.reindex, &mut on_event)?;
         return Ok(summary);
     }
     let factory = opts.engine.factory();
@@ -218,7 +229,41 @@ pub fn process(
         opts.volume.as_deref(),
         &serde_json::json!({"done": summary.done, "failed": summary.failed, "cancelled": summary.cancelled}).to_string(),
     )?;
+    drop(catalogue);
+    if !summary.cancelled {
+        index_volumes(home, opts.volume.as_deref(), opts.reindex, &mut on_event)?;
+    }
     Ok(summary)
+}
+
+/// The indexing stage: every volume (or the one asked for) whose pages are all
+/// processed is indexed again when its pages, corrections or settings changed.
+pub fn index_volumes(
+    home: &Home,
+    volume: Option<&str>,
+    force: bool,
+    mut on_event: impl FnMut(&ProcessEvent),
+) -> Result<()> {
+    let mut catalogue = Catalogue::open(&home.catalogue_path())?;
+    let settings = crate::indexing::BureauSettings::load(&home.bureau_path())?;
+    let ids: Vec<String> = match volume {
+        Some(v) => vec![v.to_string()],
+        None => catalogue
+            .list_volumes()?
+            .into_iter()
+            .map(|v| v.id)
+            .collect(),
+    };
+    for id in ids {
+        if let Some(index) = catalogue.reindex(&id, &settings, force)? {
+            on_event(&ProcessEvent::VolumeIndexed {
+                volume_id: id,
+                documents: index.documents.len(),
+                findings: index.findings.len(),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn work_one(w: &mut Worker, store: &Store, page_id: i64, send: &dyn Fn(ProcessEvent)) {

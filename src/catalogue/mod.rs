@@ -4,6 +4,7 @@
 //! moment leaves a catalogue that reopens and resumes. Schema changes are numbered
 //! migrations tracked in `PRAGMA user_version`.
 
+mod index;
 mod schema;
 mod search;
 
@@ -16,6 +17,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::imaging::{ImagingRecord, Overrides};
 use crate::model::{ColorMode, PageState, TextLine, TextOrigin};
 
+pub use index::CorrectionRow;
 pub use search::SearchHit;
 
 pub struct Catalogue {
@@ -504,11 +506,17 @@ impl Catalogue {
     /// The volume as `show --json` prints it (DESIGN.md §4). Fields that later stages
     /// fill (indexing, imaging decisions) are `null` until they are known.
     pub fn volume_json(&self, volume_id: &str) -> Result<crate::model::VolumeJson> {
-        use crate::model::{PageJson, VolumeJson};
+        use crate::model::{DocumentJson, PageJson, VolumeJson};
         let summary = self
             .volume(volume_id)?
             .ok_or_else(|| anyhow::anyhow!("no volume {volume_id}"))?;
         let rows = self.pages(volume_id)?;
+        let index = self.volume_index(volume_id)?;
+        let page_index = |seq: u32| {
+            index
+                .as_ref()
+                .and_then(|i| i.pages.iter().find(|p| p.seq == seq))
+        };
         let pages = rows
             .iter()
             .map(|r| {
@@ -517,8 +525,8 @@ impl Catalogue {
                     seq: r.seq,
                     source: r.source_name.clone(),
                     source_page: r.source_page,
-                    document: None,
-                    page_no: None,
+                    document: page_index(r.seq).and_then(|p| p.document),
+                    page_no: page_index(r.seq).and_then(|p| p.page_no),
                     rotation: if processed { r.rotation } else { None },
                     skew_deg: r.skew_deg,
                     blank: r.blank,
@@ -530,26 +538,56 @@ impl Catalogue {
                 }
             })
             .collect();
+        let field = |name: &str| {
+            index
+                .as_ref()
+                .and_then(|i| i.fields.get(name))
+                .and_then(|f| f.value.clone())
+        };
+        let documents = index
+            .as_ref()
+            .map(|i| {
+                i.documents
+                    .iter()
+                    .map(|d| DocumentJson {
+                        seq: d.seq,
+                        kind: d.kind.clone(),
+                        title: d.title.value.clone(),
+                        doc_no: d.doc_no.value.clone(),
+                        responsible: d.responsible.value.clone(),
+                        date: d.date.value.clone(),
+                        first_page: d.first_page,
+                        last_page: d.last_page,
+                        page_no_from: d.page_no_from,
+                        page_no_to: d.page_no_to,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let status = match (&index, summary.status()) {
+            (Some(_), "processed") => "indexed",
+            (_, s) => s,
+        };
         Ok(VolumeJson {
             id: summary.id.clone(),
-            archival_code: None,
-            fonds_code: None,
-            title: None,
-            year: None,
-            retention: None,
-            agency: None,
-            party: None,
-            party_id_code: None,
-            case_cause: None,
-            filed_date: None,
-            decided_date: None,
-            decision_no: None,
-            fine_amount: None,
-            closed_date: None,
-            item_count: None,
-            page_count: None,
-            status: summary.status().to_string(),
-            documents: Vec::new(),
+            archival_code: field("archival_code"),
+            fonds_code: field("fonds_code"),
+            title: field("title"),
+            year: field("year").and_then(|y| y.parse().ok()),
+            retention: field("retention"),
+            agency: field("agency"),
+            party: field("party"),
+            party_id_code: field("party_id_code"),
+            case_cause: field("case_cause"),
+            filed_date: field("filed_date"),
+            decided_date: field("decided_date"),
+            decision_no: field("decision_no"),
+            fine_amount: field("fine_amount").and_then(|a| a.parse().ok()),
+            closed_date: field("closed_date"),
+            item_count: index.as_ref().map(|i| i.item_count),
+            page_count: index.as_ref().map(|i| i.page_count),
+            status: status.to_string(),
+            documents,
             pages,
         })
     }

@@ -61,6 +61,24 @@ const MIGRATIONS: &[&str] = &[
     // 2: imaging decisions (process metadata) and the clerk's overrides.
     "ALTER TABLE pages ADD COLUMN imaging TEXT;
      ALTER TABLE pages ADD COLUMN overrides TEXT NOT NULL DEFAULT '{}';",
+    // 3: indexing (著录): the latest automatic index of a volume, and the clerk's
+    // corrections, which every later pass applies again.
+    "CREATE TABLE volume_index(
+        volume_id TEXT PRIMARY KEY REFERENCES volumes(id),
+        fingerprint TEXT NOT NULL,
+        archival_code TEXT,
+        result TEXT NOT NULL,
+        indexed_at TEXT NOT NULL
+     );
+     CREATE INDEX volume_index_code ON volume_index(archival_code);
+     CREATE TABLE index_corrections(
+        volume_id TEXT NOT NULL REFERENCES volumes(id),
+        target TEXT NOT NULL,
+        value TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY(volume_id, target)
+     );",
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

@@ -107,6 +107,8 @@ impl Default for ViewState {
 pub struct CaseData {
     pub volumes: Vec<VolumeSummary>,
     pub pages: Vec<PageRow>,
+    /// The selected volume's index (documents, fields), once indexed.
+    pub index: Option<crate::indexing::VolumeIndex>,
 }
 
 pub struct WorkstationApp {
@@ -372,6 +374,11 @@ impl WorkstationApp {
             ),
             ProcessEvent::WorkerFailed { error } => self.messages.push(error),
             ProcessEvent::Started { .. } => {}
+            ProcessEvent::VolumeIndexed { volume_id, .. } => {
+                if self.view.volume.as_deref() == Some(volume_id.as_str()) {
+                    self.data.index = self.catalogue.volume_index(&volume_id).ok().flatten();
+                }
+            }
         }
         self.volumes_dirty_since.get_or_insert_with(Instant::now);
     }
@@ -391,6 +398,10 @@ impl WorkstationApp {
                 Vec::new()
             }),
             None => Vec::new(),
+        };
+        self.data.index = match &self.view.volume {
+            Some(v) => self.catalogue.volume_index(v).ok().flatten(),
+            None => None,
         };
     }
 

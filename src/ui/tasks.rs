@@ -169,6 +169,7 @@ fn run(
                 workers: cx.workers.max(1).min(jobs::default_workers().max(1)),
                 engine: cx.engine.clone(),
                 retry_failed: false,
+                reindex: false,
             };
             pipeline::process(&cx.home, &opts, cancel, |e| {
                 send(TaskEvent::Process(e.clone()))

@@ -6,6 +6,7 @@ mod export;
 mod fixtures;
 mod imaging;
 mod import;
+mod indexing;
 mod ocr_real;
 mod process;
 mod search_show;

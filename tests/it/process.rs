@@ -14,6 +14,7 @@ fn fake(f: FakeFactory) -> ProcessOptions {
         workers: 2,
         engine: EngineChoice::Fake(f),
         retry_failed: false,
+        reindex: false,
     }
 }
 

@@ -1,0 +1,197 @@
+//! 档号 (DA/T 13-2022): built from a configurable template and the bureau's
+//! settings, and read back from a printed 档号 with the same template.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+/// The bureau's archive settings (`bureau.json` in the workspace, defaults in
+/// `assets/indexing/bureau.json`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct BureauSettings {
+    pub fonds_code: Option<String>,
+    pub category_code: String,
+    pub retention: String,
+    pub archival_code_template: String,
+}
+
+impl Default for BureauSettings {
+    fn default() -> Self {
+        serde_json::from_str(include_str!("../../assets/indexing/bureau.json"))
+            .expect("assets/indexing/bureau.json is valid")
+    }
+}
+
+impl BureauSettings {
+    /// The workspace's settings, or the defaults when it has none.
+    pub fn load(path: &Path) -> Result<Self> {
+        match std::fs::read(path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .with_context(|| format!("{} is not valid bureau settings", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+        }
+    }
+}
+
+/// Template fields by their Chinese names.
+pub const FONDS: &str = "全宗号";
+pub const CATEGORY: &str = "门类代码";
+pub const YEAR: &str = "年度";
+pub const RETENTION: &str = "保管期限";
+pub const VOLUME_NO: &str = "案卷号";
+
+#[derive(Debug, Clone, PartialEq)]
+enum Piece {
+    Literal(String),
+    Field { name: String, width: usize },
+}
+
+fn pieces(template: &str) -> Vec<Piece> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        if open > 0 {
+            out.push(Piece::Literal(rest[..open].to_string()));
+        }
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        let inner = &rest[open + 1..open + close];
+        let (name, width) = match inner.split_once(':') {
+            Some((n, w)) => (n.to_string(), w.parse().unwrap_or(0)),
+            None => (inner.to_string(), 0),
+        };
+        out.push(Piece::Field { name, width });
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        out.push(Piece::Literal(rest.to_string()));
+    }
+    out
+}
+
+/// Fills the template; `None` when an element is missing.
+pub fn render(template: &str, values: &BTreeMap<&str, String>) -> Option<String> {
+    let mut out = String::new();
+    for p in pieces(template) {
+        match p {
+            Piece::Literal(s) => out.push_str(&s),
+            Piece::Field { name, width } => {
+                let v = values.get(name.as_str())?;
+                if width > 0 && v.chars().all(|c| c.is_ascii_digit()) {
+                    let n: u64 = v.parse().ok()?;
+                    out.push_str(&format!("{n:0width$}"));
+                } else {
+                    out.push_str(v);
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
+/// The separator dot as OCR and typists write it, made U+00B7.
+pub fn normalize(code: &str) -> String {
+    code.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '.' | '•' | '・' | '‧' | '∙' | '．' | '⋅' => '·',
+            '－' | '—' | '–' => '-',
+            c => c.to_ascii_uppercase(),
+        })
+        .collect()
+}
+
+/// Reads the elements of a printed 档号 with the template; `None` if it does not fit.
+pub fn parse(template: &str, code: &str) -> Option<BTreeMap<String, String>> {
+    let code = normalize(code);
+    let ps = pieces(template);
+    let mut out = BTreeMap::new();
+    let mut rest = code.as_str();
+    for (i, p) in ps.iter().enumerate() {
+        match p {
+            Piece::Literal(s) => rest = rest.strip_prefix(s.as_str())?,
+            Piece::Field { name, width } => {
+                let end = match ps.get(i + 1) {
+                    Some(Piece::Literal(next)) => rest.find(next.as_str())?,
+                    _ => rest.len(),
+                };
+                let v = &rest[..end];
+                let ok = !v.is_empty()
+                    && v.chars().all(|c| c.is_ascii_alphanumeric())
+                    && (*width == 0 || v.chars().all(|c| c.is_ascii_digit()))
+                    && (name != YEAR || (v.len() == 4 && v.chars().all(|c| c.is_ascii_digit())));
+                if !ok {
+                    return None;
+                }
+                out.insert(name.clone(), v.to_string());
+                rest = &rest[end..];
+            }
+        }
+    }
+    rest.is_empty().then_some(out)
+}
+
+/// The retention code for a printed 保管期限 (`永久`, `30年`, `10年`, `D30`).
+pub fn retention_code(text: &str) -> Option<String> {
+    let t = normalize(text);
+    if t.contains("永久") || t == "Y" {
+        return Some("Y".into());
+    }
+    if let Some(d) = t.strip_prefix('D')
+        && d.chars().all(|c| c.is_ascii_digit())
+        && !d.is_empty()
+    {
+        return Some(t);
+    }
+    let years: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
+    (!years.is_empty() && t[years.len()..].starts_with('年')).then(|| format!("D{years}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: &str = "{全宗号}-{门类代码}·{年度}-{保管期限}-{案卷号:04}";
+
+    #[test]
+    fn the_default_template_renders_and_parses_back() {
+        let values: BTreeMap<&str, String> = [
+            (FONDS, "J037".to_string()),
+            (CATEGORY, "ZF".into()),
+            (YEAR, "2021".into()),
+            (RETENTION, "D30".into()),
+            (VOLUME_NO, "12".into()),
+        ]
+        .into();
+        let code = render(T, &values).unwrap();
+        assert_eq!(code, "J037-ZF·2021-D30-0012");
+        let back = parse(T, &code).unwrap();
+        assert_eq!(back[VOLUME_NO], "0012");
+        assert_eq!(back[CATEGORY], "ZF");
+        // OCR reads the middle dot as a full stop.
+        assert_eq!(parse(T, "J037-ZF.2021-D30-0012").unwrap()[YEAR], "2021");
+        assert!(
+            parse(T, "J037-ZF·21-D30-0012").is_none(),
+            "year needs 4 digits"
+        );
+        assert!(parse(T, "J037-ZF·2021-D30").is_none());
+    }
+
+    #[test]
+    fn retention_words() {
+        assert_eq!(retention_code("10年").as_deref(), Some("D10"));
+        assert_eq!(retention_code("永久").as_deref(), Some("Y"));
+        assert_eq!(retention_code("D30").as_deref(), Some("D30"));
+        assert_eq!(retention_code("长期"), None);
+    }
+
+    #[test]
+    fn shipped_settings_parse() {
+        let s = BureauSettings::default();
+        assert_eq!(s.archival_code_template, T);
+    }
+}

@@ -1,0 +1,689 @@
+//! Indexing (著录): from the upright, OCR-read pages of a volume to its documents
+//! (件) with their kinds, the volume's catalogue fields, page numbers (页号), the
+//! 档号 and the 卷内目录 — each value with a confidence and the page and box it
+//! came from, so that the clerk can check it against the image.
+//!
+//! [`index_volume`] is a pure function of the pages, the clerk's corrections and
+//! the bureau's settings. Corrections are an *input*, never overwritten: a later
+//! automatic pass computes its proposals and then applies them again. Rules that
+//! vary between bureaus live in `assets/indexing/` (kinds and title words, the 档号
+//! template), not in code.
+//!
+//! Steps: [`split::read_page`] reads each page for titles, continuation marks and
+//! page stamps; documents start at title pages; pages are numbered; the scanned
+//! 卷内目录 ([`contents::parse`]) fills in document starts that had no title and
+//! supplies titles; then fields are extracted ([`fields`]) and cross-checks become
+//! findings.
+
+pub mod archival;
+pub mod contents;
+mod fields;
+pub mod identifiers;
+pub mod kinds;
+pub mod split;
+pub mod values;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use archival::BureauSettings;
+pub use contents::ContentsRow;
+use kinds::KindTable;
+use split::PageEvidence;
+use values::squash;
+
+use crate::model::TextLine;
+
+/// Version of the rules, recorded with every index.
+pub const INDEX_VERSION: &str = "indexing-1";
+
+/// One page as indexing sees it: upright-page text lines with boxes.
+#[derive(Debug, Clone)]
+pub struct PageInput {
+    pub seq: u32,
+    pub blank: bool,
+    pub width: u32,
+    pub height: u32,
+    pub lines: Vec<TextLine>,
+}
+
+/// A proposed (or corrected) value with where it came from.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    pub value: Option<String>,
+    /// 0..=1; 1 for a clerk's value.
+    pub confidence: f32,
+    /// Scanned page (seq) and box `[l, t, w, h]` of the evidence.
+    pub page: Option<u32>,
+    pub bbox: Option<[u32; 4]>,
+    /// Set by the clerk; automatic passes keep it.
+    #[serde(default)]
+    pub corrected: bool,
+}
+
+impl Field {
+    pub fn found(value: String, confidence: f32, page: u32, bbox: [u32; 4]) -> Self {
+        Field {
+            value: Some(value),
+            confidence,
+            page: Some(page),
+            bbox: Some(bbox),
+            corrected: false,
+        }
+    }
+    pub fn derived(value: Option<String>, confidence: f32) -> Self {
+        Field {
+            confidence: if value.is_some() { confidence } else { 0.0 },
+            value,
+            ..Default::default()
+        }
+    }
+}
+
+/// One document (件).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentIndex {
+    pub seq: u32,
+    pub kind: String,
+    /// How sure the split is that a document starts here.
+    pub start_confidence: f32,
+    pub kind_confidence: f32,
+    pub first_page: u32,
+    /// Last page with content (blank backs after it belong to it too, see
+    /// [`PageIndex::document`]).
+    pub last_page: u32,
+    pub page_no_from: Option<u32>,
+    pub page_no_to: Option<u32>,
+    pub title: Field,
+    pub doc_no: Field,
+    pub responsible: Field,
+    pub date: Field,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageIndex {
+    pub seq: u32,
+    pub document: Option<u32>,
+    pub page_no: Option<u32>,
+    /// The page number printed (stamped) on the page, when OCR read one.
+    pub stamp: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub code: String,
+    /// `info`, `warning` or `error`.
+    pub severity: String,
+    pub message: String,
+    pub page: Option<u32>,
+    pub document: Option<u32>,
+}
+
+/// The whole index of a volume.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VolumeIndex {
+    pub version: String,
+    /// Volume fields by their §4 JSON names (`party`, `filed_date`, …).
+    pub fields: BTreeMap<String, Field>,
+    pub documents: Vec<DocumentIndex>,
+    pub pages: Vec<PageIndex>,
+    /// 件数 and 页数 of the 卷内目录.
+    pub item_count: u32,
+    pub page_count: u32,
+    /// The scanned 卷内目录 as read.
+    pub printed_contents: Vec<ContentsRow>,
+    pub findings: Vec<Finding>,
+}
+
+/// Volume fields, in the order of the 著录 form.
+pub const VOLUME_FIELDS: &[&str] = &[
+    "archival_code",
+    "fonds_code",
+    "title",
+    "year",
+    "retention",
+    "agency",
+    "compiler",
+    "party",
+    "party_id_code",
+    "case_cause",
+    "filed_date",
+    "decided_date",
+    "decision_no",
+    "fine_amount",
+    "closed_date",
+];
+
+/// Document fields a clerk can correct.
+pub const DOCUMENT_FIELDS: &[&str] = &["title", "doc_no", "responsible", "date"];
+
+/// The clerk's corrections, keyed so that they survive a new automatic pass:
+/// documents are named by their first scanned page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Corrections {
+    /// Page seq → a document starts here (true) or does not (false).
+    pub starts: BTreeMap<u32, bool>,
+    /// First page → kind.
+    pub kinds: BTreeMap<u32, String>,
+    /// (first page, field) → value.
+    pub doc_fields: BTreeMap<(u32, String), String>,
+    /// Volume field → value.
+    pub fields: BTreeMap<String, String>,
+}
+
+/// A correction's target as stored in the catalogue: `start:12`, `kind:12`,
+/// `doc:12:title`, `field:party`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Start(u32),
+    Kind(u32),
+    DocField(u32, String),
+    Field(String),
+}
+
+impl Target {
+    pub fn key(&self) -> String {
+        match self {
+            Target::Start(p) => format!("start:{p}"),
+            Target::Kind(p) => format!("kind:{p}"),
+            Target::DocField(p, f) => format!("doc:{p}:{f}"),
+            Target::Field(f) => format!("field:{f}"),
+        }
+    }
+    pub fn parse(key: &str) -> Option<Target> {
+        let mut it = key.splitn(3, ':');
+        Some(match (it.next()?, it.next()?, it.next()) {
+            ("start", p, None) => Target::Start(p.parse().ok()?),
+            ("kind", p, None) => Target::Kind(p.parse().ok()?),
+            ("doc", p, Some(f)) if DOCUMENT_FIELDS.contains(&f) => {
+                Target::DocField(p.parse().ok()?, f.to_string())
+            }
+            ("field", f, None) if VOLUME_FIELDS.contains(&f) => Target::Field(f.to_string()),
+            _ => return None,
+        })
+    }
+}
+
+impl Corrections {
+    /// Builds the corrections from stored (target, value) pairs; unknown targets
+    /// (from a newer version) are ignored.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut c = Corrections::default();
+        for (key, value) in pairs {
+            match Target::parse(key) {
+                Some(Target::Start(p)) => {
+                    c.starts.insert(p, value == "true");
+                }
+                Some(Target::Kind(p)) => {
+                    c.kinds.insert(p, value.to_string());
+                }
+                Some(Target::DocField(p, f)) => {
+                    c.doc_fields.insert((p, f), value.to_string());
+                }
+                Some(Target::Field(f)) => {
+                    c.fields.insert(f, value.to_string());
+                }
+                None => {}
+            }
+        }
+        c
+    }
+}
+
+/// What indexing needs from outside the volume.
+#[derive(Debug, Clone, Default)]
+pub struct IndexContext {
+    pub settings: BureauSettings,
+    /// The 案卷号 to use when the volume shows no 档号 (the catalogue's next free one).
+    pub next_volume_no: u32,
+}
+
+/// A document start: first page, kind, how sure.
+#[derive(Debug, Clone)]
+struct Start {
+    page: u32,
+    kind: String,
+    confidence: f32,
+    kind_confidence: f32,
+}
+
+/// Indexes one volume. Pages must be in scan order.
+pub fn index_volume(
+    pages: &[PageInput],
+    corrections: &Corrections,
+    ctx: &IndexContext,
+) -> VolumeIndex {
+    let table = KindTable::builtin();
+    let evidence: Vec<PageEvidence> = pages
+        .iter()
+        .map(|p| split::read_page(table, p.seq, p.blank, p.width, p.height, &p.lines))
+        .collect();
+
+    let mut starts = propose_starts(&evidence, corrections);
+    let mut numbering = number_pages(pages, &starts, table);
+
+    // The scanned 卷内目录: its page ranges name document starts that had no title.
+    let contents_pages: Vec<&PageInput> = doc_pages(pages, &starts, "contents");
+    let printed_contents: Vec<ContentsRow> = contents_pages
+        .iter()
+        .flat_map(|p| contents::parse(&p.lines))
+        .collect();
+    if add_starts_from_contents(
+        &printed_contents,
+        &evidence,
+        &numbering,
+        &mut starts,
+        corrections,
+        table,
+    ) {
+        numbering = number_pages(pages, &starts, table);
+    }
+
+    let mut documents = build_documents(pages, &starts, &numbering);
+    let mut page_index: Vec<PageIndex> = pages
+        .iter()
+        .zip(&evidence)
+        .map(|(p, ev)| PageIndex {
+            seq: p.seq,
+            document: document_of(&starts, p.seq).map(|i| i as u32 + 1),
+            page_no: numbering.get(&p.seq).copied(),
+            stamp: ev.stamp.map(|s| s.0),
+        })
+        .collect();
+    let mut findings = Vec::new();
+    let mut volume = fields::extract(
+        pages,
+        &evidence,
+        &mut documents,
+        &printed_contents,
+        ctx,
+        table,
+        &mut findings,
+    );
+
+    // The clerk's values win over every proposal.
+    for (name, value) in &corrections.fields {
+        volume.insert(name.clone(), clerk_field(value));
+    }
+    for doc in &mut documents {
+        for f in DOCUMENT_FIELDS {
+            if let Some(v) = corrections.doc_fields.get(&(doc.first_page, f.to_string())) {
+                let field = clerk_field(v);
+                match *f {
+                    "title" => doc.title = field,
+                    "doc_no" => doc.doc_no = field,
+                    "responsible" => doc.responsible = field,
+                    _ => doc.date = field,
+                }
+            }
+        }
+    }
+
+    let item_count = documents.iter().filter(|d| table.counted(&d.kind)).count() as u32;
+    let page_count = numbering.len() as u32;
+    checks(
+        &documents,
+        &mut page_index,
+        &printed_contents,
+        pages,
+        &evidence,
+        item_count,
+        page_count,
+        table,
+        &mut findings,
+    );
+
+    VolumeIndex {
+        version: INDEX_VERSION.to_string(),
+        fields: volume,
+        documents,
+        pages: page_index,
+        item_count,
+        page_count,
+        printed_contents,
+        findings,
+    }
+}
+
+fn clerk_field(value: &str) -> Field {
+    Field {
+        value: (!value.is_empty()).then(|| value.to_string()),
+        confidence: 1.0,
+        corrected: true,
+        ..Default::default()
+    }
+}
+
+fn propose_starts(evidence: &[PageEvidence], corrections: &Corrections) -> Vec<Start> {
+    let mut starts: Vec<Start> = Vec::new();
+    for ev in evidence {
+        let forced = corrections.starts.get(&ev.seq).copied();
+        let auto = if ev.blank {
+            None
+        } else if let Some((m, _, _)) = &ev.title {
+            // A title page that says it continues is still a continuation.
+            (!ev.continued).then(|| (m.kind.clone(), 0.95, 0.95))
+        } else if ev.continued {
+            None
+        } else if let Some(kind) = &ev.marker_kind
+            && starts.last().is_none_or(|s| &s.kind != kind)
+        {
+            Some((kind.clone(), 0.8, 0.8))
+        } else if ev.first_of_doc || starts.is_empty() {
+            Some(("other".to_string(), 0.5, 0.3))
+        } else {
+            None
+        };
+        let start = match (forced, auto) {
+            (Some(false), _) => None,
+            (Some(true), Some(a)) => Some((a.0, 1.0, a.2)),
+            (Some(true), None) => Some((
+                ev.title
+                    .as_ref()
+                    .map(|t| t.0.kind.clone())
+                    .unwrap_or_else(|| "other".into()),
+                1.0,
+                0.3,
+            )),
+            (None, a) => a,
+        };
+        if let Some((kind, confidence, kind_confidence)) = start {
+            starts.push(Start {
+                page: ev.seq,
+                kind,
+                confidence,
+                kind_confidence,
+            });
+        }
+    }
+    apply_kind_corrections(&mut starts, corrections);
+    starts
+}
+
+fn apply_kind_corrections(starts: &mut [Start], corrections: &Corrections) {
+    for s in starts {
+        if let Some(k) = corrections.kinds.get(&s.page) {
+            s.kind = k.clone();
+            s.kind_confidence = 1.0;
+        }
+    }
+}
+
+/// Index into `starts` of the document holding page `seq`.
+fn document_of(starts: &[Start], seq: u32) -> Option<usize> {
+    starts
+        .iter()
+        .rposition(|s| s.page <= seq)
+        .or((!starts.is_empty()).then_some(0))
+}
+
+fn doc_pages<'a>(pages: &'a [PageInput], starts: &[Start], kind: &str) -> Vec<&'a PageInput> {
+    pages
+        .iter()
+        .filter(|p| !p.blank && document_of(starts, p.seq).is_some_and(|d| starts[d].kind == kind))
+        .collect()
+}
+
+/// 页号: content pages of numbered kinds, from 1, blanks skipped.
+fn number_pages(pages: &[PageInput], starts: &[Start], table: &KindTable) -> BTreeMap<u32, u32> {
+    let mut out = BTreeMap::new();
+    let mut n = 0;
+    for p in pages {
+        let kind = document_of(starts, p.seq)
+            .map(|d| starts[d].kind.as_str())
+            .unwrap_or("other");
+        if !p.blank && table.numbered(kind) {
+            n += 1;
+            out.insert(p.seq, n);
+        }
+    }
+    out
+}
+
+/// Adds the document starts that the printed 卷内目录 names but no title showed.
+/// Returns whether anything changed.
+fn add_starts_from_contents(
+    rows: &[ContentsRow],
+    evidence: &[PageEvidence],
+    numbering: &BTreeMap<u32, u32>,
+    starts: &mut Vec<Start>,
+    corrections: &Corrections,
+    table: &KindTable,
+) -> bool {
+    let mut changed = false;
+    for row in rows {
+        let Some((from, _)) = row.pages else { continue };
+        // The scanned page with that number: by its stamp, else by our numbering.
+        let by_stamp: Vec<u32> = evidence
+            .iter()
+            .filter(|e| e.stamp.map(|s| s.0) == Some(from))
+            .map(|e| e.seq)
+            .collect();
+        let seq = if by_stamp.len() == 1 {
+            Some(by_stamp[0])
+        } else {
+            numbering.iter().find(|(_, n)| **n == from).map(|(s, _)| *s)
+        };
+        let Some(seq) = seq else { continue };
+        let ev = evidence.iter().find(|e| e.seq == seq);
+        let row_kind = row
+            .title
+            .as_deref()
+            .and_then(|t| table.classify(t))
+            .map(|m| m.kind);
+        if let Some(existing) = starts.iter_mut().find(|s| s.page == seq) {
+            // Agreeing evidence; a vague kind takes the row's.
+            if let Some(k) = &row_kind {
+                if existing.kind == "other" && !corrections.kinds.contains_key(&seq) {
+                    existing.kind = k.clone();
+                    existing.kind_confidence = 0.8;
+                } else if &existing.kind == k {
+                    existing.kind_confidence = existing.kind_confidence.max(0.99);
+                }
+            }
+            existing.confidence = existing.confidence.max(0.9);
+            continue;
+        }
+        if corrections.starts.get(&seq) == Some(&false)
+            || ev.is_some_and(|e| e.continued || e.blank)
+        {
+            continue;
+        }
+        let pos = starts
+            .iter()
+            .position(|s| s.page > seq)
+            .unwrap_or(starts.len());
+        starts.insert(
+            pos,
+            Start {
+                page: seq,
+                kind: corrections
+                    .kinds
+                    .get(&seq)
+                    .cloned()
+                    .or(row_kind)
+                    .unwrap_or_else(|| "other".into()),
+                confidence: 0.75,
+                kind_confidence: 0.7,
+            },
+        );
+        changed = true;
+    }
+    changed
+}
+
+fn build_documents(
+    pages: &[PageInput],
+    starts: &[Start],
+    numbering: &BTreeMap<u32, u32>,
+) -> Vec<DocumentIndex> {
+    starts
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let next = starts.get(i + 1).map(|n| n.page).unwrap_or(u32::MAX);
+            let own: Vec<&PageInput> = pages
+                .iter()
+                .filter(|p| p.seq >= s.page && p.seq < next)
+                .collect();
+            let last_page = own
+                .iter()
+                .rev()
+                .find(|p| !p.blank)
+                .map(|p| p.seq)
+                .unwrap_or(s.page);
+            let numbers: Vec<u32> = own
+                .iter()
+                .filter_map(|p| numbering.get(&p.seq).copied())
+                .collect();
+            DocumentIndex {
+                seq: i as u32 + 1,
+                kind: s.kind.clone(),
+                start_confidence: s.confidence,
+                kind_confidence: s.kind_confidence,
+                first_page: s.page,
+                last_page,
+                page_no_from: numbers.first().copied(),
+                page_no_to: numbers.last().copied(),
+                title: Field::default(),
+                doc_no: Field::default(),
+                responsible: Field::default(),
+                date: Field::default(),
+            }
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn checks(
+    documents: &[DocumentIndex],
+    page_index: &mut [PageIndex],
+    printed: &[ContentsRow],
+    pages: &[PageInput],
+    evidence: &[PageEvidence],
+    item_count: u32,
+    page_count: u32,
+    table: &KindTable,
+    findings: &mut Vec<Finding>,
+) {
+    let mut add =
+        |code: &str, severity: &str, message: String, page: Option<u32>, document: Option<u32>| {
+            findings.push(Finding {
+                code: code.into(),
+                severity: severity.into(),
+                message,
+                page,
+                document,
+            })
+        };
+    // Printed page stamps against our numbering.
+    for p in page_index.iter() {
+        if let (Some(stamp), Some(no)) = (p.stamp, p.page_no)
+            && stamp != no
+        {
+            add(
+                "page_no_mismatch",
+                "warning",
+                format!("第 {} 张扫描页印有页号 {stamp}，编号为 {no}", p.seq),
+                Some(p.seq),
+                p.document,
+            );
+        }
+    }
+    // The printed 卷内目录 against ours.
+    let counted: Vec<&DocumentIndex> = documents
+        .iter()
+        .filter(|d| table.counted(&d.kind))
+        .collect();
+    if !printed.is_empty() {
+        if printed.len() != counted.len() {
+            add(
+                "contents_count_mismatch",
+                "warning",
+                format!(
+                    "卷内目录列 {} 件，识别出 {} 件",
+                    printed.len(),
+                    counted.len()
+                ),
+                None,
+                None,
+            );
+        }
+        for row in printed {
+            let Some(i) = row.seq_no.and_then(|n| (n as usize).checked_sub(1)) else {
+                continue;
+            };
+            let Some(doc) = counted.get(i) else { continue };
+            let ours = (doc.page_no_from, doc.page_no_to);
+            if let Some((a, b)) = row.pages
+                && ours != (Some(a), Some(b))
+            {
+                add(
+                    "contents_pages_mismatch",
+                    "warning",
+                    format!(
+                        "卷内目录第 {} 行页号 {a}-{b}，第 {} 件实为 {}-{}",
+                        i + 1,
+                        doc.seq,
+                        ours.0.map_or("?".into(), |v| v.to_string()),
+                        ours.1.map_or("?".into(), |v| v.to_string())
+                    ),
+                    Some(doc.first_page),
+                    Some(doc.seq),
+                );
+            }
+            if let (Some(d), Some(ours)) = (&row.date, &doc.date.value)
+                && d != ours
+            {
+                add(
+                    "contents_date_mismatch",
+                    "warning",
+                    format!("卷内目录第 {} 行日期 {d}，文件上为 {ours}", i + 1),
+                    Some(doc.first_page),
+                    Some(doc.seq),
+                );
+            }
+        }
+    }
+    // The cover's and the notes sheet's counts (本卷共N件M页).
+    for (p, ev) in pages.iter().zip(evidence) {
+        if ev.blank {
+            continue;
+        }
+        let text: String = p.lines.iter().map(|l| squash(&l.text)).collect();
+        if let Some((items, leaves)) = fields::stated_counts(&text)
+            && (items != item_count || leaves != page_count)
+        {
+            add(
+                "stated_count_mismatch",
+                "warning",
+                format!(
+                    "第 {} 张扫描页写明 {items} 件 {leaves} 页，识别出 {item_count} 件 {page_count} 页",
+                    p.seq
+                ),
+                Some(p.seq),
+                None,
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn correction_targets_round_trip() {
+        for t in [
+            Target::Start(3),
+            Target::Kind(12),
+            Target::DocField(4, "title".into()),
+            Target::Field("party".into()),
+        ] {
+            assert_eq!(Target::parse(&t.key()), Some(t));
+        }
+        assert_eq!(Target::parse("field:nonsense"), None);
+        assert_eq!(Target::parse("doc:3:colour"), None);
+    }
+}
