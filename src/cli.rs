@@ -348,14 +348,17 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
         }
         Command::Search { query, json, limit } => {
             let cat = Catalogue::open(&home.catalogue_path())?;
-            let hits = cat.search(&query, limit)?;
+            let hits = cat.search_all(&query, limit)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&hits)?);
             } else if hits.is_empty() {
                 eprintln!("no page contains {query:?}");
             } else {
                 for h in &hits {
-                    println!("{} p.{}\t{}", h.volume, h.page, h.snippet);
+                    match &h.field {
+                        Some(f) => println!("{} p.{}\t[{f}] {}", h.volume, h.page, h.snippet),
+                        None => println!("{} p.{}\t{}", h.volume, h.page, h.snippet),
+                    }
                 }
             }
             Ok(0)

@@ -6,7 +6,7 @@
 
 mod index;
 mod schema;
-mod search;
+pub mod search;
 
 use std::path::Path;
 use std::time::Duration;

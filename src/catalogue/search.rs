@@ -22,6 +22,9 @@ pub struct SearchHit {
     pub page_id: i64,
     /// Text around the first hit, the hit itself in 【】.
     pub snippet: String,
+    /// For a hit in the catalogue fields (著录项): the field's name (`party`,
+    /// `doc:3:title`); `null` for a hit in page text.
+    pub field: Option<String>,
 }
 
 /// Splits a query into terms (whitespace separates terms; all must match), with
@@ -81,9 +84,93 @@ impl Catalogue {
                 volume_name: r.get(2)?,
                 page: r.get(3)?,
                 snippet: snippet(&text, &terms[0], 16),
+                field: None,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Hits in the indexed fields of every volume (volume fields and document
+    /// titles, 文号, 责任者, dates): every term must occur in the value.
+    pub fn search_fields(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        let terms: Vec<String> = query_terms(query)
+            .iter()
+            .map(|t| t.to_lowercase())
+            .collect();
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut st = self.conn.prepare(
+            "SELECT i.volume_id, v.name, i.result FROM volume_index i JOIN volumes v ON v.id = i.volume_id
+             ORDER BY v.created_at, i.volume_id",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut hits = Vec::new();
+        for row in rows {
+            let (volume, volume_name, json) = row?;
+            let Ok(index) = serde_json::from_str::<crate::indexing::VolumeIndex>(&json) else {
+                continue;
+            };
+            let mut values: Vec<(String, &crate::indexing::Field, u32)> = index
+                .fields
+                .iter()
+                .map(|(k, f)| (k.clone(), f, f.page.unwrap_or(1)))
+                .collect();
+            for d in &index.documents {
+                for (name, f) in [
+                    ("title", &d.title),
+                    ("doc_no", &d.doc_no),
+                    ("responsible", &d.responsible),
+                    ("date", &d.date),
+                ] {
+                    values.push((
+                        format!("doc:{}:{name}", d.first_page),
+                        f,
+                        f.page.unwrap_or(d.first_page),
+                    ));
+                }
+            }
+            for (name, f, page) in values {
+                let Some(value) = &f.value else { continue };
+                let lower = value.to_lowercase();
+                if terms.iter().all(|t| lower.contains(t.as_str())) {
+                    let page_id = self
+                        .conn
+                        .query_row(
+                            "SELECT id FROM pages WHERE volume_id = ?1 AND seq = ?2",
+                            rusqlite::params![volume, page],
+                            |r| r.get(0),
+                        )
+                        .unwrap_or(0);
+                    hits.push(SearchHit {
+                        volume: volume.clone(),
+                        volume_name: volume_name.clone(),
+                        page,
+                        page_id,
+                        snippet: snippet(value, &terms[0], 16),
+                        field: Some(name),
+                    });
+                    if hits.len() >= limit {
+                        return Ok(hits);
+                    }
+                }
+            }
+        }
+        Ok(hits)
+    }
+
+    /// Field hits first, then page text.
+    pub fn search_all(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        let mut hits = self.search_fields(query, limit)?;
+        let rest = limit.saturating_sub(hits.len());
+        hits.extend(self.search(query, rest)?);
+        Ok(hits)
     }
 }
 

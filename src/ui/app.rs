@@ -14,6 +14,7 @@ use crate::capture::Outcome;
 use crate::catalogue::{Catalogue, PageRow, VolumeSummary};
 use crate::home::Home;
 use crate::imaging::Overrides;
+use crate::indexing::Target;
 use crate::jobs;
 use crate::model::PageState;
 use crate::ocr::EngineChoice;
@@ -64,6 +65,33 @@ pub enum Command {
         page_id: i64,
         overrides: Overrides,
     },
+    SetScreen(Screen),
+    /// A clerk's indexing value (`None` gives it back to the machine).
+    Correct {
+        target: Target,
+        value: Option<String>,
+    },
+    /// 著录: show this scanned page (seq) of the current volume.
+    ShowIndexPage(u32),
+    /// 检索: run a search over all volumes.
+    Search(String),
+    /// 检索: open a hit's page in the viewer.
+    OpenHit {
+        volume: String,
+        page: u32,
+    },
+}
+
+/// The workstation's screens (DESIGN.md §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Screen {
+    /// 采集: thumbnails, viewer, imaging decisions.
+    #[default]
+    Capture,
+    /// 著录: documents, fields, 卷内目录.
+    Index,
+    /// 检索: full-text and field search.
+    Search,
 }
 
 /// The import dialog's own state.
@@ -85,6 +113,20 @@ pub struct ViewState {
     pub show_original: bool,
     pub hovered_line: Option<usize>,
     pub import_dialog: Option<ImportDialog>,
+    pub screen: Screen,
+    /// 著录: the scanned page shown (seq).
+    pub index_page: Option<u32>,
+    /// 著录: the form's text being edited, by correction key; dropped when the
+    /// index changes.
+    pub edits: std::collections::BTreeMap<String, String>,
+    /// 著录: the field whose source box the viewer outlines (correction key).
+    pub focused_field: Option<String>,
+    /// 著录: give this field the keyboard focus on the next frame.
+    pub focus_request: Option<String>,
+    pub search_query: String,
+    pub search_hits: Vec<crate::catalogue::SearchHit>,
+    /// 检索: the hit whose page is shown, with its query terms to outline.
+    pub search_open: Option<(String, u32)>,
 }
 
 impl Default for ViewState {
@@ -98,6 +140,14 @@ impl Default for ViewState {
             show_original: false,
             hovered_line: None,
             import_dialog: None,
+            screen: Screen::default(),
+            index_page: None,
+            edits: Default::default(),
+            focused_field: None,
+            focus_request: None,
+            search_query: String::new(),
+            search_hits: Vec::new(),
+            search_open: None,
         }
     }
 }
@@ -275,6 +325,27 @@ impl WorkstationApp {
             Command::DismissMessage => {
                 self.messages.clear();
             }
+            Command::SetScreen(screen) => self.view.screen = screen,
+            Command::Correct { target, value } => self.correct(target, value),
+            Command::ShowIndexPage(seq) => {
+                self.view.index_page = Some(seq);
+                self.view.scene_rect = egui::Rect::ZERO;
+            }
+            Command::Search(query) => {
+                self.view.search_query = query.clone();
+                match self.catalogue.search_all(&query, 200) {
+                    Ok(hits) => self.view.search_hits = hits,
+                    Err(e) => self.messages.push(format!("{e:#}")),
+                }
+                self.view.search_open = None;
+            }
+            Command::OpenHit { volume, page } => {
+                if self.view.volume.as_deref() != Some(volume.as_str()) {
+                    self.select_volume(volume.clone());
+                }
+                self.view.search_open = Some((volume, page));
+                self.view.scene_rect = egui::Rect::ZERO;
+            }
             Command::Override { page_id, overrides } => {
                 let actor = std::env::var("USER").unwrap_or_else(|_| "clerk".into());
                 match self.catalogue.set_overrides(page_id, &overrides, &actor) {
@@ -377,6 +448,7 @@ impl WorkstationApp {
             ProcessEvent::VolumeIndexed { volume_id, .. } => {
                 if self.view.volume.as_deref() == Some(volume_id.as_str()) {
                     self.data.index = self.catalogue.volume_index(&volume_id).ok().flatten();
+                    self.view.edits.clear();
                 }
             }
         }
@@ -405,9 +477,30 @@ impl WorkstationApp {
         };
     }
 
+    /// Stores a clerk's indexing value and indexes the volume again (milliseconds:
+    /// done here, not in the background).
+    fn correct(&mut self, target: Target, value: Option<String>) {
+        let Some(volume) = self.view.volume.clone() else {
+            return;
+        };
+        let actor = std::env::var("USER").unwrap_or_else(|_| "clerk".into());
+        let result = self
+            .catalogue
+            .set_correction(&volume, &target, value.as_deref(), &actor)
+            .and_then(|()| crate::indexing::BureauSettings::load(&self.home.bureau_path()))
+            .and_then(|settings| self.catalogue.reindex(&volume, &settings, false));
+        if let Err(e) = result {
+            self.messages.push(format!("{e:#}"));
+        }
+        self.view.edits.remove(&target.key());
+        self.data.index = self.catalogue.volume_index(&volume).ok().flatten();
+    }
+
     fn select_volume(&mut self, id: String) {
         if self.view.volume.as_deref() != Some(id.as_str()) {
             self.view.page = None;
+            self.view.index_page = None;
+            self.view.edits.clear();
         }
         self.view.volume = Some(id);
         self.reload_pages();

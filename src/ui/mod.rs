@@ -9,7 +9,9 @@ pub mod app;
 pub mod fonts;
 pub mod i18n;
 pub mod images;
+pub mod index_view;
 pub mod prefs;
+pub mod search_view;
 pub mod tasks;
 pub mod views;
 

@@ -2,7 +2,7 @@
 
 use egui::{Color32, RichText, Sense, Vec2};
 
-use super::app::{Command, ImportDialog, WorkstationApp};
+use super::app::{Command, ImportDialog, Screen, WorkstationApp};
 use super::i18n::Texts;
 use crate::model::PageState;
 
@@ -20,12 +20,14 @@ pub fn workstation(ui: &mut egui::Ui, app: &mut WorkstationApp) {
         .default_size(260.0)
         .resizable(true)
         .show(ui, |ui| volume_list(ui, t, app));
-    egui::CentralPanel::default().show(ui, |ui| {
-        if app.open_page().is_some() {
-            viewer(ui, t, app);
-        } else {
-            grid(ui, t, app);
+    egui::CentralPanel::default().show(ui, |ui| match app.view.screen {
+        Screen::Capture if app.open_page().is_some() => viewer(ui, t, app),
+        Screen::Capture => grid(ui, t, app),
+        Screen::Index if app.view.volume.is_none() => {
+            ui.centered_and_justified(|ui| ui.label(t.select_volume));
         }
+        Screen::Index => super::index_view::index_screen(ui, t, app),
+        Screen::Search => super::search_view::search_screen(ui, t, app),
     });
     import_dialog(ui, t, app);
     if ui.ctx().input(|i| !i.raw.hovered_files.is_empty()) {
@@ -58,7 +60,7 @@ fn keyboard(ui: &egui::Ui, app: &mut WorkstationApp) {
             !i.modifiers.any() && i.key_pressed(egui::Key::O),
         )
     });
-    if app.open_page().is_some() {
+    if app.view.screen == Screen::Capture && app.open_page().is_some() {
         if left {
             app.push(Command::StepPage(-1));
         }
@@ -80,6 +82,19 @@ fn keyboard(ui: &egui::Ui, app: &mut WorkstationApp) {
 fn top_bar(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
     ui.horizontal(|ui| {
         ui.heading(t.app_title);
+        ui.separator();
+        for (screen, label) in [
+            (Screen::Capture, t.screen_capture),
+            (Screen::Index, t.screen_index),
+            (Screen::Search, t.screen_search),
+        ] {
+            if ui
+                .selectable_label(app.view.screen == screen, label)
+                .clicked()
+            {
+                app.push(Command::SetScreen(screen));
+            }
+        }
         ui.separator();
         if ui.button(t.import).on_hover_text("Ctrl+I").clicked() {
             app.push(Command::OpenImportDialog);

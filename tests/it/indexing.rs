@@ -348,6 +348,19 @@ fn the_sample_case_is_indexed_and_corrections_survive_a_rerun() {
     assert_eq!(v["pages"][3]["page_no"], 4);
     assert_eq!(v["pages"][2]["document"], 3);
 
+    // Search finds the value in the catalogue fields and in the page text (two characters).
+    let (code, out, err) = run(t.cli().args(["search", "青禾", "--json"]));
+    assert_eq!(code, 0, "{err}");
+    let hits: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    assert!(
+        hits.iter().any(|h| h["field"] == "party" && h["page"] == 1),
+        "{hits:?}"
+    );
+    assert!(
+        hits.iter().any(|h| h["field"].is_null() && h["page"] == 3),
+        "{hits:?}"
+    );
+
     // The clerk corrects the party and merges the receipt into the decision.
     let (code, _, err) = run(t.cli().args([
         "correct",

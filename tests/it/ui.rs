@@ -218,3 +218,108 @@ fn a_folder_dropped_on_the_window_is_imported_and_processed() {
         "volume named after the folder"
     );
 }
+
+/// A volume of three pages, each read by the fake engine as a titled decision.
+fn indexed_volume(t: &TestHome) -> (String, AppConfig) {
+    let dir = t.path("scans");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (i, w) in [300, 301, 302].into_iter().enumerate() {
+        std::fs::write(dir.join(format!("{}.jpg", i + 1)), plain_jpeg(w, 400)).unwrap();
+    }
+    let (code, out, err) = run(t.cli().arg("import").arg(&dir));
+    assert_eq!(code, 0, "{err}");
+    let mut config = fake_config(0, false);
+    config.engine = EngineChoice::Fake(FakeFactory {
+        text: Some("行政处罚决定书\n当事人：某某食品有限公司\n2023年4月20日".into()),
+        ..Default::default()
+    });
+    (out.trim().to_string(), config)
+}
+
+#[test]
+fn clerk_confirms_a_field_by_keyboard_in_the_indexing_screen() {
+    let t = TestHome::new();
+    let (vid, config) = indexed_volume(&t);
+    let mut h = harness(Home::open(t.home()).unwrap(), config);
+    step_until(&mut h, "indexed", |_| {
+        t.catalogue().volume_index(&vid).unwrap().is_some()
+    });
+    h.get_by_label("著录").click();
+    step_until(&mut h, "form", |h| h.query_by_label("当事人").is_some());
+    assert_eq!(
+        h.get_by_label("当事人").value().as_deref(),
+        Some("某某食品有限公司")
+    );
+
+    // Focus the party's field, replace its value from the keyboard, Enter.
+    h.get_by_label("当事人").focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("当事人").type_text("某某食品有限责任公司");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    step_until(&mut h, "correction stored", |_| {
+        t.catalogue()
+            .corrections(&vid)
+            .unwrap()
+            .iter()
+            .any(|c| c.target == "field:party" && c.value == "某某食品有限责任公司")
+    });
+    let index = t.catalogue().volume_index(&vid).unwrap().unwrap();
+    assert!(index.fields["party"].corrected);
+    // The keyboard flow moved on to the next value.
+    step_until(&mut h, "focus on the next field", |h| {
+        h.get_by_label("统一社会信用代码/身份证号").is_focused()
+    });
+    step_until(&mut h, "confirmed tag", |h| {
+        h.query_by_label("已确认").is_some()
+    });
+    // F2 jumps to a doubtful (empty) value.
+    h.key_press(egui::Key::F2);
+    h.run();
+    assert!(!h.get_by_label("当事人").is_focused());
+}
+
+#[test]
+fn clerk_merges_and_splits_documents_in_the_indexing_screen() {
+    let t = TestHome::new();
+    let (vid, config) = indexed_volume(&t);
+    let mut h = harness(Home::open(t.home()).unwrap(), config);
+    step_until(&mut h, "indexed", |_| {
+        t.catalogue().volume_index(&vid).unwrap().is_some()
+    });
+    let docs = |t: &TestHome| {
+        t.catalogue()
+            .volume_index(&vid)
+            .unwrap()
+            .unwrap()
+            .documents
+            .len()
+    };
+    assert_eq!(docs(&t), 3);
+    h.get_by_label("著录").click();
+    step_until(&mut h, "documents", |h| {
+        h.query_by_label_contains("p.2-2").is_some()
+    });
+    h.get_by_label_contains("p.2-2").click();
+    // Document 2 is selected when its page shows under it.
+    step_until(&mut h, "document 2 selected", |h| {
+        h.query_by_label("p.2 (2)").is_some()
+    });
+    h.get_by_label("与上一件合并").click();
+    step_until(&mut h, "merged", |_| docs(&t) == 2);
+    // Page 2 now sits inside document 1: split there again.
+    step_until(&mut h, "page chip", |h| {
+        h.query_by_label("p.2 (2)").is_some()
+    });
+    h.get_by_label("p.2 (2)").click();
+    h.run();
+    h.get_by_label("从此页拆分").click();
+    step_until(&mut h, "split", |_| docs(&t) == 3);
+    let corrections = t.catalogue().corrections(&vid).unwrap();
+    assert!(
+        corrections
+            .iter()
+            .any(|c| c.target == "start:2" && c.value == "true")
+    );
+}

@@ -1,0 +1,385 @@
+//! 著录 (indexing) screen: documents of the volume on the left (split, merge,
+//! kind), the page with the selected value's source box in the middle, the form
+//! on the right (Enter confirms and moves on, F2 jumps to the next doubtful
+//! value), the 卷内目录 below. Views push commands; the form's text buffers and
+//! the focus are transient view state.
+
+use egui::{Color32, RichText, Vec2};
+
+use super::app::{Command, WorkstationApp};
+use super::i18n::Texts;
+use crate::indexing::kinds::KindTable;
+use crate::indexing::{DOCUMENT_FIELDS, Field, Target, VOLUME_FIELDS, VolumeIndex};
+
+/// Below this a proposal is doubtful and stands out.
+pub const DOUBTFUL: f32 = 0.8;
+
+fn doubtful(f: &Field) -> bool {
+    !f.corrected && (f.value.is_none() || f.confidence < DOUBTFUL)
+}
+
+fn doubt_colour() -> Color32 {
+    Color32::from_rgba_unmultiplied(230, 140, 30, 60)
+}
+
+/// The document holding the shown page (index into `documents`).
+fn current_doc(index: &VolumeIndex, page: u32) -> Option<usize> {
+    let doc = index.pages.iter().find(|p| p.seq == page)?.document?;
+    index.documents.iter().position(|d| d.seq == doc)
+}
+
+/// Every editable value in form order: (correction target, label, field).
+fn form_fields<'a>(
+    t: &Texts,
+    index: &'a VolumeIndex,
+    doc: Option<usize>,
+) -> Vec<(Target, String, &'a Field)> {
+    let mut out: Vec<(Target, String, &Field)> = VOLUME_FIELDS
+        .iter()
+        .filter_map(|name| {
+            let f = index.fields.get(*name)?;
+            Some((
+                Target::Field(name.to_string()),
+                t.field(name).to_string(),
+                f,
+            ))
+        })
+        .collect();
+    if let Some(d) = doc.map(|i| &index.documents[i]) {
+        for name in DOCUMENT_FIELDS {
+            let f = match *name {
+                "title" => &d.title,
+                "doc_no" => &d.doc_no,
+                "responsible" => &d.responsible,
+                _ => &d.date,
+            };
+            out.push((
+                Target::DocField(d.first_page, name.to_string()),
+                format!("{} · {}", d.seq, t.field(name)),
+                f,
+            ));
+        }
+    }
+    out
+}
+
+pub fn index_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
+    let Some(index) = app.data.index.clone() else {
+        ui.centered_and_justified(|ui| ui.label(t.not_indexed));
+        return;
+    };
+    let shown = app
+        .view
+        .index_page
+        .filter(|s| index.pages.iter().any(|p| p.seq == *s))
+        .or_else(|| index.pages.first().map(|p| p.seq));
+    let Some(shown) = shown else { return };
+    let doc = current_doc(&index, shown);
+    let fields = form_fields(t, &index, doc);
+
+    if ui.input(|i| i.key_pressed(egui::Key::F2)) {
+        let keys: Vec<String> = fields.iter().map(|f| f.0.key()).collect();
+        let from = app
+            .view
+            .focused_field
+            .as_ref()
+            .and_then(|k| keys.iter().position(|x| x == k))
+            .map_or(0, |i| i + 1);
+        let next = (0..fields.len())
+            .map(|i| (from + i) % fields.len())
+            .find(|&i| doubtful(fields[i].2));
+        if let Some(i) = next {
+            app.view.focus_request = Some(keys[i].clone());
+        }
+    }
+
+    egui::Panel::left("index_documents")
+        .default_size(330.0)
+        .resizable(true)
+        .show(ui, |ui| documents(ui, t, app, &index, shown, doc));
+    egui::Panel::right("index_form")
+        .default_size(440.0)
+        .resizable(true)
+        .show(ui, |ui| form(ui, t, app, &index, &fields));
+    egui::Panel::bottom("index_contents")
+        .default_size(220.0)
+        .resizable(true)
+        .show(ui, |ui| contents_table(ui, t, &index));
+    page_view(ui, app, &index, shown, &fields);
+}
+
+fn documents(
+    ui: &mut egui::Ui,
+    t: &Texts,
+    app: &mut WorkstationApp,
+    index: &VolumeIndex,
+    shown: u32,
+    doc: Option<usize>,
+) {
+    let table = KindTable::builtin();
+    ui.heading(t.documents);
+    ui.label(format!("{} / {}", index.item_count, index.page_count));
+    ui.separator();
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        for (i, d) in index.documents.iter().enumerate() {
+            let selected = doc == Some(i);
+            let mut text = RichText::new(format!(
+                "{}. {}  {}  p.{}-{}",
+                d.seq,
+                table.name(&d.kind),
+                d.title.value.as_deref().unwrap_or(""),
+                d.first_page,
+                d.last_page
+            ));
+            if d.kind_confidence.min(d.start_confidence) < DOUBTFUL {
+                text = text.background_color(doubt_colour());
+            }
+            if ui.selectable_label(selected, text).clicked() {
+                app.push(Command::ShowIndexPage(d.first_page));
+            }
+            if !selected {
+                continue;
+            }
+            ui.indent(("doc", d.seq), |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    for p in index.pages.iter().filter(|p| p.document == Some(d.seq)) {
+                        let label = match p.page_no {
+                            Some(n) => format!("p.{} ({n})", p.seq),
+                            None => format!("p.{}", p.seq),
+                        };
+                        if ui.selectable_label(p.seq == shown, label).clicked() {
+                            app.push(Command::ShowIndexPage(p.seq));
+                        }
+                    }
+                });
+                ui.horizontal(|ui| {
+                    if ui
+                        .add_enabled(shown != d.first_page, egui::Button::new(t.split_here))
+                        .clicked()
+                    {
+                        app.push(Command::Correct {
+                            target: Target::Start(shown),
+                            value: Some("true".into()),
+                        });
+                    }
+                    if ui
+                        .add_enabled(i > 0, egui::Button::new(t.merge_up))
+                        .clicked()
+                    {
+                        app.push(Command::Correct {
+                            target: Target::Start(d.first_page),
+                            value: Some("false".into()),
+                        });
+                    }
+                });
+                let mut kind = d.kind.clone();
+                egui::ComboBox::from_label(t.kind)
+                    .selected_text(table.name(&kind))
+                    .show_ui(ui, |ui| {
+                        for k in &table.kinds {
+                            ui.selectable_value(&mut kind, k.kind.clone(), &k.name);
+                        }
+                    });
+                if kind != d.kind {
+                    app.push(Command::Correct {
+                        target: Target::Kind(d.first_page),
+                        value: Some(kind),
+                    });
+                }
+            });
+        }
+    });
+}
+
+fn form(
+    ui: &mut egui::Ui,
+    t: &Texts,
+    app: &mut WorkstationApp,
+    index: &VolumeIndex,
+    fields: &[(Target, String, &Field)],
+) {
+    ui.heading(t.volume_fields);
+    ui.label(RichText::new(t.enter_confirms).small().weak());
+    if ui.button(format!("{} (F2)", t.next_doubtful)).clicked() {
+        let keys: Vec<String> = fields.iter().map(|f| f.0.key()).collect();
+        if let Some(i) = fields.iter().position(|f| doubtful(f.2)) {
+            app.view.focus_request = Some(keys[i].clone());
+        }
+    }
+    ui.separator();
+    let mut confirmed: Option<usize> = None;
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        egui::Grid::new("fields")
+            .num_columns(3)
+            .striped(true)
+            .show(ui, |ui| {
+                for (i, (target, label, field)) in fields.iter().enumerate() {
+                    let key = target.key();
+                    let label = ui.label(label.as_str());
+                    let buffer = app
+                        .view
+                        .edits
+                        .entry(key.clone())
+                        .or_insert_with(|| field.value.clone().unwrap_or_default());
+                    let mut edit = egui::TextEdit::singleline(buffer)
+                        .desired_width(250.0)
+                        .id_salt(("field", &key));
+                    if doubtful(field) {
+                        edit = edit.background_color(doubt_colour());
+                    }
+                    let r = ui.add(edit).labelled_by(label.id);
+                    if app.view.focus_request.as_deref() == Some(key.as_str()) {
+                        r.request_focus();
+                        app.view.focus_request = None;
+                    }
+                    if r.gained_focus() {
+                        app.view.focused_field = Some(key.clone());
+                        if let Some(p) = field.page {
+                            app.view.index_page = Some(p);
+                        }
+                    }
+                    if r.lost_focus() && ui.input(|inp| inp.key_pressed(egui::Key::Enter)) {
+                        let value = app.view.edits.get(&key).cloned().unwrap_or_default();
+                        app.push(Command::Correct {
+                            target: target.clone(),
+                            value: Some(value.trim().to_string()),
+                        });
+                        confirmed = Some(i);
+                    }
+                    ui.horizontal(|ui| {
+                        if field.corrected {
+                            ui.label(
+                                RichText::new(t.confirmed).color(Color32::from_rgb(40, 140, 60)),
+                            );
+                            if ui.small_button(t.undo_correction).clicked() {
+                                app.push(Command::Correct {
+                                    target: target.clone(),
+                                    value: None,
+                                });
+                            }
+                        } else if field.value.is_some() {
+                            ui.label(format!("{:.0}%", field.confidence * 100.0));
+                        }
+                    });
+                    ui.end_row();
+                }
+            });
+        if !index.findings.is_empty() {
+            ui.separator();
+            ui.heading(t.findings);
+            for f in &index.findings {
+                let colour = if f.severity == "error" {
+                    Color32::RED
+                } else {
+                    Color32::from_rgb(200, 120, 0)
+                };
+                let r = ui.label(RichText::new(&f.message).color(colour));
+                if let Some(p) = f.page
+                    && r.clicked()
+                {
+                    app.push(Command::ShowIndexPage(p));
+                }
+            }
+        }
+    });
+    // Keyboard flow: after Enter the next value takes the focus.
+    if let Some(i) = confirmed
+        && let Some(next) = fields.get(i + 1)
+    {
+        app.view.focus_request = Some(next.0.key());
+    }
+}
+
+fn contents_table(ui: &mut egui::Ui, t: &Texts, index: &VolumeIndex) {
+    let table = KindTable::builtin();
+    ui.heading(t.contents);
+    egui::ScrollArea::both().show(ui, |ui| {
+        egui::Grid::new("contents")
+            .num_columns(7)
+            .striped(true)
+            .show(ui, |ui| {
+                for h in [
+                    t.col_seq,
+                    t.col_doc_no,
+                    t.col_responsible,
+                    t.col_title,
+                    t.col_date,
+                    t.col_pages,
+                    t.col_remark,
+                ] {
+                    ui.label(RichText::new(h).strong());
+                }
+                ui.end_row();
+                let counted = index.documents.iter().filter(|d| table.counted(&d.kind));
+                for (n, d) in counted.enumerate() {
+                    ui.label((n + 1).to_string());
+                    ui.label(d.doc_no.value.as_deref().unwrap_or(""));
+                    ui.label(d.responsible.value.as_deref().unwrap_or(""));
+                    ui.label(d.title.value.as_deref().unwrap_or(""));
+                    ui.label(
+                        d.date
+                            .value
+                            .as_deref()
+                            .map(|v| v.replace('-', ""))
+                            .unwrap_or_default(),
+                    );
+                    ui.label(match (d.page_no_from, d.page_no_to) {
+                        (Some(a), Some(b)) if a != b => format!("{a}-{b}"),
+                        (Some(a), _) => a.to_string(),
+                        _ => String::new(),
+                    });
+                    ui.label("");
+                    ui.end_row();
+                }
+            });
+    });
+}
+
+fn page_view(
+    ui: &mut egui::Ui,
+    app: &mut WorkstationApp,
+    index: &VolumeIndex,
+    shown: u32,
+    fields: &[(Target, String, &Field)],
+) {
+    let Some(row) = app.data.pages.iter().find(|p| p.seq == shown).cloned() else {
+        return;
+    };
+    let highlight = app
+        .view
+        .focused_field
+        .as_ref()
+        .and_then(|k| fields.iter().find(|f| &f.0.key() == k))
+        .and_then(|f| (f.2.page == Some(shown)).then_some(f.2.bbox).flatten());
+    let stamp = index
+        .pages
+        .iter()
+        .find(|p| p.seq == shown)
+        .and_then(|p| p.page_no);
+    ui.label(match stamp {
+        Some(n) => format!("p.{shown} · 页号 {n}"),
+        None => format!("p.{shown}"),
+    });
+    let Some(tex) = app.images.full(&row, false).cloned() else {
+        ui.centered_and_justified(|ui| ui.spinner());
+        return;
+    };
+    let [tw, th] = tex.size().map(|v| v as f32);
+    let k = row.width.max(row.height) as f32 / tw.max(th);
+    let size = Vec2::new(tw * k, th * k);
+    egui::Scene::new()
+        .zoom_range(0.02..=8.0)
+        .show(ui, &mut app.view.scene_rect, |ui| {
+            let r = ui.add(egui::Image::new(&tex).fit_to_exact_size(size));
+            if let Some([x, y, w, h]) = highlight.map(|b| b.map(|v| v as f32)) {
+                let rect = egui::Rect::from_min_size(r.rect.min + Vec2::new(x, y), Vec2::new(w, h))
+                    .expand(8.0);
+                ui.painter().rect_stroke(
+                    rect,
+                    0.0,
+                    egui::Stroke::new(5.0, Color32::from_rgb(240, 180, 0)),
+                    egui::StrokeKind::Outside,
+                );
+            }
+        });
+}

@@ -1,0 +1,106 @@
+//! 检索 (search) screen: full-text and field search across volumes; a hit opens
+//! its page with the lines that hold the terms outlined.
+
+use egui::{Color32, RichText, Vec2};
+
+use super::app::{Command, WorkstationApp};
+use super::i18n::Texts;
+
+pub fn search_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
+    ui.horizontal(|ui| {
+        let label = ui.label(t.search_go);
+        let r = ui
+            .add(
+                egui::TextEdit::singleline(&mut app.view.search_query)
+                    .hint_text(t.search_hint)
+                    .desired_width(360.0),
+            )
+            .labelled_by(label.id);
+        let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if enter || ui.button(t.search_go).clicked() {
+            app.push(Command::Search(app.view.search_query.clone()));
+        }
+    });
+    ui.separator();
+    let terms = crate::catalogue::search::query_terms(&app.view.search_query);
+    egui::Panel::left("search_hits")
+        .default_size(460.0)
+        .resizable(true)
+        .show(ui, |ui| {
+            if app.view.search_hits.is_empty() && !app.view.search_query.is_empty() {
+                ui.label(t.no_hits);
+            }
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                for h in app.view.search_hits.clone() {
+                    let open = app.view.search_open == Some((h.volume.clone(), h.page));
+                    let head = match &h.field {
+                        Some(f) => format!(
+                            "{} · p.{} · {} {}",
+                            h.volume_name,
+                            h.page,
+                            t.field_hit,
+                            field_label(t, f)
+                        ),
+                        None => format!("{} · p.{}", h.volume_name, h.page),
+                    };
+                    let r = ui.selectable_label(open, RichText::new(head).strong());
+                    ui.label(&h.snippet);
+                    ui.separator();
+                    if r.clicked() {
+                        app.push(Command::OpenHit {
+                            volume: h.volume.clone(),
+                            page: h.page,
+                        });
+                    }
+                }
+            });
+        });
+    let Some((volume, seq)) = app.view.search_open.clone() else {
+        return;
+    };
+    if app.view.volume.as_deref() != Some(volume.as_str()) {
+        return;
+    }
+    let Some(row) = app.data.pages.iter().find(|p| p.seq == seq).cloned() else {
+        return;
+    };
+    let Some(tex) = app.images.full(&row, false).cloned() else {
+        ui.centered_and_justified(|ui| ui.spinner());
+        return;
+    };
+    let [tw, th] = tex.size().map(|v| v as f32);
+    let k = row.width.max(row.height) as f32 / tw.max(th);
+    let size = Vec2::new(tw * k, th * k);
+    egui::Scene::new()
+        .zoom_range(0.02..=8.0)
+        .show(ui, &mut app.view.scene_rect, |ui| {
+            let r = ui.add(egui::Image::new(&tex).fit_to_exact_size(size));
+            for line in &row.lines {
+                let text = crate::ocr::text::normalize_punctuation(&line.text).to_lowercase();
+                if terms.iter().any(|term| text.contains(&term.to_lowercase())) {
+                    let [x, y, w, h] = line.bbox.map(|v| v as f32);
+                    let rect =
+                        egui::Rect::from_min_size(r.rect.min + Vec2::new(x, y), Vec2::new(w, h))
+                            .expand(6.0);
+                    ui.painter().rect_filled(
+                        rect,
+                        2.0,
+                        Color32::from_rgba_unmultiplied(255, 220, 0, 70),
+                    );
+                    ui.painter().rect_stroke(
+                        rect,
+                        2.0,
+                        egui::Stroke::new(3.0, Color32::from_rgb(240, 180, 0)),
+                        egui::StrokeKind::Outside,
+                    );
+                }
+            }
+        });
+}
+
+fn field_label(t: &Texts, key: &str) -> String {
+    match key.rsplit_once(':') {
+        Some((doc, name)) => format!("{} {}", doc.trim_start_matches("doc:"), t.field(name)),
+        None => t.field(key).to_string(),
+    }
+}
