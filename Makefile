@@ -7,7 +7,7 @@ SHELL := /bin/bash
 APT_PACKAGES := clang libclang-dev pkg-config libtesseract-dev libleptonica-dev \
   tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng tesseract-ocr-osd \
   fonts-noto-cjk xvfb xauth libgl1-mesa-dri libegl1 libxkbcommon-x11-0 \
-  poppler-utils qpdf libxml2-utils libtiff-tools
+  poppler-utils qpdf libxml2-utils libtiff-tools python3-jsonschema
 
 # PDFium has no Debian package: libpdfium.so comes from the pinned pypdfium2 wheel.
 PYPDFIUM2_VERSION := 5.15.2
@@ -20,6 +20,11 @@ ONNXRUNTIME_VERSION := 1.32.0
 ORT_LIB := vendor/onnxruntime/libonnxruntime.so
 RAPIDOCR_VERSION := 1.4.4
 PPOCR_MODELS := vendor/ppocr/ch_PP-OCRv4_det_infer.onnx
+
+# bagit-python (the Library of Congress's BagIt validator, pure Python) checks
+# our packages in the tests, from its pinned wheel.
+BAGIT_VERSION := 1.8.1
+BAGIT_PY := vendor/bagit/bagit.py
 
 # Debug builds with optimised dependencies; one shared target directory.
 CARGO ?= cargo
@@ -41,7 +46,7 @@ run: setup
 test: setup
 	$(CARGO) test --no-fail-fast
 
-setup: apt $(PDFIUM_LIB) $(ORT_LIB) $(PPOCR_MODELS)
+setup: apt $(PDFIUM_LIB) $(ORT_LIB) $(PPOCR_MODELS) $(BAGIT_PY)
 
 apt:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -76,6 +81,14 @@ $(PPOCR_MODELS):
 	  "$$d" vendor/ppocr && mv vendor/ppocr/ch_PP-OCRv4_rec_infer.onnx.tmp vendor/ppocr/ch_PP-OCRv4_rec_infer.onnx && \
 	  mv vendor/ppocr/ch_PP-OCRv4_det_infer.onnx.tmp "$@"; rc=$$?; rm -rf "$$d"; exit $$rc
 	@echo "PP-OCRv4 models (rapidocr_onnxruntime $(RAPIDOCR_VERSION)) → vendor/ppocr"
+
+$(BAGIT_PY):
+	@mkdir -p vendor/bagit
+	@d=$$(mktemp -d); \
+	python3 -m pip download --quiet --no-deps --only-binary=:all: -d "$$d" bagit==$(BAGIT_VERSION) && \
+	python3 -c "import zipfile,sys,glob; z=zipfile.ZipFile(glob.glob(sys.argv[1]+'/bagit-*.whl')[0]); open(sys.argv[2],'wb').write(z.read('bagit.py'))" \
+	  "$$d" "$@.tmp" && mv "$@.tmp" "$@"; rc=$$?; rm -rf "$$d"; exit $$rc
+	@echo "bagit-python $(BAGIT_VERSION) → $@"
 
 ## bench: pages per minute of `process` beside bare tesseract (ARGS= page folder)
 bench: setup

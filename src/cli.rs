@@ -141,6 +141,40 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Build the archive package (BagIt zip named after the 档号) of volumes, check it (四性检测) and print its path
+    ///
+    /// A valid package already in DIR is kept unless --force. The zip is written under a
+    /// temporary name and renamed only after it passed its check.
+    Package {
+        /// Volumes to pack (repeat); see --all
+        #[arg(long, required_unless_present = "all")]
+        volume: Vec<String>,
+        /// Every volume that is processed and indexed
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        out: PathBuf,
+        /// Pack again even when a valid package exists
+        #[arg(long)]
+        force: bool,
+        /// Print the 四性检测 reports as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Four-property check (四性检测) of packages; exit 0 when all pass, 1 otherwise
+    Verify {
+        #[arg(required = true)]
+        packages: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make a signing key for packages (set it in bureau.json as signing.key_file)
+    Keygen {
+        #[arg(long, value_parser = ["sm2", "ed25519"], default_value = "sm2")]
+        algorithm: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Measure pages per minute of `process` beside the bare tesseract CLI on the same pages
     Bench {
         /// Page images or folders [default: the rendered sample volume]
@@ -361,6 +395,97 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
                     }
                 }
             }
+            Ok(0)
+        }
+        Command::Package {
+            volume,
+            all,
+            out,
+            force,
+            json,
+        } => {
+            let volumes = if all {
+                let cat = Catalogue::open(&home.catalogue_path())?;
+                let mut ready = Vec::new();
+                for v in cat.list_volumes()? {
+                    if cat.volume_index(&v.id)?.is_some() && v.done == v.pages {
+                        ready.push(v.id);
+                    }
+                }
+                ready
+            } else {
+                volume
+            };
+            let mut reports = Vec::new();
+            let mut failed = 0;
+            for v in &volumes {
+                match crate::package::bag::build_package(home, v, &out, force) {
+                    Ok(b) => {
+                        eprintln!(
+                            "{v}: {} {}",
+                            if b.reused {
+                                "kept valid package"
+                            } else {
+                                "packed"
+                            },
+                            if b.verification.passed {
+                                "四性检测通过"
+                            } else {
+                                "四性检测未通过"
+                            }
+                        );
+                        println!("{}", b.path.display());
+                        reports.push(b.verification);
+                    }
+                    Err(e) => {
+                        failed += 1;
+                        eprintln!("error: {v}: {e:#}");
+                    }
+                }
+            }
+            if json {
+                eprintln!("{}", serde_json::to_string_pretty(&reports)?);
+            }
+            Ok(if failed > 0 { 1 } else { 0 })
+        }
+        Command::Verify { packages, json } => {
+            let mut all_passed = true;
+            let mut reports = Vec::new();
+            for p in &packages {
+                match crate::package::verify::verify_package(p) {
+                    Ok(v) => {
+                        all_passed &= v.passed;
+                        if !json {
+                            print!("{}", v.text());
+                        }
+                        reports.push(serde_json::to_value(&v)?);
+                    }
+                    Err(e) => {
+                        all_passed = false;
+                        if !json {
+                            println!("{}: 未通过 FAIL: {e:#}", p.display());
+                        }
+                        reports.push(serde_json::json!({"package": p, "passed": false, "error": format!("{e:#}")}));
+                    }
+                }
+            }
+            if json {
+                let out = if reports.len() == 1 {
+                    reports.remove(0)
+                } else {
+                    serde_json::Value::Array(reports)
+                };
+                println!("{}", serde_json::to_string_pretty(&out)?);
+            }
+            Ok(if all_passed { 0 } else { 1 })
+        }
+        Command::Keygen { algorithm, out } => {
+            let public = crate::package::sign::keygen(&algorithm, &out)?;
+            eprintln!(
+                "wrote the secret key to {} (keep it safe); public key:",
+                out.display()
+            );
+            println!("{public}");
             Ok(0)
         }
         Command::Export { volume, out } => {

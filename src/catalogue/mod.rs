@@ -5,6 +5,7 @@
 //! migrations tracked in `PRAGMA user_version`.
 
 mod index;
+mod packages;
 mod schema;
 pub mod search;
 
@@ -18,6 +19,7 @@ use crate::imaging::{ImagingRecord, Overrides};
 use crate::model::{ColorMode, PageState, TextLine, TextOrigin};
 
 pub use index::CorrectionRow;
+pub use packages::PackageRow;
 pub use search::SearchHit;
 
 pub struct Catalogue {

@@ -79,6 +79,16 @@ const MIGRATIONS: &[&str] = &[
         at TEXT NOT NULL,
         PRIMARY KEY(volume_id, target)
      );",
+    // 4: the outbox: packages built, with their checksum and check result.
+    "CREATE TABLE packages(
+        volume_id TEXT PRIMARY KEY REFERENCES volumes(id),
+        archival_code TEXT NOT NULL,
+        path TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        passed INTEGER NOT NULL,
+        built_at TEXT NOT NULL
+     );",
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

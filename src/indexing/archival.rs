@@ -15,6 +15,9 @@ pub struct BureauSettings {
     pub category_code: String,
     pub retention: String,
     pub archival_code_template: String,
+    /// Sign packages (SM2 or Ed25519) when set.
+    #[serde(default)]
+    pub signing: Option<crate::package::sign::SigningSettings>,
 }
 
 impl Default for BureauSettings {

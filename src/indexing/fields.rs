@@ -466,10 +466,18 @@ pub(super) fn extract(
             ..f.clone()
         })
         .or_else(|| {
-            year_of(&filed).map(|y| Field {
-                value: Some(y),
-                ..filed.clone()
-            })
+            // Else the year of the case: filed, closed, decided, any dated document.
+            let dated = documents.iter().map(|d| &d.date);
+            [&filed, &closed, &decided]
+                .into_iter()
+                .chain(dated)
+                .find_map(|f| {
+                    year_of(f).map(|y| Field {
+                        value: Some(y),
+                        confidence: f.confidence * 0.8,
+                        ..f.clone()
+                    })
+                })
         })
         .unwrap_or_default();
     let retention = printed_code
@@ -520,11 +528,13 @@ pub(super) fn extract(
         }
     };
     let title = cover_title.unwrap_or_else(|| {
-        let t = match (&party.value, &cause.value) {
-            (Some(p), Some(c)) => Some(format!("{p}{c}案")),
-            _ => None,
-        };
-        Field::derived(t, 0.5)
+        // 案卷题名 = 当事人 + 违法行为 + 案; without the cause, a title the clerk
+        // must complete (low confidence, so the form marks it doubtful).
+        match (&party.value, &cause.value) {
+            (Some(p), Some(c)) => Field::derived(Some(format!("{p}{c}案")), 0.5),
+            (Some(p), None) => Field::derived(Some(format!("{p}行政处罚案")), 0.3),
+            _ => Field::default(),
+        }
     });
 
     v.insert("archival_code".into(), archival_code);

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use super::pdf::{PdfPage, write_searchable_pdf};
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, PageRow};
 use crate::fsutil::write_atomic;
 use crate::model::PageState;
 use crate::store::Store;
@@ -19,13 +19,13 @@ pub struct ExportReport {
     pub image_bytes: u64,
 }
 
-/// Writes `<out>/<volume>.pdf` and `<out>/0001.txt …` (page `seq`, four digits).
-pub fn export_volume(
+/// A volume's processed pages with their working images, in scan order; an error
+/// names the pages not processed yet.
+pub fn finished_pages(
     catalogue: &Catalogue,
     store: &Store,
     volume_id: &str,
-    out: &Path,
-) -> Result<ExportReport> {
+) -> Result<(Vec<PageRow>, Vec<Vec<u8>>)> {
     if !catalogue.volume_exists(volume_id)? {
         bail!("no volume {volume_id}");
     }
@@ -44,7 +44,6 @@ pub fn export_volume(
             unfinished.join(", ")
         );
     }
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let mut images = Vec::with_capacity(rows.len());
     for r in &rows {
         let (key, ext) = (
@@ -60,9 +59,14 @@ pub fn export_volume(
         })?;
         images.push(bytes);
     }
+    Ok((rows, images))
+}
+
+/// The searchable PDF of pages and their images.
+pub fn volume_pdf(rows: &[PageRow], images: &[Vec<u8>], title: &str) -> Result<Vec<u8>> {
     let pages: Vec<PdfPage<'_>> = rows
         .iter()
-        .zip(&images)
+        .zip(images)
         .map(|(r, img)| PdfPage {
             image: img,
             image_ext: r.image_ext.as_deref().unwrap_or("jpg"),
@@ -72,7 +76,19 @@ pub fn export_volume(
             lines: &r.lines,
         })
         .collect();
-    let pdf = write_searchable_pdf(&pages, volume_id)?;
+    write_searchable_pdf(&pages, title)
+}
+
+/// Writes `<out>/<volume>.pdf` and `<out>/0001.txt …` (page `seq`, four digits).
+pub fn export_volume(
+    catalogue: &Catalogue,
+    store: &Store,
+    volume_id: &str,
+    out: &Path,
+) -> Result<ExportReport> {
+    let (rows, images) = finished_pages(catalogue, store, volume_id)?;
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let pdf = volume_pdf(&rows, &images, volume_id)?;
     let pdf_path = out.join(format!("{volume_id}.pdf"));
     write_atomic(&pdf_path, &pdf)?;
     let mut texts = Vec::new();

@@ -1,6 +1,11 @@
-//! What leaves the workstation: searchable PDFs and page text (archive packages
-//! follow in this module).
+//! What leaves the workstation: searchable PDFs, page text, and self-verifying
+//! archive packages (BagIt zip, SHA-256 + SM3, XML/JSON metadata, 四性检测).
 
+pub mod bag;
 pub mod export;
 pub mod glyphless;
+pub mod hashes;
+pub mod metadata;
 pub mod pdf;
+pub mod sign;
+pub mod verify;

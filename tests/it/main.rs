@@ -8,6 +8,7 @@ mod imaging;
 mod import;
 mod indexing;
 mod ocr_real;
+mod package;
 mod process;
 mod search_show;
 mod ui;
