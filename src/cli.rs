@@ -184,6 +184,9 @@ pub enum Command {
         jobs: Option<usize>,
         #[arg(long, default_value = crate::ocr::DEFAULT_LANGUAGES)]
         lang: String,
+        /// Only measure packaging's hashing (SHA-256 + SM3 of 500 MB)
+        #[arg(long)]
+        hashing: bool,
     },
 }
 
@@ -502,7 +505,16 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
             println!("{}", r.pdf.display());
             Ok(0)
         }
-        Command::Bench { paths, jobs, lang } => {
+        Command::Bench {
+            paths,
+            jobs,
+            lang,
+            hashing,
+        } => {
+            if hashing {
+                crate::bench::hashing();
+                return Ok(0);
+            }
             crate::bench::run(&paths, jobs.unwrap_or_else(jobs::default_workers), &lang)?;
             Ok(0)
         }

@@ -93,6 +93,17 @@ impl Catalogue {
         Ok(())
     }
 
+    /// The 档号 of every indexed volume.
+    pub fn archival_codes(&self) -> Result<std::collections::BTreeMap<String, Option<String>>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT volume_id, archival_code FROM volume_index")?;
+        let rows = st.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     pub fn volume_index(&self, volume_id: &str) -> Result<Option<VolumeIndex>> {
         let json: Option<String> = self
             .conn
@@ -187,6 +198,25 @@ impl Catalogue {
     /// The next free 案卷号 for a volume without a printed 档号: one past the
     /// highest number among the other volumes' codes.
     fn next_volume_no(&self, volume_id: &str, settings: &indexing::BureauSettings) -> Result<u32> {
+        // A 案卷号 once given stays (a re-index must not renumber the volume).
+        let own: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT archival_code FROM volume_index WHERE volume_id = ?1",
+                [volume_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        if let Some(n) = own
+            .and_then(|c| indexing::archival::parse(&settings.archival_code_template, &c))
+            .and_then(|p| {
+                p.get(indexing::archival::VOLUME_NO)
+                    .and_then(|n| n.parse::<u32>().ok())
+            })
+        {
+            return Ok(n);
+        }
         let mut st = self
             .conn
             .prepare("SELECT archival_code FROM volume_index WHERE volume_id <> ?1 AND archival_code IS NOT NULL")?;

@@ -61,6 +61,16 @@ pub fn build_package(home: &Home, volume_id: &str, out: &Path, force: bool) -> R
     if !super::verify::archival_code_shape(&code) {
         bail!("the 档号 {code:?} of volume {volume_id} is malformed; correct it first");
     }
+    if let Some(dup) = catalogue.volume_index(volume_id)?.and_then(|i| {
+        i.findings
+            .into_iter()
+            .find(|f| f.code == "archival_code_duplicate")
+    }) {
+        bail!(
+            "volume {volume_id}: {}; correct the 档号 first",
+            dup.message
+        );
+    }
     let code: String = code.nfc().collect();
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let final_path = out.join(format!("{code}.zip"));

@@ -80,6 +80,13 @@ pub enum Command {
         volume: String,
         page: u32,
     },
+    /// 打包: build the packages of these volumes in the background.
+    Package {
+        volumes: Vec<String>,
+        force: bool,
+    },
+    /// 打包: check a package in the outbox again.
+    VerifyPackage(PathBuf),
 }
 
 /// The workstation's screens (DESIGN.md §3).
@@ -92,6 +99,8 @@ pub enum Screen {
     Index,
     /// 检索: full-text and field search.
     Search,
+    /// 打包: archive packages, their 四性检测 reports, the outbox.
+    Package,
 }
 
 /// The import dialog's own state.
@@ -127,6 +136,13 @@ pub struct ViewState {
     pub search_hits: Vec<crate::catalogue::SearchHit>,
     /// 检索: the hit whose page is shown, with its query terms to outline.
     pub search_open: Option<(String, u32)>,
+    /// 打包: volumes ticked (None until the screen first shows: then the ready ones).
+    pub package_selection: Option<std::collections::BTreeSet<String>>,
+    pub package_out: String,
+    pub package_force: bool,
+    /// 打包: results of this session, newest last; the one whose report is open.
+    pub package_results: Vec<super::tasks::PackageOutcome>,
+    pub package_report: Option<usize>,
 }
 
 impl Default for ViewState {
@@ -148,6 +164,11 @@ impl Default for ViewState {
             search_query: String::new(),
             search_hits: Vec::new(),
             search_open: None,
+            package_selection: None,
+            package_out: String::new(),
+            package_force: false,
+            package_results: Vec::new(),
+            package_report: None,
         }
     }
 }
@@ -159,6 +180,10 @@ pub struct CaseData {
     pub pages: Vec<PageRow>,
     /// The selected volume's index (documents, fields), once indexed.
     pub index: Option<crate::indexing::VolumeIndex>,
+    /// 档号 of every indexed volume (None: indexed without one).
+    pub archival_codes: std::collections::BTreeMap<String, Option<String>>,
+    /// The outbox: packages built.
+    pub packages: Vec<crate::catalogue::PackageRow>,
 }
 
 pub struct WorkstationApp {
@@ -346,6 +371,15 @@ impl WorkstationApp {
                 self.view.search_open = Some((volume, page));
                 self.view.scene_rect = egui::Rect::ZERO;
             }
+            Command::Package { volumes, force } => {
+                let out = self.package_out();
+                self.enqueue(TaskSpec::Package {
+                    volumes,
+                    out,
+                    force,
+                });
+            }
+            Command::VerifyPackage(path) => self.enqueue(TaskSpec::Verify { path }),
             Command::Override { page_id, overrides } => {
                 let actor = std::env::var("USER").unwrap_or_else(|_| "clerk".into());
                 match self.catalogue.set_overrides(page_id, &overrides, &actor) {
@@ -402,6 +436,13 @@ impl WorkstationApp {
                     }
                 }
                 TaskEvent::Process(pe) => self.on_process_event(pe),
+                TaskEvent::Packaged(outcome) => {
+                    if let Some(e) = &outcome.error {
+                        self.messages.push(e.clone());
+                    }
+                    self.view.package_results.push(outcome);
+                    self.view.package_report = Some(self.view.package_results.len() - 1);
+                }
                 TaskEvent::Finished { error, followup } => {
                     if let Some(e) = error {
                         self.messages.push(e);
@@ -461,6 +502,13 @@ impl WorkstationApp {
             Ok(v) => self.data.volumes = v,
             Err(e) => self.messages.push(format!("{e:#}")),
         }
+        match (self.catalogue.archival_codes(), self.catalogue.packages()) {
+            (Ok(codes), Ok(packages)) => {
+                self.data.archival_codes = codes;
+                self.data.packages = packages;
+            }
+            (Err(e), _) | (_, Err(e)) => self.messages.push(format!("{e:#}")),
+        }
     }
 
     fn reload_pages(&mut self) {
@@ -475,6 +523,15 @@ impl WorkstationApp {
             Some(v) => self.catalogue.volume_index(v).ok().flatten(),
             None => None,
         };
+    }
+
+    /// The outbox folder: the one typed on the 打包 screen, else `<home>/outbox`.
+    pub fn package_out(&self) -> PathBuf {
+        if self.view.package_out.trim().is_empty() {
+            self.home.root().join("outbox")
+        } else {
+            PathBuf::from(self.view.package_out.trim())
+        }
     }
 
     /// Stores a clerk's indexing value and indexes the volume again (milliseconds:

@@ -10,6 +10,7 @@ pub mod fonts;
 pub mod i18n;
 pub mod images;
 pub mod index_view;
+pub mod package_view;
 pub mod prefs;
 pub mod search_view;
 pub mod tasks;

@@ -28,6 +28,16 @@ pub enum TaskSpec {
     },
     /// Render the bundled sample volume, import it and process it.
     Sample,
+    /// Build (or keep valid) archive packages, one volume after another.
+    Package {
+        volumes: Vec<String>,
+        out: PathBuf,
+        force: bool,
+    },
+    /// Run the 四性检测 on a package file.
+    Verify {
+        path: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +45,17 @@ pub enum TaskKind {
     Import,
     Process,
     Sample,
+    Package,
+}
+
+/// One volume's packaging (or one package's check) as the 打包 screen lists it.
+#[derive(Debug, Clone)]
+pub struct PackageOutcome {
+    pub volume: Option<String>,
+    pub path: Option<PathBuf>,
+    pub reused: bool,
+    pub verification: Option<crate::package::verify::Verification>,
+    pub error: Option<String>,
 }
 
 #[derive(Debug)]
@@ -46,6 +67,7 @@ pub enum TaskEvent {
     },
     Imported(ImportReport),
     Process(ProcessEvent),
+    Packaged(PackageOutcome),
     Finished {
         error: Option<String>,
         followup: Option<TaskSpec>,
@@ -77,6 +99,7 @@ pub fn spawn(spec: TaskSpec, cx: TaskContext) -> RunningTask {
         TaskSpec::Import { .. } => TaskKind::Import,
         TaskSpec::Process { .. } => TaskKind::Process,
         TaskSpec::Sample => TaskKind::Sample,
+        TaskSpec::Package { .. } | TaskSpec::Verify { .. } => TaskKind::Package,
     };
     let c = cancel.clone();
     std::thread::Builder::new()
@@ -162,6 +185,66 @@ fn run(
             Ok(report
                 .volume_id
                 .map(|v| TaskSpec::Process { volume: Some(v) }))
+        }
+        TaskSpec::Package {
+            volumes,
+            out,
+            force,
+        } => {
+            let total = volumes.len();
+            for (i, v) in volumes.iter().enumerate() {
+                if cancel.is_cancelled() {
+                    break;
+                }
+                send(TaskEvent::Progress {
+                    done: i,
+                    total,
+                    label: v.clone(),
+                });
+                let outcome = match crate::package::bag::build_package(&cx.home, v, &out, force) {
+                    Ok(b) => PackageOutcome {
+                        volume: Some(v.clone()),
+                        path: Some(b.path),
+                        reused: b.reused,
+                        verification: Some(b.verification),
+                        error: None,
+                    },
+                    Err(e) => PackageOutcome {
+                        volume: Some(v.clone()),
+                        path: None,
+                        reused: false,
+                        verification: None,
+                        error: Some(format!("{e:#}")),
+                    },
+                };
+                send(TaskEvent::Packaged(outcome));
+            }
+            send(TaskEvent::Progress {
+                done: total,
+                total,
+                label: String::new(),
+            });
+            Ok(None)
+        }
+        TaskSpec::Verify { path } => {
+            let outcome = match crate::package::verify::verify_package(&path) {
+                Ok(v) => PackageOutcome {
+                    volume: None,
+                    path: Some(path),
+                    reused: true,
+                    verification: Some(v),
+                    error: None,
+                },
+                Err(e) => PackageOutcome {
+                    volume: None,
+                    path: Some(path),
+                    reused: true,
+                    verification: None,
+                    error: Some(format!("{e:#}")),
+                },
+            };
+            send(TaskEvent::Packaged(outcome));
+            Ok(None)
         }
         TaskSpec::Process { volume } => {
             let opts = ProcessOptions {

@@ -28,6 +28,7 @@ pub fn workstation(ui: &mut egui::Ui, app: &mut WorkstationApp) {
         }
         Screen::Index => super::index_view::index_screen(ui, t, app),
         Screen::Search => super::search_view::search_screen(ui, t, app),
+        Screen::Package => super::package_view::package_screen(ui, t, app),
     });
     import_dialog(ui, t, app);
     if ui.ctx().input(|i| !i.raw.hovered_files.is_empty()) {
@@ -87,6 +88,7 @@ fn top_bar(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
             (Screen::Capture, t.screen_capture),
             (Screen::Index, t.screen_index),
             (Screen::Search, t.screen_search),
+            (Screen::Package, t.screen_package),
         ] {
             if ui
                 .selectable_label(app.view.screen == screen, label)
@@ -117,6 +119,7 @@ fn top_bar(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                     super::tasks::TaskKind::Import => t.task_import,
                     super::tasks::TaskKind::Process => t.task_process,
                     super::tasks::TaskKind::Sample => t.task_sample,
+                    super::tasks::TaskKind::Package => t.task_package,
                 };
                 let text = if task.total > 0 {
                     format!("{name} {}/{}", task.done, task.total)

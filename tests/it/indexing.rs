@@ -392,3 +392,67 @@ fn the_sample_case_is_indexed_and_corrections_survive_a_rerun() {
     assert_eq!(code, 1, "unknown keys are refused: {err}");
     assert!(err.contains("unknown field"), "{err}");
 }
+
+#[test]
+fn made_archival_codes_are_unique_and_stay_put() {
+    let t = TestHome::new();
+    std::fs::create_dir_all(t.home()).unwrap();
+    std::fs::write(
+        t.home().join("bureau.json"),
+        r#"{"fonds_code": "J903", "category_code": "XZCF", "retention": "D30",
+            "archival_code_template": "{全宗号}-{门类代码}·{年度}-{保管期限}-{案卷号:04}"}"#,
+    )
+    .unwrap();
+    let mut ids = Vec::new();
+    for w in [300, 310, 320] {
+        let f = t.path(&format!("{w}.jpg"));
+        std::fs::write(&f, plain_jpeg(w, 400)).unwrap();
+        let (code, out, err) = run(t.cli().arg("import").arg(&f));
+        assert_eq!(code, 0, "{err}");
+        ids.push(out.trim().to_string());
+    }
+    let process = |extra: &[&str]| {
+        let (code, _, err) = run(t
+            .cli()
+            .args(["process", "--engine", "fake"])
+            .args(extra)
+            .env(
+                "ANJUAN_FAKE_OCR",
+                "text=行政处罚决定书\n当事人：某某公司\n2022年5月6日",
+            ));
+        assert_eq!(code, 0, "{err}");
+    };
+    process(&[]);
+    let codes = || -> Vec<String> {
+        let cat = t.catalogue();
+        ids.iter()
+            .map(|v| cat.volume_json(v).unwrap().archival_code.unwrap())
+            .collect()
+    };
+    let first = codes();
+    assert_eq!(
+        first,
+        [
+            "J903-XZCF·2022-D30-0001",
+            "J903-XZCF·2022-D30-0002",
+            "J903-XZCF·2022-D30-0003"
+        ]
+    );
+    process(&["--reindex"]);
+    assert_eq!(codes(), first, "a re-index must not renumber volumes");
+    // A clerk giving one volume another's code gets an error finding.
+    let (code, _, err) = run(t.cli().args([
+        "correct",
+        "--volume",
+        &ids[2],
+        "archival_code=J903-XZCF·2022-D30-0001",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let index = t.catalogue().volume_index(&ids[2]).unwrap().unwrap();
+    assert!(
+        index
+            .findings
+            .iter()
+            .any(|f| f.code == "archival_code_duplicate" && f.severity == "error")
+    );
+}

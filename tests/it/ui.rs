@@ -323,3 +323,54 @@ fn clerk_merges_and_splits_documents_in_the_indexing_screen() {
             .any(|c| c.target == "start:2" && c.value == "true")
     );
 }
+
+#[test]
+fn the_package_screen_packs_a_batch_and_shows_the_report() {
+    let t = TestHome::new();
+    std::fs::create_dir_all(t.home()).unwrap();
+    std::fs::write(
+        t.home().join("bureau.json"),
+        r#"{"fonds_code": "J902", "category_code": "XZCF", "retention": "D10",
+            "archival_code_template": "{全宗号}-{门类代码}·{年度}-{保管期限}-{案卷号:04}"}"#,
+    )
+    .unwrap();
+    let mut volumes = Vec::new();
+    for w in [300, 310] {
+        let dir = t.path(&format!("scans{w}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("1.jpg"), plain_jpeg(w, 400)).unwrap();
+        let (code, out, err) = run(t.cli().arg("import").arg(&dir));
+        assert_eq!(code, 0, "{err}");
+        volumes.push(out.trim().to_string());
+    }
+    let (code, _, err) = run(t.cli().args(["process", "--engine", "fake"]).env(
+        "ANJUAN_FAKE_OCR",
+        "text=行政处罚决定书\n当事人：某某食品有限公司\n2023年4月20日",
+    ));
+    assert_eq!(code, 0, "{err}");
+    let mut h = harness(Home::open(t.home()).unwrap(), fake_config(0, false));
+    h.run();
+    h.get_by_label("打包").click();
+    step_until(&mut h, "pack button", |h| {
+        h.query_by_label("打包所选案卷").is_some()
+    });
+    h.get_by_label("打包所选案卷").click();
+    step_until(&mut h, "both packed", |_| {
+        t.catalogue().packages().unwrap().len() == 2
+    });
+    step_until(&mut h, "report shown", |h| {
+        h.query_by_label_contains("SHA-256 校验").is_some()
+    });
+    assert!(h.query_all_by_label("通过").count() >= 2);
+    let outbox = t.home().join("outbox");
+    let zips: Vec<_> = std::fs::read_dir(&outbox).unwrap().flatten().collect();
+    assert_eq!(zips.len(), 2, "{zips:?}");
+    // The outbox lists both with their checksums; a second batch keeps them.
+    step_until(&mut h, "outbox rows", |h| {
+        h.query_all_by_label_contains("SHA-256 ").count() >= 2
+    });
+    h.get_all_by_label("重新检测").next().unwrap().click();
+    step_until(&mut h, "re-checked", |h| {
+        h.query_all_by_label("已有有效包，未重打").count() >= 1
+    });
+}
