@@ -6,13 +6,14 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::capture::scanner::{self, Mode, ScanSettings, Source};
 use crate::capture::{self, Outcome};
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, Placement};
 use crate::home::Home;
 use crate::indexing::{Target, kinds::KindTable};
 use crate::jobs::{self, CancelToken};
 use crate::ocr::{EngineChoice, fake::FakeFactory};
-use crate::pipeline::{self, ProcessEvent, ProcessOptions};
+use crate::pipeline::{self, ProcessEvent, ProcessOptions, ScanEvent, ScanRequest};
 use crate::store::Store;
 
 #[derive(Debug, Parser)]
@@ -54,6 +55,80 @@ pub enum Command {
         /// Add to this volume (created if it does not exist) instead of a new one
         #[arg(long)]
         volume: Option<String>,
+    },
+    /// Scan from a SANE scanner into a volume; each sheet is imported as it arrives
+    /// and processed meanwhile. A jam or lost device stops the batch and keeps the
+    /// pages scanned so far.
+    Scan {
+        /// Into this volume (created if it does not exist) [default: a new volume]
+        #[arg(long)]
+        volume: Option<String>,
+        /// SANE device name, as --list shows it [default: the first scanner found]
+        #[arg(long)]
+        device: Option<String>,
+        #[arg(long, value_enum, default_value_t = Source::Adf)]
+        source: Source,
+        /// Dots per inch (DA/T 31: at least 300 for OCR; below 200 is refused)
+        #[arg(long, default_value_t = 300)]
+        resolution: u32,
+        #[arg(long, value_enum, default_value_t = Mode::Color)]
+        mode: Mode,
+        /// Stop after this many sheet sides [default: until the feeder is empty; one on the flatbed]
+        #[arg(long)]
+        pages: Option<u32>,
+        /// Put the scanned pages before page N (scan order) of --volume
+        #[arg(long, requires = "volume", conflicts_with = "replace")]
+        before: Option<u32>,
+        /// Rescan page N of --volume in place (the old page goes to the volume's trash)
+        #[arg(long, requires = "volume")]
+        replace: Option<u32>,
+        /// Only list the scanners SANE sees, with their sources, modes and resolutions
+        #[arg(long)]
+        list: bool,
+        /// Only capture; process later with `anjuan process`
+        #[arg(long)]
+        no_process: bool,
+        #[arg(long, value_enum, default_value_t = EngineArg::Auto)]
+        engine: EngineArg,
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Options for the scanner's SANE backend, after `--` (see `scanimage -d DEVICE -A`)
+        #[arg(last = true, value_name = "BACKEND OPTION")]
+        backend_options: Vec<String>,
+    },
+    /// Rearrange a volume's pages: move, remove (to the trash), restore, insert or
+    /// replace from a file. Masters are never touched; the clerk's decisions move
+    /// with their pages.
+    ///
+    /// PAGES are scan-order numbers: `5`, `5,7`, `5-8`.
+    #[command(group(clap::ArgGroup::new("action").required(true)
+        .args(["move_pages", "remove", "insert", "replace", "restore", "trash"])))]
+    Arrange {
+        #[arg(long)]
+        volume: String,
+        /// Move these pages (keeping their order) before --before N, or to the end
+        #[arg(long = "move", value_name = "PAGES")]
+        move_pages: Option<String>,
+        /// Where moved or inserted pages go: before page N
+        #[arg(long, value_name = "N")]
+        before: Option<u32>,
+        /// Remove these pages into the volume's trash
+        #[arg(long, value_name = "PAGES")]
+        remove: Option<String>,
+        /// Add the pages of FILE (before --before N, or at the end)
+        #[arg(long, value_name = "FILE")]
+        insert: Option<PathBuf>,
+        /// Replace page N by the pages of --with FILE
+        #[arg(long, value_name = "N", requires = "with")]
+        replace: Option<u32>,
+        #[arg(long, value_name = "FILE")]
+        with: Option<PathBuf>,
+        /// Put every page of the trash back where it was
+        #[arg(long)]
+        restore: bool,
+        /// List the pages in the volume's trash
+        #[arg(long)]
+        trash: bool,
     },
     /// Run every pending stage (imaging, OCR) in the background pool; resumable
     Process {
@@ -212,12 +287,7 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
                 let n = cat.requeue_pages(volume.as_deref())?;
                 eprintln!("{n} page(s) queued to be processed again");
             }
-            let engine = match engine {
-                EngineArg::Auto => EngineChoice::default(),
-                EngineArg::Ppocr => EngineChoice::PpOcr,
-                EngineArg::Tesseract => EngineChoice::Tesseract { languages: lang },
-                EngineArg::Fake => EngineChoice::Fake(FakeFactory::from_env()),
-            };
+            let engine = engine_choice(engine, lang);
             let opts = ProcessOptions {
                 volume,
                 workers: jobs.unwrap_or_else(jobs::default_workers),
@@ -482,6 +552,65 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
             }
             Ok(if all_passed { 0 } else { 1 })
         }
+        Command::Scan {
+            volume,
+            device,
+            source,
+            resolution,
+            mode,
+            pages,
+            before,
+            replace,
+            list,
+            no_process,
+            engine,
+            jobs,
+            backend_options,
+        } => {
+            if list {
+                return list_scanners();
+            }
+            let settings = ScanSettings {
+                device,
+                source,
+                resolution,
+                mode,
+                max_pages: pages,
+                backend_options,
+            };
+            let opts = ProcessOptions {
+                volume: None,
+                workers: jobs.unwrap_or_else(jobs::default_workers),
+                engine: engine_choice(engine, crate::ocr::DEFAULT_LANGUAGES.into()),
+                retry_failed: false,
+                reindex: false,
+            };
+            let process = (!no_process).then_some(opts);
+            scan(home, volume, settings, before, replace, process)
+        }
+        Command::Arrange {
+            volume,
+            move_pages,
+            before,
+            remove,
+            insert,
+            replace,
+            with,
+            restore,
+            trash,
+        } => arrange(
+            home,
+            &volume,
+            Arrangement {
+                move_pages,
+                before,
+                remove,
+                insert,
+                replace: replace.zip(with),
+                restore,
+                trash,
+            },
+        ),
         Command::Keygen { algorithm, out } => {
             let public = crate::package::sign::keygen(&algorithm, &out)?;
             eprintln!(
@@ -581,6 +710,242 @@ fn progress_bar(prefix: &str) -> indicatif::ProgressBar {
     );
     bar.set_prefix(prefix.to_string());
     bar
+}
+
+fn engine_choice(engine: EngineArg, languages: String) -> EngineChoice {
+    match engine {
+        EngineArg::Auto => EngineChoice::default(),
+        EngineArg::Ppocr => EngineChoice::PpOcr,
+        EngineArg::Tesseract => EngineChoice::Tesseract { languages },
+        EngineArg::Fake => EngineChoice::Fake(FakeFactory::from_env()),
+    }
+}
+
+fn list_scanners() -> Result<i32> {
+    let devices = scanner::list_devices()?;
+    if devices.is_empty() {
+        eprintln!("no scanner found (is it switched on and connected?)");
+        return Ok(1);
+    }
+    for d in devices {
+        println!("{}\t{} {} ({})", d.name, d.vendor, d.model, d.kind);
+        match scanner::capabilities(&d.name) {
+            Ok(c) => println!(
+                "\tsources: {}\n\tmodes: {}\n\tresolutions: {}",
+                c.sources.join(", "),
+                c.modes.join(", "),
+                c.resolutions
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(if c.resolutions.len() == 2 { ".." } else { ", " })
+            ),
+            Err(e) => println!("\t{e:#}"),
+        }
+    }
+    Ok(0)
+}
+
+/// The id of the page at scan-order number `seq` of a volume.
+fn page_id_at(cat: &Catalogue, volume: &str, seq: u32) -> Result<i64> {
+    cat.pages(volume)?
+        .iter()
+        .find(|p| p.seq == seq)
+        .map(|p| p.id)
+        .with_context(|| format!("volume {volume} has no page {seq}"))
+}
+
+fn scan(
+    home: &Home,
+    volume: Option<String>,
+    settings: ScanSettings,
+    before: Option<u32>,
+    replace: Option<u32>,
+    process: Option<ProcessOptions>,
+) -> Result<i32> {
+    if settings.resolution < 200 {
+        bail!(
+            "{} dpi is below the 200 dpi that DA/T 31 allows for archive scans",
+            settings.resolution
+        );
+    }
+    if settings.resolution < 300 {
+        eprintln!(
+            "warning: {} dpi is below the 300 dpi that DA/T 31 asks for pages to be OCRed",
+            settings.resolution
+        );
+    }
+    let placement = {
+        let cat = Catalogue::open(&home.catalogue_path())?;
+        match (volume.as_deref(), before, replace) {
+            (Some(v), Some(n), _) => Placement::Before(page_id_at(&cat, v, n)?),
+            (Some(v), None, Some(n)) => Placement::Replace(page_id_at(&cat, v, n)?),
+            _ => Placement::Append,
+        }
+    };
+    let cancel = CancelToken::new();
+    let bar = progress_bar("扫描 scan");
+    let started = std::time::Instant::now();
+    let (mut scanned, mut processed) = (0usize, 0usize);
+    let request = ScanRequest {
+        volume,
+        settings,
+        placement,
+        process,
+    };
+    let report =
+        pipeline::scan_and_process(home, &scanner::Sane, &request, &cancel, |e| match e {
+            ScanEvent::Scanned { pages, .. } => {
+                scanned = *pages;
+                bar.set_message(format!("{scanned} scanned, {processed} processed"));
+            }
+            ScanEvent::Process(ProcessEvent::PageDone { .. }) => {
+                processed += 1;
+                bar.set_message(format!("{scanned} scanned, {processed} processed"));
+            }
+            ScanEvent::Process(ProcessEvent::PageFailed { seq, error, .. }) => {
+                bar.suspend(|| eprintln!("error: page {seq}: {error}"))
+            }
+            ScanEvent::Process(ProcessEvent::WorkerFailed { error }) => {
+                bar.suspend(|| eprintln!("error: {error}"))
+            }
+            _ => {}
+        })?;
+    bar.finish_and_clear();
+    let Some(v) = &report.volume_id else {
+        eprintln!(
+            "error: nothing was scanned: {}",
+            report
+                .error
+                .as_deref()
+                .unwrap_or("the scanner delivered no page (is there paper in the feeder?)")
+        );
+        return Ok(1);
+    };
+    eprintln!(
+        "{} page(s) scanned into volume {v} in {:.1} s",
+        report.pages.len(),
+        started.elapsed().as_secs_f64()
+    );
+    println!("{v}");
+    if let Some(e) = &report.error {
+        eprintln!(
+            "error: the scanner stopped: {e}\nthe {} page(s) scanned before are kept; scan the rest into the same volume (--volume {v})",
+            report.pages.len()
+        );
+        return Ok(1);
+    }
+    if report.pages.is_empty() {
+        eprintln!("error: the scanner delivered no page (is there paper in the feeder?)");
+        return Ok(1);
+    }
+    Ok(0)
+}
+
+/// What `anjuan arrange` was asked to do.
+struct Arrangement {
+    move_pages: Option<String>,
+    before: Option<u32>,
+    remove: Option<String>,
+    insert: Option<PathBuf>,
+    replace: Option<(u32, PathBuf)>,
+    restore: bool,
+    trash: bool,
+}
+
+/// `5`, `5,7`, `5-8,10` → page numbers.
+fn parse_pages(spec: &str) -> Result<Vec<u32>> {
+    let mut out = Vec::new();
+    for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let bad = || format!("{part:?} is not a page number or range like 5-8");
+        match part.split_once('-') {
+            Some((a, b)) => {
+                let (a, b): (u32, u32) = (
+                    a.trim().parse().with_context(bad)?,
+                    b.trim().parse().with_context(bad)?,
+                );
+                if a > b {
+                    bail!("{part:?}: the range runs backwards");
+                }
+                out.extend(a..=b);
+            }
+            None => out.push(part.parse().with_context(bad)?),
+        }
+    }
+    if out.is_empty() {
+        bail!("no pages given");
+    }
+    Ok(out)
+}
+
+fn arrange(home: &Home, volume: &str, a: Arrangement) -> Result<i32> {
+    let mut cat = Catalogue::open(&home.catalogue_path())?;
+    if !cat.volume_exists(volume)? {
+        bail!("no volume {volume} in {}", home.root().display());
+    }
+    let actor = std::env::var("USER").unwrap_or_else(|_| "clerk".into());
+    let ids = |cat: &Catalogue, spec: &str| -> Result<Vec<i64>> {
+        parse_pages(spec)?
+            .into_iter()
+            .map(|n| page_id_at(cat, volume, n))
+            .collect()
+    };
+    let before = a.before.map(|n| page_id_at(&cat, volume, n)).transpose()?;
+    let store = Store::new(home.store_dir());
+    if a.trash {
+        for t in cat.trashed_pages(volume)? {
+            println!(
+                "{}\twas page {}\tremoved {} by {}\tmaster {}",
+                t.trash_id,
+                t.seq,
+                t.removed_at,
+                t.actor,
+                &t.master_sha256[..12.min(t.master_sha256.len())]
+            );
+        }
+        return Ok(0);
+    }
+    if let Some(spec) = &a.move_pages {
+        let ids = ids(&cat, spec)?;
+        cat.move_pages(volume, &ids, before, &actor)?;
+        eprintln!("{} page(s) moved", ids.len());
+    } else if let Some(spec) = &a.remove {
+        let ids = ids(&cat, spec)?;
+        let n = cat.remove_pages(volume, &ids, &actor)?;
+        eprintln!(
+            "{n} page(s) moved to the trash (anjuan arrange --volume {volume} --restore puts them back)"
+        );
+    } else if let Some(file) = &a.insert {
+        let place = before.map_or(Placement::Append, Placement::Before);
+        let ids = capture::add_file_at(&mut cat, &store, volume, file, place, &actor)?;
+        eprintln!("{} page(s) inserted", ids.len());
+    } else if let Some((n, file)) = &a.replace {
+        let old = page_id_at(&cat, volume, *n)?;
+        let ids = capture::add_file_at(
+            &mut cat,
+            &store,
+            volume,
+            file,
+            Placement::Replace(old),
+            &actor,
+        )?;
+        eprintln!(
+            "page {n} replaced by {} page(s); the old one is in the trash",
+            ids.len()
+        );
+    } else if a.restore {
+        let all: Vec<i64> = cat
+            .trashed_pages(volume)?
+            .iter()
+            .map(|t| t.trash_id)
+            .collect();
+        let n = cat.restore_pages(volume, &all, &actor)?;
+        eprintln!("{n} page(s) put back");
+    }
+    drop(cat);
+    // New pages wait for `process`; otherwise the index follows the new order now.
+    pipeline::index_volumes(home, Some(volume), false, |_| {})?;
+    Ok(0)
 }
 
 fn process(home: &Home, opts: &ProcessOptions) -> Result<i32> {

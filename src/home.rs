@@ -41,6 +41,11 @@ impl Home {
     pub fn process_lock_path(&self) -> PathBuf {
         self.root.join("process.lock")
     }
+    /// Where `scanimage` writes sheets until they are imported; what a crash
+    /// leaves here is imported on the next scan.
+    pub fn scan_dir(&self) -> PathBuf {
+        self.root.join("scanning")
+    }
     pub fn settings_path(&self) -> PathBuf {
         self.root.join("settings.json")
     }

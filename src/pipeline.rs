@@ -457,3 +457,116 @@ pub fn process_page(
     };
     Ok((result, timing))
 }
+
+/// What a scan reports while it works: its own pages and the processing of them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScanEvent {
+    /// A page arrived from the scanner and is in the volume (as a master).
+    Scanned {
+        volume_id: String,
+        pages: usize,
+    },
+    Process(ProcessEvent),
+}
+
+/// What to scan, where to put it, and how to process it.
+#[derive(Debug, Clone)]
+pub struct ScanRequest {
+    /// Into this volume (created if absent); None: a new volume.
+    pub volume: Option<String>,
+    pub settings: crate::capture::scanner::ScanSettings,
+    pub placement: crate::catalogue::Placement,
+    /// Process the pages while scanning; None: only capture.
+    pub process: Option<ProcessOptions>,
+}
+
+/// Scans into a volume and processes the pages while the scanner is still feeding:
+/// one thread drives the scanner and imports each sheet the moment it is complete,
+/// this one runs the processing pool over whatever has arrived. A scanner error
+/// ends the batch and keeps the pages; it is in the report.
+pub fn scan_and_process(
+    home: &Home,
+    scanner: &dyn crate::capture::scanner::Scanner,
+    request: &ScanRequest,
+    cancel: &CancelToken,
+    on_event: impl FnMut(&ScanEvent) + Send,
+) -> Result<crate::capture::scanner::ScanReport> {
+    let (volume, settings, placement) = (
+        request.volume.as_deref(),
+        &request.settings,
+        request.placement,
+    );
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let on_event = Mutex::new(on_event);
+    let emit = |e: ScanEvent| (on_event.lock().unwrap())(&e);
+    let recovered = crate::capture::scanner::recover_leftovers(home)?;
+    for (v, n) in &recovered {
+        tracing::warn!("{n} scanned page(s) left by an interrupted scan were added to volume {v}");
+    }
+    let scanning_done = AtomicBool::new(false);
+    let volume_seen: Mutex<Option<String>> = Mutex::new(volume.map(str::to_string));
+    let report = std::thread::scope(|s| {
+        let scan = s.spawn(|| -> Result<crate::capture::scanner::ScanReport> {
+            let result = (|| {
+                let mut catalogue = Catalogue::open(&home.catalogue_path())?;
+                let store = Store::new(home.store_dir());
+                crate::capture::scanner::scan_into(
+                    scanner,
+                    &mut catalogue,
+                    &store,
+                    &home.scan_dir(),
+                    volume,
+                    settings,
+                    placement,
+                    cancel.flag(),
+                    |r| {
+                        if let Some(v) = &r.volume_id {
+                            *volume_seen.lock().unwrap() = Some(v.clone());
+                            emit(ScanEvent::Scanned {
+                                volume_id: v.clone(),
+                                pages: r.pages.len(),
+                            });
+                        }
+                    },
+                )
+            })();
+            scanning_done.store(true, Ordering::SeqCst);
+            result
+        });
+        let mut process_error = None;
+        if let Some(opts) = &request.process {
+            // Process what has arrived, again and again, until the scanner is done
+            // and nothing is left; the last pass indexes the finished volume.
+            loop {
+                let finished = scanning_done.load(Ordering::SeqCst);
+                let mut opts = opts.clone();
+                opts.volume = volume_seen.lock().unwrap().clone();
+                if opts.volume.is_some() {
+                    match process(home, &opts, cancel, |e| emit(ScanEvent::Process(e.clone()))) {
+                        Ok(summary) if summary.total > 0 && !cancel.is_cancelled() => continue,
+                        Ok(_) => {}
+                        Err(e) => {
+                            // The scanner goes on; the pages wait for the next run.
+                            process_error = Some(e);
+                            break;
+                        }
+                    }
+                }
+                if finished || cancel.is_cancelled() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        }
+        let report = scan.join().expect("the scan thread does not panic");
+        match (report, process_error) {
+            (Ok(r), Some(e)) => Err(e.context(format!(
+                "{} page(s) were scanned and kept; processing them failed",
+                r.pages.len()
+            ))),
+            (r, _) => r,
+        }
+    })?;
+    Ok(report)
+}

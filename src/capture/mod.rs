@@ -9,6 +9,7 @@
 pub mod pdf;
 pub mod raster;
 pub mod sample;
+pub mod scanner;
 pub mod sniff;
 
 use std::path::{Path, PathBuf};
@@ -16,7 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result, bail};
 
-use crate::catalogue::{Catalogue, MasterRecord, NewPage};
+use crate::catalogue::{Catalogue, MasterRecord, NewPage, Placement};
 use crate::store::Store;
 use sniff::Format;
 
@@ -184,7 +185,9 @@ pub fn import(
                     volume_id = Some(catalogue.create_volume(volume, &proposed_name(paths))?);
                 }
                 let vid = volume_id.as_deref().expect("volume just made");
-                match add_checked(catalogue, store, vid, &path, checked) {
+                match add_checked(catalogue, store, vid, &path, checked, false)
+                    .map(|ids| ids.len() as u32)
+                {
                     Ok(0) => Outcome::AlreadyImported,
                     Ok(n) => {
                         report.pages_added += n;
@@ -324,7 +327,8 @@ fn add_checked(
     volume_id: &str,
     path: &Path,
     checked: Checked,
-) -> Result<u32> {
+    always_new: bool,
+) -> Result<Vec<i64>> {
     let stored = store.put_master(&checked.bytes, checked.format.ext())?;
     let source_name = path
         .file_name()
@@ -338,7 +342,7 @@ fn add_checked(
         original_name: source_name.clone(),
         page_count: checked.pages.len() as u32,
     })?;
-    let mut added = 0;
+    let mut added = Vec::new();
     for (i, p) in checked.pages.into_iter().enumerate() {
         let page = NewPage {
             master_sha256: stored.sha256.clone(),
@@ -349,12 +353,40 @@ fn add_checked(
             dpi: p.dpi,
             color_mode: p.color_mode,
             born_digital: p.born_digital,
+            always_new,
         };
-        if catalogue.add_page(volume_id, &page)?.is_some() {
-            added += 1;
+        if let Some(id) = catalogue.add_page(volume_id, &page)? {
+            added.push(id);
         }
     }
     Ok(added)
+}
+
+/// Adds one file's pages to an existing volume at `placement` (before a page, in
+/// place of one, or at the end): a rescan or a file put in by the clerk. The pages
+/// are always new pages, even if the same file is already in the volume.
+/// Returns the new pages' ids, in order.
+pub fn add_file_at(
+    catalogue: &mut Catalogue,
+    store: &Store,
+    volume_id: &str,
+    path: &Path,
+    placement: Placement,
+    actor: &str,
+) -> Result<Vec<i64>> {
+    if !catalogue.volume_exists(volume_id)? {
+        bail!("there is no volume {volume_id}");
+    }
+    let mut warnings = Vec::new();
+    let checked = read_and_check(path, true, &mut warnings)
+        .with_context(|| path.display().to_string())?
+        .with_context(|| format!("{}: not an image or PDF", path.display()))?;
+    for w in &warnings {
+        tracing::warn!("{}: {w}", path.display());
+    }
+    let ids = add_checked(catalogue, store, volume_id, path, checked, true)?;
+    catalogue.place_pages(volume_id, &ids, placement, actor)?;
+    Ok(ids)
 }
 
 /// Decodes the page image of a stored master.

@@ -4,6 +4,7 @@
 //! moment leaves a catalogue that reopens and resumes. Schema changes are numbered
 //! migrations tracked in `PRAGMA user_version`.
 
+mod arrange;
 mod index;
 mod packages;
 mod schema;
@@ -18,6 +19,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::imaging::{ImagingRecord, Overrides};
 use crate::model::{ColorMode, PageState, TextLine, TextOrigin};
 
+pub use arrange::{Placement, TrashedPage};
 pub use index::CorrectionRow;
 pub use packages::PackageRow;
 pub use search::SearchHit;
@@ -77,6 +79,9 @@ pub struct NewPage {
     pub color_mode: ColorMode,
     /// Text a born-digital PDF page already carries; such a page skips OCR.
     pub born_digital: Option<(String, Vec<TextLine>)>,
+    /// A scanned sheet: always a new page, even if its bytes equal another's.
+    /// (A file imported again adds nothing.)
+    pub always_new: bool,
 }
 
 /// One page row.
@@ -247,6 +252,20 @@ impl Catalogue {
         Ok(id)
     }
 
+    /// Deletes a volume that has no pages and nothing in its trash (a scan that
+    /// never delivered); a volume with anything in it is left alone.
+    pub fn remove_empty_volume(&self, id: &str) -> Result<bool> {
+        let n = self.conn.execute(
+            "DELETE FROM volumes WHERE id = ?1
+               AND NOT EXISTS (SELECT 1 FROM pages WHERE volume_id = ?1)
+               AND NOT EXISTS (SELECT 1 FROM page_trash WHERE volume_id = ?1)
+               AND NOT EXISTS (SELECT 1 FROM index_corrections WHERE volume_id = ?1)
+               AND NOT EXISTS (SELECT 1 FROM volume_index WHERE volume_id = ?1)",
+            [id],
+        )?;
+        Ok(n > 0)
+    }
+
     pub fn list_volumes(&self) -> Result<Vec<VolumeSummary>> {
         self.volume_summaries(None)
     }
@@ -291,9 +310,10 @@ impl Catalogue {
         Ok(())
     }
 
-    /// Appends a page to a volume. Returns its `seq`, or `None` when that page of that
-    /// master is already in the volume (importing the same file twice adds nothing).
-    pub fn add_page(&mut self, volume_id: &str, page: &NewPage) -> Result<Option<u32>> {
+    /// Appends a page to a volume. Returns its id, or `None` when that page of that
+    /// master is already in the volume and `always_new` is not set (importing the
+    /// same file twice adds nothing).
+    pub fn add_page(&mut self, volume_id: &str, page: &NewPage) -> Result<Option<i64>> {
         let tx = self.conn.transaction()?;
         let exists = tx
             .query_row(
@@ -302,7 +322,7 @@ impl Catalogue {
                 |r| r.get::<_, u32>(0),
             )
             .optional()?;
-        if exists.is_some() {
+        if exists.is_some() && !page.always_new {
             return Ok(None);
         }
         let seq: u32 = tx.query_row(
@@ -337,8 +357,9 @@ impl Catalogue {
                 lines
             ],
         )?;
+        let id = tx.last_insert_rowid();
         tx.commit()?;
-        Ok(Some(seq))
+        Ok(Some(id))
     }
 
     pub fn pages(&self, volume_id: &str) -> Result<Vec<PageRow>> {

@@ -89,6 +89,56 @@ const MIGRATIONS: &[&str] = &[
         passed INTEGER NOT NULL,
         built_at TEXT NOT NULL
      );",
+    // 5: a scanned sheet is always a new page, even when its bytes equal an earlier
+    // one's (a scanner's test pattern, two pristine blank backs): the uniqueness of
+    // (volume, master, source page) moves from the table into `add_page`, for files.
+    // Pages a clerk removes go to `page_trash` with everything they had.
+    "CREATE TABLE pages_new(
+        id INTEGER PRIMARY KEY,
+        volume_id TEXT NOT NULL REFERENCES volumes(id),
+        seq INTEGER NOT NULL,
+        master_sha256 TEXT NOT NULL REFERENCES masters(sha256),
+        source_name TEXT NOT NULL,
+        source_page INTEGER NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        dpi INTEGER,
+        color_mode TEXT,
+        state TEXT NOT NULL DEFAULT 'imported',
+        error TEXT,
+        rotation INTEGER,
+        skew_deg REAL,
+        blank INTEGER,
+        flags TEXT NOT NULL DEFAULT '[]',
+        text_origin TEXT,
+        text TEXT,
+        lines TEXT,
+        ocr_confidence REAL,
+        ocr_engine TEXT,
+        image_key TEXT,
+        image_ext TEXT,
+        processed_at TEXT,
+        imaging TEXT,
+        overrides TEXT NOT NULL DEFAULT '{}',
+        UNIQUE(volume_id, seq)
+     );
+     INSERT INTO pages_new SELECT id, volume_id, seq, master_sha256, source_name, source_page, width,
+        height, dpi, color_mode, state, error, rotation, skew_deg, blank, flags, text_origin, text, lines,
+        ocr_confidence, ocr_engine, image_key, image_ext, processed_at, imaging, overrides FROM pages;
+     DROP TABLE pages;
+     ALTER TABLE pages_new RENAME TO pages;
+     CREATE INDEX pages_state ON pages(state);
+     CREATE INDEX pages_master ON pages(volume_id, master_sha256, source_page);
+     CREATE TABLE page_trash(
+        id INTEGER PRIMARY KEY,
+        volume_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        page_id INTEGER NOT NULL,
+        master_sha256 TEXT NOT NULL,
+        row TEXT NOT NULL,
+        removed_at TEXT NOT NULL,
+        actor TEXT NOT NULL
+     );",
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

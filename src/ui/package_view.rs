@@ -119,6 +119,7 @@ pub fn package_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
         });
     egui::Panel::bottom("outbox")
         .default_size(200.0)
+        .min_size(160.0)
         .resizable(true)
         .show(ui, |ui| {
             ui.heading(t.outbox);
@@ -128,6 +129,11 @@ pub fn package_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                     .num_columns(6)
                     .show(ui, |ui| {
                         for p in app.data.packages.clone() {
+                            // Actions first: a long row never pushes them out of reach.
+                            if ui.small_button(t.verify_again).clicked() {
+                                app.push(Command::VerifyPackage(p.path.clone()));
+                            }
+                            verdict(ui, t, p.passed);
                             ui.label(&p.archival_code);
                             ui.label(format!("{:.1} MB", p.size as f64 / 1e6));
                             ui.label(
@@ -138,10 +144,6 @@ pub fn package_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                                 .monospace(),
                             );
                             ui.label(&p.built_at);
-                            verdict(ui, t, p.passed);
-                            if ui.small_button(t.verify_again).clicked() {
-                                app.push(Command::VerifyPackage(p.path.clone()));
-                            }
                             ui.end_row();
                         }
                     });

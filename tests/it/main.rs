@@ -10,5 +10,6 @@ mod indexing;
 mod ocr_real;
 mod package;
 mod process;
+mod scan;
 mod search_show;
 mod ui;
