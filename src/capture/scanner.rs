@@ -154,6 +154,8 @@ pub struct ScanReport {
 
 /// A source of scanned page files.
 pub trait Scanner: Send + Sync {
+    /// The devices this scanner system offers, with what each can do.
+    fn devices(&self) -> Result<Vec<(Device, Capabilities)>>;
     /// Scans into `dir`, calling `page` with each finished file as soon as it is
     /// complete. Returns Err with the device's message when the scanner stopped on
     /// an error; pages delivered before stay delivered. Stops when `cancel` is set.
@@ -265,6 +267,16 @@ fn parse_capabilities(help: &str) -> Capabilities {
 pub struct Sane;
 
 impl Scanner for Sane {
+    fn devices(&self) -> Result<Vec<(Device, Capabilities)>> {
+        list_devices()?
+            .into_iter()
+            .map(|d| {
+                let caps = capabilities(&d.name).unwrap_or_default();
+                Ok((d, caps))
+            })
+            .collect()
+    }
+
     fn scan(
         &self,
         settings: &ScanSettings,

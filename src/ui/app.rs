@@ -11,7 +11,8 @@ use super::images::ImageCache;
 use super::prefs::Prefs;
 use super::tasks::{self, RunningTask, TaskContext, TaskEvent, TaskSpec};
 use crate::capture::Outcome;
-use crate::catalogue::{Catalogue, PageRow, VolumeSummary};
+use crate::capture::scanner::{Capabilities, Device, ScanSettings};
+use crate::catalogue::{Catalogue, PageRow, Placement, VolumeSummary};
 use crate::home::Home;
 use crate::imaging::Overrides;
 use crate::indexing::Target;
@@ -21,9 +22,12 @@ use crate::ocr::EngineChoice;
 use crate::pipeline::ProcessEvent;
 use crate::store::Store;
 
-/// How the workstation runs (tests choose a fake engine and no sample).
-#[derive(Debug, Clone)]
+/// How the workstation runs (tests choose a fake engine, a fake scanner and no
+/// sample).
+#[derive(Clone)]
 pub struct AppConfig {
+    /// The scanner system (SANE through `scanimage`; a fake in tests).
+    pub scanner: std::sync::Arc<dyn crate::capture::scanner::Scanner>,
     pub engine: EngineChoice,
     pub workers: usize,
     /// Offer the bundled sample volume on a home that has none.
@@ -35,6 +39,7 @@ pub struct AppConfig {
 impl Default for AppConfig {
     fn default() -> Self {
         AppConfig {
+            scanner: std::sync::Arc::new(crate::capture::scanner::Sane),
             engine: EngineChoice::default(),
             workers: jobs::default_workers(),
             offer_sample: true,
@@ -87,6 +92,41 @@ pub enum Command {
     },
     /// 打包: check a package in the outbox again.
     VerifyPackage(PathBuf),
+    /// 采集: choose pages (Ctrl: add or take away one; Shift: a run from the last).
+    SelectPage {
+        id: i64,
+        toggle: bool,
+        range: bool,
+    },
+    SelectAll,
+    ClearSelection,
+    /// 采集: move pages before another page (None: to the end).
+    MovePages {
+        ids: Vec<i64>,
+        before: Option<i64>,
+    },
+    /// 采集: remove pages into the volume's trash.
+    RemovePages(Vec<i64>),
+    /// 采集: put trashed pages back.
+    RestorePages(Vec<i64>),
+    ShowTrash(bool),
+    /// 采集: a file's pages into the current volume at a place (insert, replace).
+    AddFile {
+        path: PathBuf,
+        placement: Placement,
+    },
+    /// Open the import dialog to insert before / replace a page from a file.
+    OpenPlaceFileDialog(Placement),
+    OpenScanDialog(Placement),
+    CloseScanDialog,
+    /// Scan into the current volume (or a new one) at a place.
+    Scan {
+        settings: ScanSettings,
+        new_volume: bool,
+        placement: Placement,
+    },
+    /// The clerk's decision for several pages at once.
+    OverrideMany(Vec<(i64, Overrides)>),
 }
 
 /// The workstation's screens (DESIGN.md §3).
@@ -109,10 +149,23 @@ pub struct ImportDialog {
     pub path: String,
     pub dir: PathBuf,
     pub into_current: bool,
+    /// Set when the file goes to a place in the current volume (insert/replace).
+    pub placement: Option<Placement>,
+}
+
+/// Scanners found, or why none could be listed.
+pub type DeviceList = Result<Vec<(Device, Capabilities)>, String>;
+
+/// The scan dialog: devices (listed in the background), source, resolution, mode.
+pub struct ScanDialog {
+    pub placement: Placement,
+    pub new_volume: bool,
+    pub devices: Option<DeviceList>,
+    pub listing: Option<std::sync::mpsc::Receiver<DeviceList>>,
+    pub settings: ScanSettings,
 }
 
 /// Transient UI state: selection, viewer, dialogs.
-#[derive(Debug)]
 pub struct ViewState {
     pub volume: Option<String>,
     pub page: Option<i64>,
@@ -143,6 +196,12 @@ pub struct ViewState {
     /// 打包: results of this session, newest last; the one whose report is open.
     pub package_results: Vec<super::tasks::PackageOutcome>,
     pub package_report: Option<usize>,
+    /// 采集: chosen pages, and the one a Shift-click runs from.
+    pub selected: std::collections::BTreeSet<i64>,
+    pub select_anchor: Option<i64>,
+    pub scan_dialog: Option<ScanDialog>,
+    pub trash_open: bool,
+    pub trash: Vec<crate::catalogue::TrashedPage>,
 }
 
 impl Default for ViewState {
@@ -169,6 +228,11 @@ impl Default for ViewState {
             package_force: false,
             package_results: Vec::new(),
             package_report: None,
+            selected: Default::default(),
+            select_anchor: None,
+            scan_dialog: None,
+            trash_open: false,
+            trash: Vec::new(),
         }
     }
 }
@@ -252,6 +316,19 @@ impl WorkstationApp {
     pub fn update(&mut self, ctx: &egui::Context) {
         self.images.poll(ctx);
         self.poll_task();
+        if let Some(d) = self.view.scan_dialog.as_mut()
+            && let Some(rx) = &d.listing
+            && let Ok(found) = rx.try_recv()
+        {
+            if let Ok(devices) = &found {
+                let known = |name: &String| devices.iter().any(|(dev, _)| &dev.name == name);
+                if !d.settings.device.as_ref().is_some_and(known) {
+                    d.settings.device = devices.first().map(|(dev, _)| dev.name.clone());
+                }
+            }
+            d.devices = Some(found);
+            d.listing = None;
+        }
         if self.task.is_none()
             && let Some(next) = self.queue.pop_front()
         {
@@ -314,6 +391,7 @@ impl WorkstationApp {
                     path: String::new(),
                     dir,
                     into_current: false,
+                    placement: None,
                 });
             }
             Command::CloseImportDialog => self.view.import_dialog = None,
@@ -380,6 +458,99 @@ impl WorkstationApp {
                 });
             }
             Command::VerifyPackage(path) => self.enqueue(TaskSpec::Verify { path }),
+            Command::SelectPage { id, toggle, range } => self.select_page(id, toggle, range),
+            Command::SelectAll => {
+                self.view.selected = self.data.pages.iter().map(|p| p.id).collect();
+            }
+            Command::ClearSelection => {
+                self.view.selected.clear();
+                self.view.select_anchor = None;
+            }
+            Command::MovePages { ids, before } => {
+                self.arrange(|cat, v, actor| cat.move_pages(v, &ids, before, actor))
+            }
+            Command::RemovePages(ids) => {
+                self.arrange(|cat, v, actor| cat.remove_pages(v, &ids, actor).map(drop));
+                if self.view.page.is_some_and(|p| ids.contains(&p)) {
+                    self.view.page = None;
+                }
+                self.view.selected.clear();
+            }
+            Command::RestorePages(trash_ids) => {
+                self.arrange(|cat, v, actor| cat.restore_pages(v, &trash_ids, actor).map(drop))
+            }
+            Command::ShowTrash(open) => {
+                self.view.trash_open = open;
+                self.reload_trash();
+            }
+            Command::AddFile { path, placement } => {
+                self.view.import_dialog = None;
+                if let Some(volume) = self.view.volume.clone() {
+                    self.enqueue(TaskSpec::AddFile {
+                        volume,
+                        path,
+                        placement,
+                        then_process: self.config.process_after_import,
+                    });
+                }
+            }
+            Command::OpenPlaceFileDialog(placement) => {
+                let dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+                self.view.import_dialog = Some(super::app::ImportDialog {
+                    path: String::new(),
+                    dir,
+                    into_current: true,
+                    placement: Some(placement),
+                });
+            }
+            Command::OpenScanDialog(placement) => {
+                let (tx, rx) = std::sync::mpsc::channel();
+                let scanner = self.config.scanner.clone();
+                let egui = self.egui.clone();
+                // Finding scanners can take seconds (USB and network probing).
+                std::thread::spawn(move || {
+                    let _ = tx.send(scanner.devices().map_err(|e| format!("{e:#}")));
+                    egui.request_repaint();
+                });
+                let settings = ScanSettings {
+                    device: self.prefs.scanner.clone(),
+                    ..Default::default()
+                };
+                self.view.scan_dialog = Some(ScanDialog {
+                    placement,
+                    new_volume: self.view.volume.is_none(),
+                    devices: None,
+                    listing: Some(rx),
+                    settings,
+                });
+            }
+            Command::CloseScanDialog => self.view.scan_dialog = None,
+            Command::Scan {
+                settings,
+                new_volume,
+                placement,
+            } => {
+                self.view.scan_dialog = None;
+                if settings.device.is_some() && settings.device != self.prefs.scanner {
+                    self.prefs.scanner = settings.device.clone();
+                    self.prefs.save(&self.home);
+                }
+                let volume = if new_volume {
+                    None
+                } else {
+                    self.view.volume.clone()
+                };
+                self.enqueue(TaskSpec::Scan {
+                    volume,
+                    settings,
+                    placement,
+                });
+            }
+            Command::OverrideMany(list) => {
+                for (page_id, overrides) in list {
+                    self.apply(Command::Override { page_id, overrides });
+                }
+            }
             Command::Override { page_id, overrides } => {
                 let actor = std::env::var("USER").unwrap_or_else(|_| "clerk".into());
                 match self.catalogue.set_overrides(page_id, &overrides, &actor) {
@@ -408,6 +579,7 @@ impl WorkstationApp {
     fn start(&mut self, spec: TaskSpec) {
         let cx = TaskContext {
             home: self.home.clone(),
+            scanner: self.config.scanner.clone(),
             engine: self.config.engine.clone(),
             workers: self.config.workers,
             egui: self.egui.clone(),
@@ -436,6 +608,16 @@ impl WorkstationApp {
                     }
                 }
                 TaskEvent::Process(pe) => self.on_process_event(pe),
+                TaskEvent::Scanned { volume_id } => {
+                    // The new pages show at once, in their place.
+                    if self.view.volume.as_deref() != Some(volume_id.as_str()) {
+                        self.reload_volumes();
+                        self.select_volume(volume_id);
+                    } else {
+                        self.reload_pages();
+                        self.volumes_dirty_since.get_or_insert_with(Instant::now);
+                    }
+                }
                 TaskEvent::Packaged(outcome) => {
                     if let Some(e) = &outcome.error {
                         self.messages.push(e.clone());
@@ -553,14 +735,64 @@ impl WorkstationApp {
         self.data.index = self.catalogue.volume_index(&volume).ok().flatten();
     }
 
+    fn select_page(&mut self, id: i64, toggle: bool, range: bool) {
+        let pos = |id: i64| self.data.pages.iter().position(|p| p.id == id);
+        match (range, self.view.select_anchor.and_then(pos), pos(id)) {
+            (true, Some(a), Some(b)) => {
+                let (a, b) = (a.min(b), a.max(b));
+                let run: Vec<i64> = self.data.pages[a..=b].iter().map(|p| p.id).collect();
+                self.view.selected.extend(run);
+            }
+            _ if toggle => {
+                if !self.view.selected.remove(&id) {
+                    self.view.selected.insert(id);
+                }
+                self.view.select_anchor = Some(id);
+            }
+            _ => {
+                self.view.selected = [id].into();
+                self.view.select_anchor = Some(id);
+            }
+        }
+    }
+
+    /// Rearranges the current volume's pages (milliseconds: done here), then lets
+    /// indexing follow the new order in the background.
+    fn arrange(&mut self, change: impl FnOnce(&mut Catalogue, &str, &str) -> Result<()>) {
+        let Some(volume) = self.view.volume.clone() else {
+            return;
+        };
+        let actor = std::env::var("USER").unwrap_or_else(|_| "clerk".into());
+        if let Err(e) = change(&mut self.catalogue, &volume, &actor) {
+            self.messages.push(format!("{e:#}"));
+        }
+        self.reload_pages();
+        self.reload_trash();
+        self.volumes_dirty_since.get_or_insert_with(Instant::now);
+        self.enqueue(TaskSpec::Process {
+            volume: Some(volume),
+        });
+    }
+
+    fn reload_trash(&mut self) {
+        self.view.trash = match &self.view.volume {
+            Some(v) => self.catalogue.trashed_pages(v).unwrap_or_default(),
+            None => Vec::new(),
+        };
+    }
+
     fn select_volume(&mut self, id: String) {
         if self.view.volume.as_deref() != Some(id.as_str()) {
+            self.view.selected.clear();
+            self.view.select_anchor = None;
+            self.view.trash.clear();
             self.view.page = None;
             self.view.index_page = None;
             self.view.edits.clear();
         }
         self.view.volume = Some(id);
         self.reload_pages();
+        self.reload_trash();
     }
 
     /// The page open in the viewer.

@@ -372,6 +372,56 @@ impl Texts {
         if zh { z } else { e }
     }
 
+    /// Labels of the 采集 screen's page tools and the scan dialog.
+    pub fn cap(&self, key: &str) -> &'static str {
+        let zh = std::ptr::eq(self, &ZH);
+        let (z, e) = match key {
+            "scan" => ("扫描…", "Scan…"),
+            "scan_title" => ("扫描", "Scan"),
+            "scan_go" => ("开始扫描", "Start scanning"),
+            "scanner" => ("扫描仪", "Scanner"),
+            "finding_scanners" => ("正在查找扫描仪…", "Looking for scanners…"),
+            "no_scanner" => ("未找到扫描仪", "No scanner found"),
+            "source" => ("纸张来源", "Paper source"),
+            "flatbed" => ("平板", "Flatbed"),
+            "adf" => ("进纸器（单面）", "Feeder (front)"),
+            "duplex" => ("进纸器（双面）", "Feeder (both sides)"),
+            "resolution" => ("分辨率 (dpi)", "Resolution (dpi)"),
+            "low_resolution" => (
+                "低于 300 dpi：DA/T 31 要求 OCR 用 300 dpi 以上",
+                "Below 300 dpi: DA/T 31 asks for 300 dpi for OCR",
+            ),
+            "mode" => ("色彩", "Colour"),
+            "color" => ("彩色", "Colour"),
+            "gray" => ("灰度", "Grey"),
+            "lineart" => ("黑白", "Black and white"),
+            "into_new" => ("扫入新案卷", "Into a new volume"),
+            "into_current" => ("扫入当前案卷", "Into the current volume"),
+            "insert_file" => ("插入文件…", "Insert file…"),
+            "insert_scan" => ("插入扫描…", "Insert scan…"),
+            "replace_file" => ("用文件替换…", "Replace with file…"),
+            "rescan" => ("重扫此页…", "Rescan page…"),
+            "delete" => ("删除", "Delete"),
+            "trash" => ("回收站", "Trash"),
+            "restore" => ("恢复", "Restore"),
+            "restore_all" => ("全部恢复", "Restore all"),
+            "trash_empty" => ("回收站是空的", "The trash is empty"),
+            "was_page" => ("原第 {} 页", "was page {}"),
+            "select_all" => ("全选", "Select all"),
+            "select_none" => ("取消选择", "Select none"),
+            "selected" => ("已选 {} 页", "{} selected"),
+            "selection_hint" => (
+                "Ctrl+单击多选，Shift+单击连选，拖动排序",
+                "Ctrl+click to pick, Shift+click for a run, drag to reorder",
+            ),
+            "place_before" => ("插入到第 {} 页之前", "Insert before page {}"),
+            "place_replace" => ("替换第 {} 页", "Replace page {}"),
+            "place_go" => ("放入", "Put in"),
+            _ => ("?", "?"),
+        };
+        if zh { z } else { e }
+    }
+
     pub fn page_n(&self, n: u32) -> String {
         self.page.replace("{}", &n.to_string())
     }

@@ -6,6 +6,7 @@
 //! ([`prefs`]), case data (the catalogue) and transient UI state stay apart.
 
 pub mod app;
+pub mod capture_view;
 pub mod fonts;
 pub mod i18n;
 pub mod images;

@@ -11,6 +11,8 @@ pub struct Prefs {
     pub lang: Lang,
     /// The sample volume was offered once; not again, even if the clerk deleted it.
     pub sample_offered: bool,
+    /// The scanner used last (SANE device name).
+    pub scanner: Option<String>,
 }
 
 impl Prefs {

@@ -8,8 +8,9 @@ use std::path::PathBuf;
 
 use crossbeam_channel::Receiver;
 
+use crate::capture::scanner::ScanSettings;
 use crate::capture::{self, ImportReport, sample};
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, Placement};
 use crate::home::Home;
 use crate::jobs::{self, CancelToken};
 use crate::ocr::EngineChoice;
@@ -38,6 +39,19 @@ pub enum TaskSpec {
     Verify {
         path: PathBuf,
     },
+    /// Scan into a volume (None: a new one), processing the pages as they come.
+    Scan {
+        volume: Option<String>,
+        settings: ScanSettings,
+        placement: Placement,
+    },
+    /// One file's pages into a volume at a place (insert before, replace).
+    AddFile {
+        volume: String,
+        path: PathBuf,
+        placement: Placement,
+        then_process: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +60,7 @@ pub enum TaskKind {
     Process,
     Sample,
     Package,
+    Scan,
 }
 
 /// One volume's packaging (or one package's check) as the 打包 screen lists it.
@@ -66,6 +81,10 @@ pub enum TaskEvent {
         label: String,
     },
     Imported(ImportReport),
+    /// Pages arrived in a volume (from the scanner, or a file put in place).
+    Scanned {
+        volume_id: String,
+    },
     Process(ProcessEvent),
     Packaged(PackageOutcome),
     Finished {
@@ -87,6 +106,7 @@ pub struct RunningTask {
 #[derive(Clone)]
 pub struct TaskContext {
     pub home: Home,
+    pub scanner: std::sync::Arc<dyn crate::capture::scanner::Scanner>,
     pub engine: EngineChoice,
     pub workers: usize,
     pub egui: egui::Context,
@@ -100,6 +120,8 @@ pub fn spawn(spec: TaskSpec, cx: TaskContext) -> RunningTask {
         TaskSpec::Process { .. } => TaskKind::Process,
         TaskSpec::Sample => TaskKind::Sample,
         TaskSpec::Package { .. } | TaskSpec::Verify { .. } => TaskKind::Package,
+        TaskSpec::Scan { .. } => TaskKind::Scan,
+        TaskSpec::AddFile { .. } => TaskKind::Import,
     };
     let c = cancel.clone();
     std::thread::Builder::new()
@@ -225,6 +247,71 @@ fn run(
                 label: String::new(),
             });
             Ok(None)
+        }
+        TaskSpec::Scan {
+            volume,
+            settings,
+            placement,
+        } => {
+            let request = pipeline::ScanRequest {
+                volume,
+                settings,
+                placement,
+                process: Some(ProcessOptions {
+                    volume: None,
+                    workers: cx.workers.max(1).min(jobs::default_workers().max(1)),
+                    engine: cx.engine.clone(),
+                    retry_failed: false,
+                    reindex: false,
+                }),
+            };
+            let (mut scanned, mut processed) = (0, 0);
+            let report =
+                pipeline::scan_and_process(&cx.home, cx.scanner.as_ref(), &request, cancel, |e| {
+                    match e {
+                        pipeline::ScanEvent::Scanned { volume_id, pages } => {
+                            scanned = *pages;
+                            send(TaskEvent::Scanned {
+                                volume_id: volume_id.clone(),
+                            });
+                        }
+                        pipeline::ScanEvent::Process(pe) => {
+                            if matches!(pe, ProcessEvent::PageDone { .. }) {
+                                processed += 1;
+                            }
+                            send(TaskEvent::Process(pe.clone()));
+                        }
+                    }
+                    send(TaskEvent::Progress {
+                        done: processed,
+                        total: scanned,
+                        label: String::new(),
+                    });
+                })?;
+            if let Some(e) = report.error {
+                anyhow::bail!(
+                    "{e} — {} page(s) scanned before are kept",
+                    report.pages.len()
+                );
+            }
+            Ok(None)
+        }
+        TaskSpec::AddFile {
+            volume,
+            path,
+            placement,
+            then_process,
+        } => {
+            let mut cat = Catalogue::open(&cx.home.catalogue_path())?;
+            let store = Store::new(cx.home.store_dir());
+            let actor = std::env::var("USER").unwrap_or_else(|_| "clerk".into());
+            capture::add_file_at(&mut cat, &store, &volume, &path, placement, &actor)?;
+            send(TaskEvent::Scanned {
+                volume_id: volume.clone(),
+            });
+            Ok(then_process.then_some(TaskSpec::Process {
+                volume: Some(volume),
+            }))
         }
         TaskSpec::Verify { path } => {
             let outcome = match crate::package::verify::verify_package(&path) {

@@ -22,7 +22,7 @@ pub fn workstation(ui: &mut egui::Ui, app: &mut WorkstationApp) {
         .show(ui, |ui| volume_list(ui, t, app));
     egui::CentralPanel::default().show(ui, |ui| match app.view.screen {
         Screen::Capture if app.open_page().is_some() => viewer(ui, t, app),
-        Screen::Capture => grid(ui, t, app),
+        Screen::Capture => super::capture_view::capture_screen(ui, t, app),
         Screen::Index if app.view.volume.is_none() => {
             ui.centered_and_justified(|ui| ui.label(t.select_volume));
         }
@@ -31,6 +31,8 @@ pub fn workstation(ui: &mut egui::Ui, app: &mut WorkstationApp) {
         Screen::Package => super::package_view::package_screen(ui, t, app),
     });
     import_dialog(ui, t, app);
+    super::capture_view::scan_dialog(ui, t, app);
+    super::capture_view::trash_window(ui, t, app);
     if ui.ctx().input(|i| !i.raw.hovered_files.is_empty()) {
         let screen = ui.ctx().content_rect();
         ui.ctx()
@@ -120,6 +122,7 @@ fn top_bar(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                     super::tasks::TaskKind::Process => t.task_process,
                     super::tasks::TaskKind::Sample => t.task_sample,
                     super::tasks::TaskKind::Package => t.task_package,
+                    super::tasks::TaskKind::Scan => t.cap("scan_title"),
                 };
                 let text = if task.total > 0 {
                     format!("{name} {}/{}", task.done, task.total)
@@ -184,7 +187,7 @@ fn volume_list(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
     });
 }
 
-fn badge(ui: &mut egui::Ui, t: &Texts, state: PageState) {
+pub(super) fn badge(ui: &mut egui::Ui, t: &Texts, state: PageState) {
     let (fg, bg) = match state {
         PageState::Imported => (Color32::WHITE, Color32::from_gray(110)),
         PageState::Processing => (Color32::WHITE, Color32::from_rgb(40, 110, 200)),
@@ -199,69 +202,8 @@ fn badge(ui: &mut egui::Ui, t: &Texts, state: PageState) {
     );
 }
 
-fn grid(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
-    if app.view.volume.is_none() {
-        ui.centered_and_justified(|ui| ui.label(t.select_volume));
-        return;
-    }
-    let thumb = Vec2::new(141.0, 200.0);
-    let gap = 14.0;
-    let columns = ((ui.available_width() + gap) / (thumb.x + gap))
-        .floor()
-        .max(1.0) as usize;
-    let pages = app.data.pages.clone();
-    egui::ScrollArea::vertical().show(ui, |ui| {
-        ui.spacing_mut().item_spacing = Vec2::new(gap, gap);
-        // Rows of whole thumbnails (groups do not wrap by themselves).
-        for row in pages.chunks(columns) {
-            ui.horizontal_top(|ui| {
-                for p in row {
-                    ui.vertical(|ui| {
-                        ui.set_width(thumb.x);
-                        let blank = p.blank == Some(true);
-                        let resp = match app.images.thumb(p) {
-                            Some(tex) => ui.add(
-                                egui::Image::new(tex)
-                                    .fit_to_exact_size(thumb)
-                                    // Blank backs stay in the volume, greyed out.
-                                    .tint(if blank {
-                                        Color32::from_gray(110)
-                                    } else {
-                                        Color32::WHITE
-                                    })
-                                    .sense(Sense::click()),
-                            ),
-                            None => {
-                                let (rect, resp) = ui.allocate_exact_size(thumb, Sense::click());
-                                ui.painter().rect_filled(rect, 2.0, Color32::from_gray(60));
-                                resp
-                            }
-                        };
-                        let caption = ui
-                            .horizontal(|ui| {
-                                let r =
-                                    ui.add(egui::Label::new(t.page_n(p.seq)).sense(Sense::click()));
-                                badge(ui, t, p.state);
-                                r
-                            })
-                            .inner;
-                        if resp.clicked() || caption.clicked() {
-                            app.push(Command::OpenPage(p.id));
-                        }
-                        page_facts(ui, t, p);
-                        if let Some(err) = &p.error {
-                            ui.label(RichText::new(err).small().color(Color32::LIGHT_RED))
-                                .on_hover_text(err);
-                        }
-                    });
-                }
-            });
-        }
-    });
-}
-
 /// Small labels for what imaging found: blank, quality flags, the clerk's hand.
-fn page_facts(ui: &mut egui::Ui, t: &Texts, p: &crate::catalogue::PageRow) {
+pub(super) fn page_facts(ui: &mut egui::Ui, t: &Texts, p: &crate::catalogue::PageRow) {
     let tag = |ui: &mut egui::Ui, text: String, bg: Color32| {
         ui.label(
             RichText::new(text)
@@ -495,6 +437,7 @@ fn is_importable(p: &std::path::Path) -> bool {
 
 fn import_dialog(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
     let has_volume = app.view.volume.is_some();
+    let app_pages = &app.data.pages;
     let Some(dialog) = app.view.import_dialog.as_mut() else {
         return;
     };
@@ -518,21 +461,42 @@ fn import_dialog(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                 ui.label(dialog.dir.display().to_string());
             });
             browse(ui, dialog);
-            ui.horizontal(|ui| {
-                ui.radio_value(&mut dialog.into_current, false, t.import_into_new);
-                ui.add_enabled_ui(has_volume, |ui| {
-                    ui.radio_value(&mut dialog.into_current, true, t.import_into_current)
-                });
-            });
+            match dialog.placement {
+                None => {
+                    ui.horizontal(|ui| {
+                        ui.radio_value(&mut dialog.into_current, false, t.import_into_new);
+                        ui.add_enabled_ui(has_volume, |ui| {
+                            ui.radio_value(&mut dialog.into_current, true, t.import_into_current)
+                        });
+                    });
+                }
+                Some(place) => {
+                    ui.label(
+                        RichText::new(super::capture_view::place_text(t, app_pages, place))
+                            .strong(),
+                    );
+                }
+            }
             ui.horizontal(|ui| {
                 let path = dialog.path.trim().to_string();
+                let go = if dialog.placement.is_some() {
+                    t.cap("place_go")
+                } else {
+                    t.import_go
+                };
                 if ui
-                    .add_enabled(!path.is_empty(), egui::Button::new(t.import_go))
+                    .add_enabled(!path.is_empty(), egui::Button::new(go))
                     .clicked()
                 {
-                    commands.push(Command::Import {
-                        paths: vec![path.into()],
-                        into_current: dialog.into_current,
+                    commands.push(match dialog.placement {
+                        Some(placement) => Command::AddFile {
+                            path: path.into(),
+                            placement,
+                        },
+                        None => Command::Import {
+                            paths: vec![path.into()],
+                            into_current: dialog.into_current,
+                        },
                     });
                 }
                 if ui.button(t.cancel).clicked() {

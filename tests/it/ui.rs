@@ -59,6 +59,50 @@ fn fake_config(delay_ms: u64, offer_sample: bool) -> AppConfig {
         workers: 1,
         offer_sample,
         process_after_import: true,
+        scanner: std::sync::Arc::new(FakeScanner),
+    }
+}
+
+/// A flatbed that hands over one sheet (a TIFF) per scan.
+struct FakeScanner;
+
+impl anjuan::capture::scanner::Scanner for FakeScanner {
+    fn devices(
+        &self,
+    ) -> anyhow::Result<
+        Vec<(
+            anjuan::capture::scanner::Device,
+            anjuan::capture::scanner::Capabilities,
+        )>,
+    > {
+        Ok(vec![(
+            anjuan::capture::scanner::Device {
+                name: "fake:0".into(),
+                vendor: "ACME".into(),
+                model: "Flatbed 1".into(),
+                kind: "flatbed scanner".into(),
+            },
+            anjuan::capture::scanner::Capabilities {
+                sources: vec!["Flatbed".into()],
+                modes: vec!["Color".into()],
+                resolutions: vec![75, 600],
+            },
+        )])
+    }
+    fn scan(
+        &self,
+        settings: &anjuan::capture::scanner::ScanSettings,
+        dir: &std::path::Path,
+        _cancel: &std::sync::atomic::AtomicBool,
+        page: &mut dyn FnMut(&std::path::Path) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        assert_eq!(settings.device.as_deref(), Some("fake:0"));
+        let path = dir.join("p0001.tif");
+        image::load_from_memory(&plain_jpeg(333, 444))
+            .unwrap()
+            .save(&path)
+            .unwrap();
+        page(&path)
     }
 }
 
@@ -373,4 +417,151 @@ fn the_package_screen_packs_a_batch_and_shows_the_report() {
     step_until(&mut h, "re-checked", |h| {
         h.query_all_by_label("已有有效包，未重打").count() >= 1
     });
+}
+
+#[test]
+fn clerk_picks_pages_turns_blanks_deletes_restores_inserts_and_rescans_in_place() {
+    let t = TestHome::new();
+    let dir = t.path("scans");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (i, w) in [300, 301, 302].iter().enumerate() {
+        std::fs::write(dir.join(format!("{}.jpg", i + 1)), plain_jpeg(*w, 400)).unwrap();
+    }
+    let (code, out, err) = run(t.cli().arg("import").arg(&dir));
+    assert_eq!(code, 0, "{err}");
+    let vid = out.trim().to_string();
+    let mut h = harness(Home::open(t.home()).unwrap(), fake_config(0, false));
+    step_until(&mut h, "pages processed", |h| {
+        h.query_all_by_label("已完成").count() == 3
+    });
+    let pages = |t: &TestHome| t.catalogue().pages(&vid).unwrap();
+    let done = |t: &TestHome| {
+        pages(t)
+            .iter()
+            .all(|p| p.state == anjuan::model::PageState::Done)
+    };
+
+    // Ctrl-click two pages, turn them both right and mark them blank.
+    h.get_by_label("第1页")
+        .click_modifiers(egui::Modifiers::COMMAND);
+    h.get_by_label("第3页")
+        .click_modifiers(egui::Modifiers::COMMAND);
+    h.step();
+    h.get_by_label("已选 2 页");
+    h.get_by_label("向右转").click();
+    step_until(&mut h, "both turned", |_| {
+        let p = pages(&t);
+        done(&t) && p[0].rotation == Some(90) && p[2].rotation == Some(90)
+    });
+    assert_eq!(pages(&t)[1].overrides.rotation, None, "page 2 untouched");
+    h.get_by_label("标为空白页").click();
+    step_until(&mut h, "both blank", |_| {
+        let p = pages(&t);
+        done(&t) && p[0].blank == Some(true) && p[2].blank == Some(true)
+    });
+
+    // Delete page 1 (Ctrl-click takes page 3 out of the choice); the rest close
+    // up; the trash gives it back in its place.
+    h.get_by_label("第3页")
+        .click_modifiers(egui::Modifiers::COMMAND);
+    h.step();
+    h.get_by_label("已选 1 页");
+    h.get_by_label("删除").click();
+    step_until(&mut h, "page removed", |_| pages(&t).len() == 2);
+    assert_eq!(pages(&t)[0].source_name, "2.jpg");
+    step_until(&mut h, "trash count", |h| {
+        h.query_by_label("回收站 (1)").is_some()
+    });
+    h.get_by_label("回收站 (1)").click();
+    step_until(&mut h, "trash", |h| h.query_by_label("原第 1 页").is_some());
+    h.get_by_label("恢复").click();
+    step_until(&mut h, "page back", |_| pages(&t).len() == 3);
+    assert_eq!(pages(&t)[0].source_name, "1.jpg");
+    assert_eq!(
+        pages(&t)[0].overrides.blank,
+        Some(true),
+        "with its decisions"
+    );
+    step_until(&mut h, "trash empty", |h| {
+        h.query_by_label("回收站 (0)").is_some()
+    });
+    h.get_by_label("回收站 (0)").click();
+    step_until(&mut h, "the trash window closed", |h| {
+        h.query_by_label("回收站是空的").is_none()
+    });
+
+    // Insert a file before page 2.
+    let extra = t.path("extra.png");
+    std::fs::write(&extra, png(222, 300)).unwrap();
+    step_until(&mut h, "page 2 shown", |h| {
+        h.query_by_label("第2页").is_some()
+    });
+    h.get_by_label("第2页")
+        .click_modifiers(egui::Modifiers::COMMAND);
+    h.step();
+    h.get_by_label("插入文件…").click();
+    step_until(&mut h, "file dialog", |h| {
+        h.query_by_label("插入到第 2 页之前").is_some()
+    });
+    // A window measures itself invisibly on its first frame.
+    h.run_steps(4);
+    let field = h.get_by_role(egui::accesskit::Role::TextInput);
+    field.focus();
+    field.type_text(&extra.display().to_string());
+    h.step();
+    h.get_by_label("放入").click();
+    step_until(&mut h, "inserted and processed", |_| {
+        pages(&t).len() == 4 && done(&t)
+    });
+    let names: Vec<String> = pages(&t).iter().map(|p| p.source_name.clone()).collect();
+    assert_eq!(names, ["1.jpg", "extra.png", "2.jpg", "3.jpg"]);
+
+    // Rescan page 3 (2.jpg, still chosen) in place from the scanner.
+    h.step();
+    h.get_by_label("已选 1 页");
+    h.get_by_label("重扫此页…").click();
+    step_until(&mut h, "scanner found", |h| {
+        h.query_by_label("开始扫描").is_some() && h.query_by_label("正在查找扫描仪…").is_none()
+    });
+    assert!(h.query_by_label("未找到扫描仪").is_none());
+    h.run_steps(4);
+    h.get_by_label("替换第 3 页");
+    h.get_by_label("开始扫描").click();
+    step_until(&mut h, "rescanned and processed", |_| {
+        let p = pages(&t);
+        p.len() == 4 && p[2].source_name.starts_with("scan-") && done(&t)
+    });
+    let names: Vec<String> = pages(&t).iter().map(|p| p.source_name.clone()).collect();
+    assert_eq!(names[3], "3.jpg");
+    assert!(
+        t.catalogue()
+            .trashed_pages(&vid)
+            .unwrap()
+            .iter()
+            .any(|p| p.seq == 3),
+        "the replaced sheet is kept in the trash"
+    );
+
+    // Drag page 4 onto page 1: it goes before it.
+    h.step();
+    let thumb_of = |h: &Harness<'static, Option<WorkstationApp>>, label: &str| {
+        // The thumbnail sits right above its caption.
+        let caption = h.get_by_label(label).rect();
+        egui::pos2(caption.left() + 60.0, caption.top() - 100.0)
+    };
+    let (from, to) = (thumb_of(&h, "第4页"), thumb_of(&h, "第1页"));
+    h.hover_at(from);
+    h.step();
+    h.drag_at(from);
+    h.step();
+    for k in 1..=10 {
+        h.hover_at(from + (to - from) * (k as f32 / 10.0));
+        h.step();
+    }
+    h.drop_at(to);
+    step_until(&mut h, "moved by dragging", |_| {
+        pages(&t)[0].source_name == "3.jpg"
+    });
+    let names: Vec<String> = pages(&t).iter().map(|p| p.source_name.clone()).collect();
+    assert_eq!(&names[1..3], ["1.jpg", "extra.png"]);
 }
