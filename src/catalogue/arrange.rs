@@ -147,14 +147,12 @@ impl Catalogue {
             )?;
         }
         if !dropped.is_empty() {
-            tx.execute(
-                "INSERT INTO audit_log(at, actor, action, volume_id, detail)
-                 VALUES (strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?1, 'corrections_dropped', ?2, ?3)",
-                params![
-                    actor,
-                    volume_id,
-                    serde_json::json!({ "corrections": dropped }).to_string()
-                ],
+            Self::audit_tx(
+                tx,
+                actor,
+                "corrections_dropped",
+                volume_id,
+                serde_json::json!({ "corrections": dropped }),
             )?;
         }
         // The stored index is now out of date; its fingerprint (over seq, blank and
@@ -177,12 +175,7 @@ impl Catalogue {
         volume_id: &str,
         detail: serde_json::Value,
     ) -> Result<()> {
-        tx.execute(
-            "INSERT INTO audit_log(at, actor, action, volume_id, detail)
-             VALUES (strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?1, ?2, ?3, ?4)",
-            params![actor, action, volume_id, detail.to_string()],
-        )?;
-        Ok(())
+        super::write_audit(tx, actor, action, Some(volume_id), &detail.to_string())
     }
 
     /// Checks that every id is a page of the volume.

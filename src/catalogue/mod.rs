@@ -185,6 +185,22 @@ fn page_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PageRow> {
     })
 }
 
+/// One audit-log row, on the catalogue's connection or inside a transaction.
+fn write_audit(
+    conn: &Connection,
+    actor: &str,
+    action: &str,
+    volume_id: Option<&str>,
+    detail: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO audit_log(at, actor, action, volume_id, detail)
+         VALUES (strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?1, ?2, ?3, ?4)",
+        params![actor, action, volume_id, detail],
+    )?;
+    Ok(())
+}
+
 impl Catalogue {
     /// Opens (creating and migrating if needed) the catalogue at `path`.
     pub fn open(path: &Path) -> Result<Self> {
@@ -208,12 +224,7 @@ impl Catalogue {
         volume_id: Option<&str>,
         detail: &str,
     ) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO audit_log(at, actor, action, volume_id, detail)
-             VALUES (strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?1, ?2, ?3, ?4)",
-            params![actor, action, volume_id, detail],
-        )?;
-        Ok(())
+        write_audit(&self.conn, actor, action, volume_id, detail)
     }
 
     // ---- volumes -------------------------------------------------------------
