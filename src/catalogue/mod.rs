@@ -501,14 +501,12 @@ impl Catalogue {
             "UPDATE pages SET overrides = ?2, state = 'imported', error = NULL WHERE id = ?1",
             params![page_id, json],
         )?;
-        tx.execute(
-            "INSERT INTO audit_log(at, actor, action, volume_id, detail)
-             VALUES (strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?1, 'override', ?2, ?3)",
-            params![
-                actor,
-                volume,
-                serde_json::json!({"page": seq, "overrides": overrides}).to_string()
-            ],
+        write_audit(
+            &tx,
+            actor,
+            "override",
+            Some(&volume),
+            &serde_json::json!({"page": seq, "overrides": overrides}).to_string(),
         )?;
         tx.commit()?;
         Ok(())
