@@ -7,5 +7,6 @@ pub mod glyphless;
 pub mod hashes;
 pub mod metadata;
 pub mod pdf;
+pub mod schema;
 pub mod sign;
 pub mod verify;

@@ -560,6 +560,21 @@ pub fn check(contents: &Contents, package: &str, expect_report: bool) -> Verific
     };
     let info = text("bag-info.txt").map(bag_info).unwrap_or_default();
     let mut wellformed = Vec::new();
+    // Both metadata files against the schemas compiled into this program.
+    for (file, problems) in [
+        (
+            "data/metadata/volume.json",
+            text("data/metadata/volume.json").map(super::schema::volume_json_problems),
+        ),
+        (
+            "data/metadata/volume.xml",
+            text("data/metadata/volume.xml").map(super::schema::volume_xml_problems),
+        ),
+    ] {
+        for p in problems.unwrap_or_default() {
+            wellformed.push(format!("{file}: schema: {p}"));
+        }
+    }
     match &volume {
         Err(e) => wellformed.push(e.clone()),
         Ok(v) => {
@@ -627,7 +642,7 @@ pub fn check(contents: &Contents, package: &str, expect_report: bool) -> Verific
         Property::Authenticity,
         "元数据格式与一致性",
         wellformed,
-        "档号、日期、代码格式正确，XML 与 JSON 一致",
+        "符合 volume.schema.json 与 volume.xsd；档号、日期、代码格式正确，XML 与 JSON 一致",
     );
     let mut props = Vec::new();
     if let Ok(v) = &volume

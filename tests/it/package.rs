@@ -299,6 +299,39 @@ fn every_kind_of_tampering_is_caught_and_named() {
             "A2",
             "volume.json",
         ),
+        // Values no other check looks at: only the schemas inside `verify` see them.
+        (
+            "volume.json outside its schema",
+            Box::new(|n, b| {
+                if n.ends_with("volume.json") {
+                    let s = String::from_utf8(b).unwrap().replacen(
+                        '{',
+                        "{\"unexpected_field\": 1, ",
+                        1,
+                    );
+                    vec![(n.to_string(), s.into_bytes())]
+                } else {
+                    vec![(n.to_string(), b)]
+                }
+            }),
+            "A6",
+            "volume.json: schema",
+        ),
+        (
+            "volume.xml outside its schema",
+            Box::new(|n, b| {
+                if n.ends_with("volume.xml") {
+                    let s = String::from_utf8(b)
+                        .unwrap()
+                        .replace("</volume>", "<unexpected/></volume>");
+                    vec![(n.to_string(), s.into_bytes())]
+                } else {
+                    vec![(n.to_string(), b)]
+                }
+            }),
+            "A6",
+            "volume.xml: schema",
+        ),
     ];
     for (what, edit, check, file) in cases {
         let bad = t.path(&format!("{what}.zip"));
