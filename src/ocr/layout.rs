@@ -104,6 +104,93 @@ fn cells(mut lines: Vec<TextLine>) -> Vec<TextLine> {
         .collect()
 }
 
+/// Lines on each side of a column gutter needed to read a block as two columns.
+const MIN_COLUMN_LINES: usize = 3;
+/// In a true column most lines fill it; label–value forms (当事人：… ) have
+/// short labels on the left and fail this.
+const MIN_COLUMN_FILL: f32 = 0.5;
+
+/// Two-column text: where rows of body text leave a gutter that no line crosses,
+/// the left column is read to its end before the right one. Rows that span the
+/// gutter (titles, full-width paragraphs) end a block and read as they are.
+/// Returns the reading units: single rows, or whole two-column blocks.
+fn columns(rows: Vec<Vec<TextLine>>) -> Vec<Vec<TextLine>> {
+    let all = || rows.iter().flatten();
+    let (Some(left), Some(right)) = (
+        all().map(|l| l.bbox[0]).min(),
+        all().map(|l| l.bbox[0] + l.bbox[2]).max(),
+    ) else {
+        return rows;
+    };
+    let width = (right - left).max(1);
+    let crosses = |l: &TextLine, g: u32| l.bbox[0] < g && l.bbox[0] + l.bbox[2] > g;
+    // The gutter: in the middle of the text, crossed by the fewest lines, and
+    // among those the widest clear strip.
+    let clearance = |g: u32| {
+        all()
+            .filter(|l| !crosses(l, g))
+            .map(|l| {
+                l.bbox[0]
+                    .abs_diff(g)
+                    .min((l.bbox[0] + l.bbox[2]).abs_diff(g))
+            })
+            .min()
+            .unwrap_or(0)
+    };
+    let Some(gutter) = (30..=70)
+        .map(|pct| left + width * pct / 100)
+        .min_by_key(|&g| {
+            (
+                all().filter(|l| crosses(l, g)).count(),
+                std::cmp::Reverse(clearance(g)),
+            )
+        })
+    else {
+        return rows;
+    };
+    let two_columns = |block: &[Vec<TextLine>]| {
+        let (l, r): (Vec<&TextLine>, Vec<&TextLine>) = block
+            .iter()
+            .flatten()
+            .partition(|l| l.bbox[0] + l.bbox[2] <= gutter);
+        let filled = |side: &[&TextLine], span: u32| {
+            let mut w: Vec<u32> = side.iter().map(|l| l.bbox[2]).collect();
+            w.sort_unstable();
+            !w.is_empty() && w[w.len() / 2] as f32 >= MIN_COLUMN_FILL * span.max(1) as f32
+        };
+        l.len() >= MIN_COLUMN_LINES
+            && r.len() >= MIN_COLUMN_LINES
+            && filled(&l, gutter - left)
+            && filled(&r, right - gutter)
+    };
+    let mut units = Vec::new();
+    let mut block: Vec<Vec<TextLine>> = Vec::new();
+    let flush = |block: &mut Vec<Vec<TextLine>>, units: &mut Vec<Vec<TextLine>>| {
+        if two_columns(block) {
+            let (mut l, mut r): (Vec<TextLine>, Vec<TextLine>) = block
+                .drain(..)
+                .flatten()
+                .partition(|l| l.bbox[0] + l.bbox[2] <= gutter);
+            l.sort_by_key(mid);
+            r.sort_by_key(mid);
+            l.extend(r);
+            units.push(l);
+        } else {
+            units.append(block);
+        }
+    };
+    for row in rows {
+        if row.iter().any(|l| crosses(l, gutter)) {
+            flush(&mut block, &mut units);
+            units.push(row);
+        } else {
+            block.push(row);
+        }
+    }
+    flush(&mut block, &mut units);
+    units
+}
+
 /// Orders `lines` of a page of `height` pixels with horizontal `rulings`.
 pub fn reading_order(lines: Vec<TextLine>, rulings: &[u32], height: u32) -> Vec<TextLine> {
     let max_row = (height as f32 * MAX_TABLE_ROW) as u32;
@@ -128,9 +215,9 @@ pub fn reading_order(lines: Vec<TextLine>, rulings: &[u32], height: u32) -> Vec<
     for (top, band) in bands {
         units.push((top, cells(band)));
     }
-    for row in rows(free) {
-        let top = row.iter().map(|l| l.bbox[1]).min().unwrap_or(0);
-        units.push((top, row));
+    for block in columns(rows(free)) {
+        let top = block.iter().map(|l| l.bbox[1]).min().unwrap_or(0);
+        units.push((top, block));
     }
     units.sort_by_key(|u| u.0);
     units.into_iter().flat_map(|u| u.1).collect()
@@ -188,6 +275,64 @@ mod tests {
                 "立案审批表",
                 "20210924",
                 "现场检查笔录"
+            ]
+        );
+    }
+
+    #[test]
+    fn two_columns_read_column_by_column_between_full_width_rows() {
+        let mut lines = vec![line("标题横跨全页", 100, 50, 1800, 60)];
+        for i in 0..4 {
+            let y = 200 + i * 60;
+            lines.push(line(&format!("左{i}"), 100, y, 820, 40));
+            lines.push(line(&format!("右{i}"), 1080, y + 3, 800, 40));
+        }
+        lines.push(line("落款横跨全页", 100, 600, 1800, 40));
+        assert_eq!(
+            order(lines, &[]),
+            [
+                "标题横跨全页",
+                "左0",
+                "左1",
+                "左2",
+                "左3",
+                "右0",
+                "右1",
+                "右2",
+                "右3",
+                "落款横跨全页"
+            ]
+        );
+    }
+
+    #[test]
+    fn label_and_value_rows_stay_rows() {
+        // Short labels on the left, long values on the right: a form, not columns.
+        let mut lines = Vec::new();
+        for (i, (label, value)) in [
+            ("当事人：", "某某食品有限公司"),
+            ("住所：", "某市某区某路一号"),
+            ("法定代表人：", "张三"),
+            ("案由：", "销售不合格食品案"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let y = 200 + i as u32 * 60;
+            lines.push(line(label, 100, y, 200, 40));
+            lines.push(line(value, 1080, y, 800, 40));
+        }
+        assert_eq!(
+            order(lines, &[]),
+            [
+                "当事人：",
+                "某某食品有限公司",
+                "住所：",
+                "某市某区某路一号",
+                "法定代表人：",
+                "张三",
+                "案由：",
+                "销售不合格食品案"
             ]
         );
     }
