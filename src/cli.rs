@@ -325,7 +325,7 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
             if let Some(b) = blank {
                 o.blank = Some(b == "yes");
             }
-            let actor = std::env::var("USER").unwrap_or_else(|_| "clerk".into());
+            let actor = crate::catalogue::current_actor();
             cat.set_overrides(row.id, &o, &actor)?;
             eprintln!(
                 "page {seq} of {volume} will be made again with {}; run `anjuan process`",
@@ -336,7 +336,7 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
         Command::Correct { volume, set, undo } => {
             let mut cat = Catalogue::open(&home.catalogue_path())?;
             anyhow::ensure!(cat.volume_exists(&volume)?, "no volume {volume}");
-            let actor = std::env::var("USER").unwrap_or_else(|_| "clerk".into());
+            let actor = crate::catalogue::current_actor();
             let target = |key: &str| {
                 let key = if key.contains(':') {
                     key.to_string()
@@ -883,7 +883,7 @@ fn arrange(home: &Home, volume: &str, a: Arrangement) -> Result<i32> {
     if !cat.volume_exists(volume)? {
         bail!("no volume {volume} in {}", home.root().display());
     }
-    let actor = std::env::var("USER").unwrap_or_else(|_| "clerk".into());
+    let actor = crate::catalogue::current_actor();
     let ids = |cat: &Catalogue, spec: &str| -> Result<Vec<i64>> {
         parse_pages(spec)?
             .into_iter()

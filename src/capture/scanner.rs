@@ -438,7 +438,7 @@ pub fn scan_into(
     let dir = work_dir.join(&batch);
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("cannot make the scan folder {}", dir.display()))?;
-    let actor = std::env::var("USER").unwrap_or_else(|_| "clerk".into());
+    let actor = crate::catalogue::current_actor();
     // With Replace, the first page takes the old one's place, later ones follow it.
     let mut place = placement;
     // The pages' source name: when they were scanned, and the sheet side.

@@ -185,6 +185,15 @@ fn page_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PageRow> {
     })
 }
 
+/// Who is at the keyboard, for the audit log and corrections: the login name,
+/// or `clerk` when the system gives none.
+pub fn current_actor() -> String {
+    std::env::var("USER")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "clerk".into())
+}
+
 /// One audit-log row, on the catalogue's connection or inside a transaction.
 fn write_audit(
     conn: &Connection,

@@ -76,6 +76,12 @@ pub enum Command {
         target: Target,
         value: Option<String>,
     },
+    /// 著录: a document boundary dragged from the first page `from` to page `to`
+    /// (onto another boundary: the documents merge).
+    MoveBoundary {
+        from: u32,
+        to: u32,
+    },
     /// 著录: show this scanned page (seq) of the current volume.
     ShowIndexPage(u32),
     /// 检索: run a search over all volumes.
@@ -429,7 +435,14 @@ impl WorkstationApp {
                 self.messages.clear();
             }
             Command::SetScreen(screen) => self.view.screen = screen,
-            Command::Correct { target, value } => self.correct(target, value),
+            Command::Correct { target, value } => self.correct(vec![(target, value)]),
+            Command::MoveBoundary { from, to } => {
+                let mut changes = vec![(Target::Start(from), Some("false".into()))];
+                if to != from {
+                    changes.push((Target::Start(to), Some("true".into())));
+                }
+                self.correct(changes);
+            }
             Command::ShowIndexPage(seq) => {
                 self.view.index_page = Some(seq);
                 self.view.scene_rect = egui::Rect::ZERO;
@@ -552,7 +565,7 @@ impl WorkstationApp {
                 }
             }
             Command::Override { page_id, overrides } => {
-                let actor = std::env::var("USER").unwrap_or_else(|_| "clerk".into());
+                let actor = crate::catalogue::current_actor();
                 match self.catalogue.set_overrides(page_id, &overrides, &actor) {
                     Ok(()) => {
                         if let Some(p) = self.data.pages.iter_mut().find(|p| p.id == page_id) {
@@ -718,20 +731,26 @@ impl WorkstationApp {
 
     /// Stores a clerk's indexing value and indexes the volume again (milliseconds:
     /// done here, not in the background).
-    fn correct(&mut self, target: Target, value: Option<String>) {
+    /// Stores the clerk's values, then indexes the volume again once.
+    fn correct(&mut self, changes: Vec<(Target, Option<String>)>) {
         let Some(volume) = self.view.volume.clone() else {
             return;
         };
-        let actor = std::env::var("USER").unwrap_or_else(|_| "clerk".into());
-        let result = self
-            .catalogue
-            .set_correction(&volume, &target, value.as_deref(), &actor)
+        let actor = crate::catalogue::current_actor();
+        let result = changes
+            .iter()
+            .try_for_each(|(target, value)| {
+                self.catalogue
+                    .set_correction(&volume, target, value.as_deref(), &actor)
+            })
             .and_then(|()| crate::indexing::BureauSettings::load(&self.home.bureau_path()))
             .and_then(|settings| self.catalogue.reindex(&volume, &settings, false));
         if let Err(e) = result {
             self.messages.push(format!("{e:#}"));
         }
-        self.view.edits.remove(&target.key());
+        for (target, _) in &changes {
+            self.view.edits.remove(&target.key());
+        }
         self.data.index = self.catalogue.volume_index(&volume).ok().flatten();
     }
 
@@ -762,7 +781,7 @@ impl WorkstationApp {
         let Some(volume) = self.view.volume.clone() else {
             return;
         };
-        let actor = std::env::var("USER").unwrap_or_else(|_| "clerk".into());
+        let actor = crate::catalogue::current_actor();
         if let Err(e) = change(&mut self.catalogue, &volume, &actor) {
             self.messages.push(format!("{e:#}"));
         }

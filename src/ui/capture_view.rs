@@ -38,10 +38,36 @@ fn decide_all(app: &mut WorkstationApp, pages: &[PageRow], f: impl Fn(&PageRow) 
     app.push(Command::OverrideMany(list));
 }
 
-fn turned(p: &PageRow, by: u32) -> Overrides {
+/// The page turned clockwise by `by` degrees more than it is now.
+pub(crate) fn turned(p: &PageRow, by: u32) -> Overrides {
     let current = p.overrides.rotation.or(p.rotation).unwrap_or(0);
     Overrides {
         rotation: Some((current + by) % 360),
+        ..p.overrides.clone()
+    }
+}
+
+/// Step of a manual straightening (the clerk's finger on `[` / `]`).
+pub(crate) const SKEW_STEP_DEG: f32 = 0.5;
+
+/// The page straightened by `delta` degrees more (positive: clockwise), starting
+/// from what was applied, to a tenth of a degree.
+pub(crate) fn straightened(p: &PageRow, delta: f32) -> Overrides {
+    let applied = p
+        .overrides
+        .skew_deg
+        .or(p.imaging.as_ref().map(|r| r.skew_applied))
+        .unwrap_or(0.0);
+    Overrides {
+        skew_deg: Some(((applied + delta) * 10.0).round() / 10.0),
+        ..p.overrides.clone()
+    }
+}
+
+/// The page's straightening set to `skew` (None: as measured).
+pub(crate) fn with_skew(p: &PageRow, skew: Option<f32>) -> Overrides {
+    Overrides {
+        skew_deg: skew,
         ..p.overrides.clone()
     }
 }
@@ -63,10 +89,17 @@ fn toolbar(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                 plain && i.key_pressed(egui::Key::B),
                 plain && i.key_pressed(egui::Key::Delete),
                 plain && i.key_pressed(egui::Key::Escape),
+                plain && i.key_pressed(egui::Key::OpenBracket),
+                plain && i.key_pressed(egui::Key::CloseBracket),
+                plain && i.key_pressed(egui::Key::O),
             )
         })
     };
-    let (all_key, left_key, right_key, blank_key, delete_key, esc_key) = keys;
+    let (all_key, left_key, right_key, blank_key, delete_key, esc_key, ccw_key, cw_key, o_key) =
+        keys;
+    if o_key {
+        app.view.show_original = !app.view.show_original;
+    }
     ui.horizontal_wrapped(|ui| {
         if ui.button(t.cap("scan")).clicked() {
             app.push(Command::OpenScanDialog(Placement::Append));
@@ -124,12 +157,36 @@ fn toolbar(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
             });
         }
         let r = ui
+            .add_enabled(some, egui::Button::new(t.cap("skew_ccw")))
+            .on_hover_text(format!("{} ([)", t.cap("skew_hint")));
+        if r.clicked() || (some && ccw_key) {
+            decide_all(app, &chosen, |p| straightened(p, -SKEW_STEP_DEG));
+        }
+        let r = ui
+            .add_enabled(some, egui::Button::new(t.cap("skew_cw")))
+            .on_hover_text(format!("{} (])", t.cap("skew_hint")));
+        if r.clicked() || (some && cw_key) {
+            decide_all(app, &chosen, |p| straightened(p, SKEW_STEP_DEG));
+        }
+        // Straightening off for the choice, or back to what was measured.
+        let all_off = some && chosen.iter().all(|p| p.overrides.skew_deg == Some(0.0));
+        let (label, skew) = if all_off {
+            (t.cap("auto_skew"), None)
+        } else {
+            (t.cap("no_skew"), Some(0.0))
+        };
+        if ui.add_enabled(some, egui::Button::new(label)).clicked() {
+            decide_all(app, &chosen, |p| with_skew(p, skew));
+        }
+        let r = ui
             .add_enabled(some, egui::Button::new(t.cap("delete")))
             .on_hover_text("Delete");
         if r.clicked() || (some && delete_key) {
             app.push(Command::RemovePages(chosen.iter().map(|p| p.id).collect()));
         }
         ui.separator();
+        ui.checkbox(&mut app.view.show_original, t.original)
+            .on_hover_text(t.cap("original_hint"));
         let trash = format!("{} ({})", t.cap("trash"), app.view.trash.len());
         if ui.button(trash).clicked() {
             app.push(Command::ShowTrash(!app.view.trash_open));
@@ -195,7 +252,7 @@ fn grid(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
 fn thumbnail(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp, p: &PageRow, size: Vec2) {
     let blank = p.blank == Some(true);
     let selected = app.view.selected.contains(&p.id);
-    let resp = match app.images.thumb(p) {
+    let resp = match app.images.thumb(p, app.view.show_original) {
         Some(tex) => ui.add(
             egui::Image::new(tex)
                 .fit_to_exact_size(size)

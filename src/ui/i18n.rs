@@ -417,6 +417,23 @@ impl Texts {
             "place_before" => ("插入到第 {} 页之前", "Insert before page {}"),
             "place_replace" => ("替换第 {} 页", "Replace page {}"),
             "place_go" => ("放入", "Put in"),
+            "skew_ccw" => ("纠偏 −0.5°", "Straighten −0.5°"),
+            "skew_cw" => ("纠偏 +0.5°", "Straighten +0.5°"),
+            "skew_hint" => (
+                "逆时针 / 顺时针再转 0.5°",
+                "Turn 0.5° more counter-clockwise / clockwise",
+            ),
+            "no_skew" => ("不纠偏", "Do not straighten"),
+            "strip_hint" => (
+                "页序：把【件号拖到某页，该件即从此页开始；拖到另一件号上即合并",
+                "Pages: drag a 【 mark onto a page to start that document there; onto another mark to merge",
+            ),
+            "boundary_hint" => (
+                "拖动以移动本件的起始页",
+                "Drag to move where this document starts",
+            ),
+            "auto_skew" => ("自动纠偏", "Straighten automatically"),
+            "original_hint" => ("显示扫描原图（O）", "Show the scans as they came (O)"),
             _ => ("?", "?"),
         };
         if zh { z } else { e }

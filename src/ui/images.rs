@@ -23,6 +23,8 @@ pub const FULL_MAX_SIDE: u32 = 4096;
 pub enum Kind {
     /// Small picture of the working image (the master until processed).
     Thumb,
+    /// Small picture of the master as scanned (before/after on the 采集 grid).
+    OriginalThumb,
     /// The working image for the viewer.
     Full,
     /// The master as scanned (before/after in the viewer).
@@ -48,7 +50,7 @@ struct Texture {
 }
 
 pub struct ImageCache {
-    thumbs: HashMap<i64, Texture>,
+    thumbs: HashMap<(i64, Kind), Texture>,
     /// The one large picture in the viewer.
     full: Option<(i64, Kind, Texture)>,
     failed: HashMap<(i64, Kind), String>,
@@ -88,21 +90,32 @@ fn fit(img: DynamicImage) -> DynamicImage {
 
 fn load(store: &Store, row: &PageRow, kind: Kind) -> anyhow::Result<DynamicImage> {
     match kind {
-        Kind::Thumb => {
-            let source = row.image_key.as_deref().unwrap_or(&row.master_sha256);
+        Kind::Thumb | Kind::OriginalThumb => {
+            let working = if kind == Kind::Thumb {
+                row.image_key.as_deref()
+            } else {
+                None
+            };
+            let source = working.unwrap_or(&row.master_sha256);
             let key = derivative_key(&["thumb", source, &row.source_page.to_string(), "1"]);
             let path = store.derived_path(&key, "jpg");
             if let Ok(img) = image::open(&path) {
                 return Ok(img);
             }
-            // An unprocessed PDF page renders straight at thumbnail size.
-            let dpi = if row.master_ext == "pdf" && row.image_key.is_none() {
-                row.dpi
-                    .map(|d| (d * THUMB_HEIGHT / row.height.max(1)).max(10))
+            let picture = if working.is_some() {
+                page_image(store, row, row.dpi)?
             } else {
-                row.dpi
+                // A PDF page renders straight at thumbnail size.
+                let dpi = if row.master_ext == "pdf" {
+                    row.dpi
+                        .map(|d| (d * THUMB_HEIGHT / row.height.max(1)).max(10))
+                } else {
+                    row.dpi
+                };
+                let master = store.read_master(&row.master_sha256, &row.master_ext)?;
+                decode_master_page(&master, &row.master_ext, row.source_page, dpi)?
             };
-            let thumb = page_image(store, row, dpi)?.thumbnail(THUMB_HEIGHT * 2, THUMB_HEIGHT);
+            let thumb = picture.thumbnail(THUMB_HEIGHT * 2, THUMB_HEIGHT);
             let jpg = crate::capture::raster::encode_jpeg(&thumb, 80, 72)?;
             let _ = store.put_derived(&key, "jpg", &jpg);
             Ok(thumb)
@@ -125,7 +138,7 @@ fn loader(store: Store, rx: Receiver<Request>, tx: Sender<Loaded>, egui: egui::C
         let image = load(&store, &req.row, req.kind)
             .map(|i| to_color_image(&i))
             .map_err(|e| format!("{e:#}"));
-        let shows = if req.kind == Kind::Original {
+        let shows = if matches!(req.kind, Kind::Original | Kind::OriginalThumb) {
             None
         } else {
             req.row.image_key.clone()
@@ -182,8 +195,8 @@ impl ImageCache {
                         handle,
                     };
                     match l.kind {
-                        Kind::Thumb => {
-                            self.thumbs.insert(l.page_id, tex);
+                        Kind::Thumb | Kind::OriginalThumb => {
+                            self.thumbs.insert((l.page_id, l.kind), tex);
                         }
                         kind => self.full = Some((l.page_id, kind, tex)),
                     }
@@ -201,7 +214,7 @@ impl ImageCache {
             return;
         }
         self.pending.insert(key);
-        let tx = if kind == Kind::Thumb {
+        let tx = if matches!(kind, Kind::Thumb | Kind::OriginalThumb) {
             &self.thumb_tx
         } else {
             &self.full_tx
@@ -212,16 +225,22 @@ impl ImageCache {
         });
     }
 
-    /// The page's thumbnail; asks for a new one when the page's image changed.
-    pub fn thumb(&mut self, row: &PageRow) -> Option<&egui::TextureHandle> {
+    /// The page's thumbnail (working image, or the master as scanned when
+    /// `original`); asks for a new one when the page's image changed.
+    pub fn thumb(&mut self, row: &PageRow, original: bool) -> Option<&egui::TextureHandle> {
+        let (kind, shows) = if original {
+            (Kind::OriginalThumb, None)
+        } else {
+            (Kind::Thumb, row.image_key.clone())
+        };
         if self
             .thumbs
-            .get(&row.id)
-            .is_none_or(|t| t.shows != row.image_key)
+            .get(&(row.id, kind))
+            .is_none_or(|t| t.shows != shows)
         {
-            self.request(row, Kind::Thumb);
+            self.request(row, kind);
         }
-        self.thumbs.get(&row.id).map(|t| &t.handle)
+        self.thumbs.get(&(row.id, kind)).map(|t| &t.handle)
     }
 
     /// The viewer's picture of a page: the working image, or the master (`original`).

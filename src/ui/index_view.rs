@@ -119,6 +119,7 @@ fn documents(
     let table = KindTable::builtin();
     ui.heading(t.documents);
     ui.label(format!("{} / {}", index.item_count, index.page_count));
+    page_strip(ui, t, app, index, shown);
     ui.separator();
     egui::ScrollArea::vertical().show(ui, |ui| {
         for (i, d) in index.documents.iter().enumerate() {
@@ -187,6 +188,77 @@ fn documents(
                     });
                 }
             });
+        }
+    });
+}
+
+/// Drag payload: a document boundary, known by the document's first page.
+#[derive(Debug, Clone, Copy)]
+struct Boundary(u32);
+
+/// Every page of the volume in order, each document opened by a 【n mark that can
+/// be dragged onto another page (the document then starts there) or onto another
+/// mark (the two documents merge).
+fn page_strip(
+    ui: &mut egui::Ui,
+    t: &Texts,
+    app: &mut WorkstationApp,
+    index: &VolumeIndex,
+    shown: u32,
+) {
+    ui.label(RichText::new(t.cap("strip_hint")).small().weak());
+    let accent = Color32::from_rgb(40, 120, 220);
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 3.0;
+        for p in &index.pages {
+            let first_doc = index.documents.first().map(|d| d.first_page);
+            if let Some(d) = index.documents.iter().find(|d| d.first_page == p.seq) {
+                let mark = RichText::new(format!("【{}", d.seq)).strong().color(accent);
+                if Some(p.seq) == first_doc {
+                    // The volume's first page always opens a document.
+                    ui.label(mark);
+                } else {
+                    let handle = ui
+                        .add(egui::Label::new(mark).sense(egui::Sense::click_and_drag()))
+                        .on_hover_text(t.cap("boundary_hint"));
+                    handle.dnd_set_drag_payload(Boundary(p.seq));
+                    if handle.hovered() || handle.dragged() {
+                        ui.ctx().set_cursor_icon(egui::CursorIcon::Grab);
+                    }
+                    // Another mark dropped here: that document merges into the one before.
+                    if let Some(b) = handle.dnd_release_payload::<Boundary>()
+                        && b.0 != p.seq
+                    {
+                        app.push(Command::MoveBoundary {
+                            from: b.0,
+                            to: p.seq,
+                        });
+                    }
+                }
+            }
+            let mut label = RichText::new(p.seq.to_string());
+            if p.page_no.is_none() {
+                label = label.weak();
+            }
+            let chip = ui.selectable_label(p.seq == shown, label);
+            if chip.clicked() {
+                app.push(Command::ShowIndexPage(p.seq));
+            }
+            if chip.dnd_hover_payload::<Boundary>().is_some() {
+                let r = chip.rect;
+                ui.painter().line_segment(
+                    [r.left_top(), r.left_bottom()],
+                    egui::Stroke::new(3.0, accent),
+                );
+            }
+            if let Some(b) = chip.dnd_release_payload::<Boundary>()
+                && b.0 != p.seq
+            {
+                app.push(Command::MoveBoundary {
+                    from: b.0,
+                    to: p.seq,
+                });
+            }
         }
     });
 }
@@ -273,11 +345,31 @@ fn form(
                 } else {
                     Color32::from_rgb(200, 120, 0)
                 };
-                let r = ui.label(RichText::new(&f.message).color(colour));
-                if let Some(p) = f.page
-                    && r.clicked()
-                {
-                    app.push(Command::ShowIndexPage(p));
+                // A finding shows where it is: its page, or its document's first page.
+                let at = f.page.or_else(|| {
+                    let d = f.document?;
+                    index
+                        .documents
+                        .iter()
+                        .find(|x| x.seq == d)
+                        .map(|x| x.first_page)
+                });
+                let text = RichText::new(&f.message).color(colour);
+                match at {
+                    Some(p) => {
+                        let r = ui
+                            .add(egui::Label::new(text).sense(egui::Sense::click()))
+                            .on_hover_text(t.page_n(p));
+                        if r.hovered() {
+                            ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
+                        }
+                        if r.clicked() {
+                            app.push(Command::ShowIndexPage(p));
+                        }
+                    }
+                    None => {
+                        ui.label(text);
+                    }
                 }
             }
         }

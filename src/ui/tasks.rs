@@ -304,7 +304,7 @@ fn run(
         } => {
             let mut cat = Catalogue::open(&cx.home.catalogue_path())?;
             let store = Store::new(cx.home.store_dir());
-            let actor = std::env::var("USER").unwrap_or_else(|_| "clerk".into());
+            let actor = crate::catalogue::current_actor();
             capture::add_file_at(&mut cat, &store, &volume, &path, placement, &actor)?;
             send(TaskEvent::Scanned {
                 volume_id: volume.clone(),

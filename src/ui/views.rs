@@ -244,33 +244,46 @@ fn page_actions(
     app: &mut WorkstationApp,
     page: &crate::catalogue::PageRow,
 ) {
-    let current = page.overrides.rotation.or(page.rotation).unwrap_or(0);
+    use super::capture_view::{SKEW_STEP_DEG, straightened, turned};
     let mut set = |o: crate::imaging::Overrides| {
         app.push(Command::Override {
             page_id: page.id,
             overrides: o,
         })
     };
-    let (left, right, blank_key) = ui.ctx().input(|i| {
+    let (left, right, blank_key, ccw, cw) = ui.ctx().input(|i| {
         let plain = !i.modifiers.any();
         (
             plain && i.key_pressed(egui::Key::L),
             plain && i.key_pressed(egui::Key::R),
             plain && i.key_pressed(egui::Key::B),
+            plain && i.key_pressed(egui::Key::OpenBracket),
+            plain && i.key_pressed(egui::Key::CloseBracket),
         )
     });
     let typing = ui.ctx().egui_wants_keyboard_input();
     if ui.button(t.rotate_left).on_hover_text("L").clicked() || (left && !typing) {
-        set(crate::imaging::Overrides {
-            rotation: Some((current + 270) % 360),
-            ..page.overrides.clone()
-        });
+        set(turned(page, 270));
     }
     if ui.button(t.rotate_right).on_hover_text("R").clicked() || (right && !typing) {
-        set(crate::imaging::Overrides {
-            rotation: Some((current + 90) % 360),
-            ..page.overrides.clone()
-        });
+        set(turned(page, 90));
+    }
+    let hint = t.cap("skew_hint");
+    if ui
+        .button(t.cap("skew_ccw"))
+        .on_hover_text(format!("{hint} ([)"))
+        .clicked()
+        || (ccw && !typing)
+    {
+        set(straightened(page, -SKEW_STEP_DEG));
+    }
+    if ui
+        .button(t.cap("skew_cw"))
+        .on_hover_text(format!("{hint} (])"))
+        .clicked()
+        || (cw && !typing)
+    {
+        set(straightened(page, SKEW_STEP_DEG));
     }
     let is_blank = page.blank == Some(true);
     let label = if is_blank {

@@ -208,6 +208,16 @@ fn clerk_turns_a_page_marks_it_blank_and_undoes_it() {
         h.query_by_label("人工调整").is_some()
     });
 
+    // Straighten by hand: half a degree clockwise, made from the master again.
+    h.get_by_label("纠偏 +0.5°").click();
+    step_until(&mut h, "straightened page processed", |_| {
+        let p = page(&t);
+        p.state == anjuan::model::PageState::Done
+            && p.imaging.as_ref().is_some_and(|r| r.skew_applied == 0.5)
+    });
+    assert_eq!(page(&t).overrides.skew_deg, Some(0.5));
+    assert_eq!(page(&t).rotation, Some(90), "the turn is kept");
+
     h.get_by_label("标为空白页").click();
     step_until(&mut h, "blank page processed", |_| {
         page(&t).blank == Some(true) && page(&t).state == anjuan::model::PageState::Done
@@ -261,6 +271,19 @@ fn a_folder_dropped_on_the_window_is_imported_and_processed() {
         h.query_by_label_contains("dropped").is_some(),
         "volume named after the folder"
     );
+}
+
+/// Drags with the mouse from one point to another in small steps, as a hand does.
+fn drag(h: &mut Harness<'static, Option<WorkstationApp>>, from: egui::Pos2, to: egui::Pos2) {
+    h.hover_at(from);
+    h.step();
+    h.drag_at(from);
+    h.step();
+    for k in 1..=10 {
+        h.hover_at(from + (to - from) * (k as f32 / 10.0));
+        h.step();
+    }
+    h.drop_at(to);
 }
 
 /// A volume of three pages, each read by the fake engine as a titled decision.
@@ -366,6 +389,30 @@ fn clerk_merges_and_splits_documents_in_the_indexing_screen() {
             .iter()
             .any(|c| c.target == "start:2" && c.value == "true")
     );
+
+    // The same by dragging boundaries in the page strip: 【3 onto 【2 merges
+    // the third document into the second; 【2 onto page 3 moves its start there.
+    let firsts = |t: &TestHome| -> Vec<u32> {
+        let index = t.catalogue().volume_index(&vid).unwrap().unwrap();
+        index.documents.iter().map(|d| d.first_page).collect()
+    };
+    step_until(&mut h, "boundary marks", |h| {
+        h.query_by_label("【3").is_some()
+    });
+    let centre = |h: &Harness<'static, Option<WorkstationApp>>, label: &str| {
+        h.get_by_label(label).rect().center()
+    };
+    let (from, to) = (centre(&h, "【3"), centre(&h, "【2"));
+    drag(&mut h, from, to);
+    step_until(&mut h, "merged by dragging", |_| firsts(&t) == [1, 2]);
+    step_until(&mut h, "strip redrawn", |h| {
+        h.query_by_label("【3").is_none()
+    });
+    let (from, to) = (centre(&h, "【2"), centre(&h, "3"));
+    drag(&mut h, from, to);
+    step_until(&mut h, "boundary moved by dragging", |_| {
+        firsts(&t) == [1, 3]
+    });
 }
 
 #[test]
@@ -459,6 +506,30 @@ fn clerk_picks_pages_turns_blanks_deletes_restores_inserts_and_rescans_in_place(
         let p = pages(&t);
         done(&t) && p[0].blank == Some(true) && p[2].blank == Some(true)
     });
+    // `]` straightens both half a degree further; 不纠偏 turns it off for both.
+    h.key_press(egui::Key::CloseBracket);
+    step_until(&mut h, "both straightened by hand", |_| {
+        let p = pages(&t);
+        done(&t) && p[0].overrides.skew_deg == Some(0.5) && p[2].overrides.skew_deg == Some(0.5)
+    });
+    h.get_by_label("不纠偏").click();
+    step_until(&mut h, "straightening off", |_| {
+        let p = pages(&t);
+        done(&t) && p[0].overrides.skew_deg == Some(0.0) && p[2].overrides.skew_deg == Some(0.0)
+    });
+    assert_eq!(pages(&t)[1].overrides.skew_deg, None, "page 2 untouched");
+    // Before/after on the grid: the thumbnails show the scans as they came.
+    h.get_by_label("原图").click();
+    h.step();
+    let ticked = |h: &Harness<'static, Option<WorkstationApp>>| {
+        use egui_kittest::kittest::NodeT as _;
+        let node = h.get_by_label("原图");
+        node.accesskit_node().toggled() == Some(egui::accesskit::Toggled::True)
+    };
+    assert!(ticked(&h));
+    h.key_press(egui::Key::O);
+    h.step();
+    assert!(!ticked(&h));
 
     // Delete page 1 (Ctrl-click takes page 3 out of the choice); the rest close
     // up; the trash gives it back in its place.
@@ -550,15 +621,7 @@ fn clerk_picks_pages_turns_blanks_deletes_restores_inserts_and_rescans_in_place(
         egui::pos2(caption.left() + 60.0, caption.top() - 100.0)
     };
     let (from, to) = (thumb_of(&h, "第4页"), thumb_of(&h, "第1页"));
-    h.hover_at(from);
-    h.step();
-    h.drag_at(from);
-    h.step();
-    for k in 1..=10 {
-        h.hover_at(from + (to - from) * (k as f32 / 10.0));
-        h.step();
-    }
-    h.drop_at(to);
+    drag(&mut h, from, to);
     step_until(&mut h, "moved by dragging", |_| {
         pages(&t)[0].source_name == "3.jpg"
     });
