@@ -27,6 +27,13 @@ pub const DET_MODEL: &str = "ch_PP-OCRv4_det_infer.onnx";
 pub const REC_MODEL: &str = "ch_PP-OCRv4_rec_infer.onnx";
 const ORT_LIB: &str = "libonnxruntime.so";
 
+/// Longest side of the page as text detection sees it. Measured on the corpus
+/// (80 pages, 2 workers): 2000 px read at CER 0.0189 with 1.03 GB per worker;
+/// 1280 px reads at 0.0200, 19 % faster, with 0.63 GB. Body text of an A4 page
+/// at 300 dpi is still about 18 px high at this scale, enough for DB detection;
+/// recognition always reads the full-resolution line crops.
+const DET_MAX_SIDE: u32 = 1280;
+
 /// Where the engine's files are.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PpOcrFiles {
@@ -138,7 +145,7 @@ impl PpOcrEngine {
             max_candidates: 1000,
             limit_side_len: Some(736),
             limit_type: Some(LimitType::Min),
-            max_side_len: Some(2000),
+            max_side_len: Some(DET_MAX_SIDE),
         };
         let session = OrtSessionConfig::new()
             .with_intra_threads(1)
