@@ -23,6 +23,9 @@ pub struct ContentsRow {
     pub confidence: f32,
     /// Top of the row on the contents page (pixels), for highlighting.
     pub bbox: [u32; 4],
+    /// The scanned page (seq) the row is printed on.
+    #[serde(default)]
+    pub page: Option<u32>,
 }
 
 const HEADERS: [&str; 7] = ["序号", "文号", "责任者", "题名", "日期", "页号", "备注"];
@@ -175,6 +178,8 @@ pub fn parse(lines: &[TextLine]) -> Vec<ContentsRow> {
                     bbox[2].saturating_sub(bbox[0]),
                     bbox[3].saturating_sub(bbox[1]),
                 ],
+                // Known to the caller, which knows the page.
+                page: None,
             }
         })
         .collect::<Vec<ContentsRow>>()

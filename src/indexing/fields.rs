@@ -400,7 +400,7 @@ pub(super) fn extract(
         let from_row = |v: &Option<String>| Field {
             value: v.clone(),
             confidence: row.confidence,
-            page: None,
+            page: row.page,
             bbox: Some(row.bbox),
             corrected: false,
         };

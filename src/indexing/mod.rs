@@ -267,7 +267,14 @@ pub fn index_volume(
     let contents_pages: Vec<&PageInput> = doc_pages(pages, &starts, "contents");
     let printed_contents: Vec<ContentsRow> = contents_pages
         .iter()
-        .flat_map(|p| contents::parse(&p.lines))
+        .flat_map(|p| {
+            contents::parse(&p.lines)
+                .into_iter()
+                .map(|row| ContentsRow {
+                    page: Some(p.seq),
+                    ..row
+                })
+        })
         .collect();
     if add_starts_from_contents(
         &printed_contents,

@@ -229,6 +229,9 @@ fn a_generated_volume_is_split_numbered_and_catalogued() {
     assert_eq!(f("case_cause").as_deref(), Some("经营过期食品"));
     let inquiry = &ix.documents[3];
     assert_eq!(inquiry.title.value.as_deref(), Some("张三询问笔录"));
+    // Taken from the printed 卷内目录: its page and row are the evidence.
+    assert_eq!(inquiry.title.page, Some(2));
+    assert!(inquiry.title.bbox.is_some());
     assert_eq!(inquiry.date.value.as_deref(), Some("2022-03-05"));
     assert_eq!(
         (inquiry.page_no_from, inquiry.page_no_to),
