@@ -410,8 +410,12 @@ pub(super) fn extract(
         if doc.doc_no.value.is_none() && row.doc_no.is_some() {
             doc.doc_no = from_row(&row.doc_no);
         }
-        if row.responsible.is_some() && row.responsible != doc.responsible.value {
-            doc.responsible = from_row(&row.responsible);
+        if let Some(named) = row
+            .responsible
+            .as_deref()
+            .and_then(|r| responsible_from_row(r, doc.responsible.value.as_deref()))
+        {
+            doc.responsible = from_row(&Some(named));
         }
         if doc.date.value.is_none() && row.date.is_some() {
             doc.date = from_row(&row.date);
@@ -687,6 +691,31 @@ fn kind_title(
 
 /// 罚款金额: from the decision, else the notice or the closing form; an amount
 /// whose figures and 大写 agree wins.
+/// The 责任者 a printed 卷内目录 row gives a document, when it should replace what
+/// the document's own pages say (None: keep that). A cell's text can carry a
+/// neighbour's fragment (a 文号's bracketed year, when detection joins adjacent
+/// cells) or lose the first line of a wrapped name: a row value that is only the
+/// tail of the document's own reading is such a loss, not a different 责任者.
+fn responsible_from_row(row: &str, own: Option<&str>) -> Option<String> {
+    let mut name = row.trim();
+    // A name never starts with a year in brackets: that belongs to the 文号 cell.
+    let opens = ['[', '〔', '(', '（', '【'];
+    let closes = [']', '〕', ')', '）', '】'];
+    if name.starts_with(opens)
+        && let Some(end) = name.find(closes)
+        && name[..end].chars().skip(1).all(|c| c.is_ascii_digit())
+    {
+        name = name[end..].trim_start_matches(closes).trim();
+    }
+    if name.is_empty() || Some(name) == own {
+        return None;
+    }
+    if own.is_some_and(|o| o.len() > name.len() && o.ends_with(name)) {
+        return None;
+    }
+    Some(name.to_string())
+}
+
 fn fine(pages: &[PageInput], documents: &[DocumentIndex], firsts: &[u32]) -> Field {
     for kind in [
         "decision",
@@ -737,6 +766,30 @@ fn format_amount(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_contents_row_names_the_responsible_unless_its_cell_was_cut_or_joined() {
+        let own = Some("某市市场监督管理局");
+        assert_eq!(responsible_from_row("管理局", own), None, "lost first line");
+        assert_eq!(
+            responsible_from_row("〔2021〕某市应急管理局", Some("某市应急管理局")),
+            None,
+            "a 文号 fragment in front"
+        );
+        assert_eq!(
+            responsible_from_row("[2021]某市应急管理局", None).as_deref(),
+            Some("某市应急管理局")
+        );
+        assert_eq!(
+            responsible_from_row("某市市场监督管理局执法支队", own).as_deref(),
+            Some("某市市场监督管理局执法支队"),
+            "a fuller name wins"
+        );
+        assert_eq!(
+            responsible_from_row("某某银行某支行", own).as_deref(),
+            Some("某某银行某支行")
+        );
+    }
 
     fn lines(texts: &[&str]) -> Vec<Line<'static>> {
         texts
