@@ -109,7 +109,9 @@ pub struct Texts {
     pub select_none: &'static str,
 }
 
-pub const ZH: Texts = Texts {
+/// A `static`, not a `const`: `cap` and `field` tell the language by this
+/// table's address, and a `const` has none of its own (each use may be a copy).
+pub static ZH: Texts = Texts {
     app_title: "案卷 · 电子档案工作站",
     volumes: "案卷",
     no_volumes: "还没有案卷。点击“导入…”或把文件拖到窗口里。",
@@ -208,7 +210,7 @@ pub const ZH: Texts = Texts {
     select_none: "全不选",
 };
 
-pub const EN: Texts = Texts {
+pub static EN: Texts = Texts {
     app_title: "anjuan · case-file workstation",
     volumes: "Volumes",
     no_volumes: "No volumes yet. Click “Import…” or drop files on the window.",
@@ -441,5 +443,20 @@ impl Texts {
 
     pub fn page_n(&self, n: u32) -> String {
         self.page.replace("{}", &n.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_speaks_its_own_language() {
+        let zh = Lang::Zh.texts();
+        let en = Lang::En.texts();
+        assert_eq!(zh.cap("scan"), "扫描…");
+        assert_eq!(en.cap("scan"), "Scan…");
+        assert_eq!(zh.cap("skew_cw"), "纠偏 +0.5°");
+        assert_ne!(zh.field("party"), en.field("party"));
     }
 }

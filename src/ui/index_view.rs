@@ -93,6 +93,11 @@ pub fn index_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
         }
     }
 
+    // The 卷内目录 first, so that it spans the whole width under the three columns.
+    egui::Panel::bottom("index_contents")
+        .default_size(220.0)
+        .resizable(true)
+        .show(ui, |ui| contents_table(ui, t, &index));
     egui::Panel::left("index_documents")
         .default_size(330.0)
         .resizable(true)
@@ -101,10 +106,6 @@ pub fn index_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
         .default_size(440.0)
         .resizable(true)
         .show(ui, |ui| form(ui, t, app, &index, &fields));
-    egui::Panel::bottom("index_contents")
-        .default_size(220.0)
-        .resizable(true)
-        .show(ui, |ui| contents_table(ui, t, &index));
     page_view(ui, app, &index, shown, &fields);
 }
 
@@ -299,7 +300,10 @@ fn form(
                     if doubtful(field) {
                         edit = edit.background_color(doubt_colour());
                     }
-                    let r = ui.add(edit).labelled_by(label.id);
+                    // A fixed size: inside a Grid a text field otherwise keeps the
+                    // narrow column width of the first frame.
+                    let size = Vec2::new(250.0, ui.spacing().interact_size.y);
+                    let r = ui.add_sized(size, edit).labelled_by(label.id);
                     if app.view.focus_request.as_deref() == Some(key.as_str()) {
                         r.request_focus();
                         app.view.focus_request = None;
