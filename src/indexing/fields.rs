@@ -689,8 +689,6 @@ fn kind_title(
     }
 }
 
-/// 罚款金额: from the decision, else the notice or the closing form; an amount
-/// whose figures and 大写 agree wins.
 /// The 责任者 a printed 卷内目录 row gives a document, when it should replace what
 /// the document's own pages say (None: keep that). A cell's text can carry a
 /// neighbour's fragment (a 文号's bracketed year, when detection joins adjacent
@@ -716,6 +714,8 @@ fn responsible_from_row(row: &str, own: Option<&str>) -> Option<String> {
     Some(name.to_string())
 }
 
+/// 罚款金额: from the decision, else the notice or the closing form; an amount
+/// whose figures and 大写 agree wins.
 fn fine(pages: &[PageInput], documents: &[DocumentIndex], firsts: &[u32]) -> Field {
     for kind in [
         "decision",

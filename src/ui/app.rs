@@ -729,9 +729,8 @@ impl WorkstationApp {
         }
     }
 
-    /// Stores a clerk's indexing value and indexes the volume again (milliseconds:
-    /// done here, not in the background).
-    /// Stores the clerk's values, then indexes the volume again once.
+    /// Stores the clerk's indexing values, then indexes the volume again once
+    /// (milliseconds: done here, not in the background).
     fn correct(&mut self, changes: Vec<(Target, Option<String>)>) {
         let Some(volume) = self.view.volume.clone() else {
             return;

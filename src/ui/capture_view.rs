@@ -91,15 +91,10 @@ fn toolbar(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                 plain && i.key_pressed(egui::Key::Escape),
                 plain && i.key_pressed(egui::Key::OpenBracket),
                 plain && i.key_pressed(egui::Key::CloseBracket),
-                plain && i.key_pressed(egui::Key::O),
             )
         })
     };
-    let (all_key, left_key, right_key, blank_key, delete_key, esc_key, ccw_key, cw_key, o_key) =
-        keys;
-    if o_key {
-        app.view.show_original = !app.view.show_original;
-    }
+    let (all_key, left_key, right_key, blank_key, delete_key, esc_key, ccw_key, cw_key) = keys;
     ui.horizontal_wrapped(|ui| {
         if ui.button(t.cap("scan")).clicked() {
             app.push(Command::OpenScanDialog(Placement::Append));

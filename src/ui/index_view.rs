@@ -209,10 +209,20 @@ fn page_strip(
 ) {
     ui.label(RichText::new(t.cap("strip_hint")).small().weak());
     let accent = Color32::from_rgb(40, 120, 220);
+    let first_doc = index.documents.first().map(|d| d.first_page);
+    // A mark dropped on page `to` (a page chip, or another mark: then the dragged
+    // document merges into the one before it).
+    let mut dropped = |resp: &egui::Response, to: u32| {
+        if let Some(b) = resp.dnd_release_payload::<Boundary>()
+            && b.0 != to
+        {
+            app.push(Command::MoveBoundary { from: b.0, to });
+        }
+    };
+    let mut show = None;
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing.x = 3.0;
         for p in &index.pages {
-            let first_doc = index.documents.first().map(|d| d.first_page);
             if let Some(d) = index.documents.iter().find(|d| d.first_page == p.seq) {
                 let mark = RichText::new(format!("【{}", d.seq)).strong().color(accent);
                 if Some(p.seq) == first_doc {
@@ -226,15 +236,7 @@ fn page_strip(
                     if handle.hovered() || handle.dragged() {
                         ui.ctx().set_cursor_icon(egui::CursorIcon::Grab);
                     }
-                    // Another mark dropped here: that document merges into the one before.
-                    if let Some(b) = handle.dnd_release_payload::<Boundary>()
-                        && b.0 != p.seq
-                    {
-                        app.push(Command::MoveBoundary {
-                            from: b.0,
-                            to: p.seq,
-                        });
-                    }
+                    dropped(&handle, p.seq);
                 }
             }
             let mut label = RichText::new(p.seq.to_string());
@@ -243,7 +245,7 @@ fn page_strip(
             }
             let chip = ui.selectable_label(p.seq == shown, label);
             if chip.clicked() {
-                app.push(Command::ShowIndexPage(p.seq));
+                show = Some(p.seq);
             }
             if chip.dnd_hover_payload::<Boundary>().is_some() {
                 let r = chip.rect;
@@ -252,16 +254,12 @@ fn page_strip(
                     egui::Stroke::new(3.0, accent),
                 );
             }
-            if let Some(b) = chip.dnd_release_payload::<Boundary>()
-                && b.0 != p.seq
-            {
-                app.push(Command::MoveBoundary {
-                    from: b.0,
-                    to: p.seq,
-                });
-            }
+            dropped(&chip, p.seq);
         }
     });
+    if let Some(seq) = show {
+        app.push(Command::ShowIndexPage(seq));
+    }
 }
 
 fn form(

@@ -73,9 +73,10 @@ fn keyboard(ui: &egui::Ui, app: &mut WorkstationApp) {
         if esc {
             app.push(Command::ClosePage);
         }
-        if original {
-            app.view.show_original = !app.view.show_original;
-        }
+    }
+    // Before/after: the viewer's page, or every thumbnail of the grid.
+    if app.view.screen == Screen::Capture && original {
+        app.view.show_original = !app.view.show_original;
     }
     if import {
         app.push(Command::OpenImportDialog);

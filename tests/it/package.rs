@@ -91,6 +91,18 @@ fn unzip(zip: &Path, into: &Path) {
 /// Changes one entry into any number of entries (none drops it).
 type Edit = Box<dyn Fn(&str, Vec<u8>) -> Vec<(String, Vec<u8>)>>;
 
+/// An edit of the one entry whose name ends with `suffix`, as text; the rest kept.
+fn edit_text(suffix: &'static str, change: impl Fn(String) -> String + 'static) -> Edit {
+    Box::new(move |n, b| {
+        let b = if n.ends_with(suffix) {
+            change(String::from_utf8(b).unwrap()).into_bytes()
+        } else {
+            b
+        };
+        vec![(n.to_string(), b)]
+    })
+}
+
 /// Rewrites a zip, letting `edit` change, drop (None) or add entries.
 fn rewrite(zip: &Path, out: &Path, edit: impl Fn(&str, Vec<u8>) -> Vec<(String, Vec<u8>)>) {
     let mut src = zip::ZipArchive::new(std::fs::File::open(zip).unwrap()).unwrap();
@@ -286,15 +298,8 @@ fn every_kind_of_tampering_is_caught_and_named() {
         ),
         (
             "changed metadata value",
-            Box::new(|n, b| {
-                if n.ends_with("volume.json") {
-                    let s = String::from_utf8(b)
-                        .unwrap()
-                        .replace("某某食品有限公司", "另一家公司");
-                    vec![(n.to_string(), s.into_bytes())]
-                } else {
-                    vec![(n.to_string(), b)]
-                }
+            edit_text("volume.json", |s| {
+                s.replace("某某食品有限公司", "另一家公司")
             }),
             "A2",
             "volume.json",
@@ -302,32 +307,16 @@ fn every_kind_of_tampering_is_caught_and_named() {
         // Values no other check looks at: only the schemas inside `verify` see them.
         (
             "volume.json outside its schema",
-            Box::new(|n, b| {
-                if n.ends_with("volume.json") {
-                    let s = String::from_utf8(b).unwrap().replacen(
-                        '{',
-                        "{\"unexpected_field\": 1, ",
-                        1,
-                    );
-                    vec![(n.to_string(), s.into_bytes())]
-                } else {
-                    vec![(n.to_string(), b)]
-                }
+            edit_text("volume.json", |s| {
+                s.replacen('{', "{\"unexpected_field\": 1, ", 1)
             }),
             "A6",
             "volume.json: schema",
         ),
         (
             "volume.xml outside its schema",
-            Box::new(|n, b| {
-                if n.ends_with("volume.xml") {
-                    let s = String::from_utf8(b)
-                        .unwrap()
-                        .replace("</volume>", "<unexpected/></volume>");
-                    vec![(n.to_string(), s.into_bytes())]
-                } else {
-                    vec![(n.to_string(), b)]
-                }
+            edit_text("volume.xml", |s| {
+                s.replace("</volume>", "<unexpected/></volume>")
             }),
             "A6",
             "volume.xml: schema",
