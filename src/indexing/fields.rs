@@ -695,16 +695,8 @@ fn kind_title(
 /// cells) or lose the first line of a wrapped name: a row value that is only the
 /// tail of the document's own reading is such a loss, not a different 责任者.
 fn responsible_from_row(row: &str, own: Option<&str>) -> Option<String> {
-    let mut name = row.trim();
-    // A name never starts with a year in brackets: that belongs to the 文号 cell.
-    let opens = ['[', '〔', '(', '（', '【'];
-    let closes = [']', '〕', ')', '）', '】'];
-    if name.starts_with(opens)
-        && let Some(end) = name.find(closes)
-        && name[..end].chars().skip(1).all(|c| c.is_ascii_digit())
-    {
-        name = name[end..].trim_start_matches(closes).trim();
-    }
+    let name = without_bracketed_years(row);
+    let name = name.trim();
     if name.is_empty() || Some(name) == own {
         return None;
     }
@@ -712,6 +704,36 @@ fn responsible_from_row(row: &str, own: Option<&str>) -> Option<String> {
         return None;
     }
     Some(name.to_string())
+}
+
+/// A name never carries a year in brackets (`〔2021〕`, or as read `[2021]]`):
+/// that is a piece of the 文号 cell beside it, joined in by the layout.
+fn without_bracketed_years(text: &str) -> String {
+    let opens = ['[', '〔', '(', '（', '【'];
+    let closes = [']', '〕', ')', '）', '】'];
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if opens.contains(&chars[i]) {
+            let digits = chars[i + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            let after = i + 1 + digits;
+            if digits == 4 && chars.get(after).is_some_and(|c| closes.contains(c)) {
+                i = after
+                    + chars[after..]
+                        .iter()
+                        .take_while(|c| closes.contains(c))
+                        .count();
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
 }
 
 /// 罚款金额: from the decision, else the notice or the closing form; an amount
@@ -779,6 +801,16 @@ mod tests {
         assert_eq!(
             responsible_from_row("[2021]某市应急管理局", None).as_deref(),
             Some("某市应急管理局")
+        );
+        assert_eq!(
+            responsible_from_row("某市应急管理[2021]]局", None).as_deref(),
+            Some("某市应急管理局"),
+            "the 文号's middle line joined into the cell"
+        );
+        assert_eq!(
+            responsible_from_row("某市第(3)分局", None).as_deref(),
+            Some("某市第(3)分局"),
+            "brackets around a number in a name stay"
         );
         assert_eq!(
             responsible_from_row("某市市场监督管理局执法支队", own).as_deref(),
