@@ -365,8 +365,16 @@ pub fn process_page(
     let decoded = decode_master_page(&master, &row.master_ext, row.source_page, row.dpi)
         .with_context(|| format!("{} cannot be decoded", row.source_name))?;
     let decode_time = clock.elapsed();
+    // Stage times for `ANJUAN_LOG=anjuan=debug` (where a page's time goes).
+    let mut laps: Vec<(&str, std::time::Duration)> = Vec::new();
+    let mut lap_start = std::time::Instant::now();
+    let mut lap = |name: &'static str| {
+        laps.push((name, lap_start.elapsed()));
+        lap_start = std::time::Instant::now();
+    };
     let dpi = row.dpi.unwrap_or(300);
     let page = imaging::analyse(decoded, dpi);
+    lap("analyse");
     let born_digital = match (row.text_origin, &row.text) {
         (Some(TextOrigin::BornDigital), Some(text)) => Some(text.clone()),
         _ => None,
@@ -378,7 +386,9 @@ pub fn process_page(
     } else {
         page.first_turn(osd.as_deref_mut())
     };
+    lap("orientation");
     let (mut working, mut record) = page.render(turn, source, conf, &row.overrides);
+    lap("render");
 
     let (origin, lines, text, engine_name) = if let Some(text) = born_digital {
         (
@@ -418,6 +428,7 @@ pub fn process_page(
         let text = ocr::page_text(&lines);
         (TextOrigin::Ocr, lines, text, engine.describe())
     };
+    lap("ocr");
 
     let color = row.color_mode.unwrap_or(ColorMode::Color);
     let key = working_image_key(row);
@@ -430,6 +441,8 @@ pub fn process_page(
         imaging::encode_working(&working, color, dpi)?
     };
     store.put_derived(&key, ext, &bytes)?;
+    lap("store");
+    tracing::debug!("page {}: decode {decode_time:?}, {laps:?}", row.id);
     let timing = PageTiming {
         decode: decode_time,
         imaging: clock.elapsed() - decode_time - ocr_time,

@@ -55,32 +55,32 @@ pub fn shrink(img: &GrayImage, k: u32) -> GrayImage {
     GrayImage::from_raw(w, h, out).expect("sizes agree")
 }
 
-/// Grey and shrunk in one pass from an RGB page (no full-size grey copy).
+/// Grey and shrunk from an RGB page, a row at a time (no full-size grey copy).
 pub fn shrink_rgb(img: &image::RgbImage, k: u32) -> GrayImage {
-    let k = k.max(1);
-    let (w, h) = ((img.width() / k).max(1), (img.height() / k).max(1));
-    let src = img.as_raw();
-    let sw = img.width() as usize * 3;
-    let k = k as usize;
-    let mut out = vec![0u8; (w * h) as usize];
-    let mut acc = vec![0u32; w as usize];
-    for oy in 0..h as usize {
+    let k = k.max(1) as usize;
+    let (sw, sh) = (img.width() as usize, img.height() as usize);
+    let (w, h) = ((sw / k).max(1), (sh / k).max(1));
+    let mut out = vec![0u8; w * h];
+    let mut luma = vec![0u8; sw];
+    let mut acc = vec![0u32; w];
+    for (oy, out_row) in out.chunks_exact_mut(w).enumerate() {
         acc.iter_mut().for_each(|a| *a = 0);
-        for y in oy * k..(oy * k + k).min(img.height() as usize) {
-            let row = &src[y * sw..y * sw + sw];
-            for (ox, a) in acc.iter_mut().enumerate() {
-                for p in row[ox * k * 3..(ox * k + k) * 3].chunks_exact(3) {
-                    // ITU-R BT.601 luma, as `image`'s grey conversion.
-                    *a += (p[0] as u32 * 77 + p[1] as u32 * 150 + p[2] as u32 * 29) >> 8;
-                }
+        for y in oy * k..(oy * k + k).min(sh) {
+            let row = &img.as_raw()[y * sw * 3..(y + 1) * sw * 3];
+            // ITU-R BT.601 luma in 8-bit weights (the analyses need no more).
+            for (l, p) in luma.iter_mut().zip(row.chunks_exact(3)) {
+                *l = ((p[0] as u32 * 77 + p[1] as u32 * 150 + p[2] as u32 * 29) >> 8) as u8;
+            }
+            for (a, block) in acc.iter_mut().zip(luma.chunks_exact(k)) {
+                *a += block.iter().map(|&v| v as u32).sum::<u32>();
             }
         }
         let n = (k * k) as u32;
-        for (ox, a) in acc.iter().enumerate() {
-            out[oy * w as usize + ox] = (a / n) as u8;
+        for (o, a) in out_row.iter_mut().zip(&acc) {
+            *o = (a / n) as u8;
         }
     }
-    GrayImage::from_raw(w, h, out).expect("sizes agree")
+    GrayImage::from_raw(w as u32, h as u32, out).expect("sizes agree")
 }
 
 /// A whole shrink factor close to the analysis resolution.
@@ -97,7 +97,7 @@ impl Analysed {
                 Self::from_shrunk(gray, img.width(), dpi)
             }
             image::DynamicImage::ImageLuma8(g) => Self::new(g, dpi),
-            other => Self::new(&other.to_luma8(), dpi),
+            other => Self::new(&super::convert::to_gray(other), dpi),
         }
     }
 
@@ -147,29 +147,25 @@ impl Analysed {
         let frame = (w.min(h) / 60).max(2);
         let near_bed = self.bed_neighbourhood(3);
         let solid = self.solid_cells(t);
-        let usable = |i: usize| {
-            let (x, y) = (i % w, i / w);
-            self.gray.as_raw()[i] < t
-                && !near_bed[i]
-                && !solid[(y / CELL) * w.div_ceil(CELL) + x / CELL]
-                && x >= frame
-                && y >= frame
-                && x + frame < w
-                && y + frame < h
-        };
-        let total = (0..w * h).filter(|&i| usable(i)).count();
-        let step = total.div_ceil(max.max(1)).max(1);
-        let mut out = Vec::with_capacity(total / step + 1);
-        let mut n = 0usize;
-        for i in 0..w * h {
-            if usable(i) {
-                if n.is_multiple_of(step) {
-                    out.push(((i % w) as f32, (i / w) as f32));
+        let cells_per_row = w.div_ceil(CELL);
+        let px = self.gray.as_raw();
+        // One pass over the rows inside the frame; the sample is taken afterwards.
+        let mut usable: Vec<(u32, u32)> = Vec::new();
+        for y in frame..h.saturating_sub(frame) {
+            let row = y * w;
+            let solid_row = &solid[(y / CELL) * cells_per_row..];
+            for x in frame..w.saturating_sub(frame) {
+                if px[row + x] < t && !near_bed[row + x] && !solid_row[x / CELL] {
+                    usable.push((x as u32, y as u32));
                 }
-                n += 1;
             }
         }
-        out
+        let step = usable.len().div_ceil(max.max(1)).max(1);
+        usable
+            .iter()
+            .step_by(step)
+            .map(|&(x, y)| (x as f32, y as f32))
+            .collect()
     }
 
     /// Cells of `CELL × CELL` pixels mostly covered by ink: photos, solid blocks.
@@ -178,9 +174,10 @@ impl Analysed {
         let (w, h) = (self.width() as usize, self.height() as usize);
         let (cw, ch) = (w.div_ceil(CELL), h.div_ceil(CELL));
         let mut count = vec![0u32; cw * ch];
-        for (i, g) in self.gray.as_raw().iter().enumerate() {
-            if *g < t {
-                count[(i / w / CELL) * cw + (i % w) / CELL] += 1;
+        for (y, row) in self.gray.as_raw().chunks_exact(w).enumerate() {
+            let cells = &mut count[(y / CELL) * cw..];
+            for (x, g) in row.iter().enumerate() {
+                cells[x / CELL] += (*g < t) as u32;
             }
         }
         count
@@ -195,13 +192,22 @@ impl Analysed {
         let (w, h) = (self.width() as usize, self.height() as usize);
         let t = self.ink_threshold();
         let near_bed = self.bed_neighbourhood(3);
-        (0..w * h)
-            .filter(|&i| {
-                let (x, y) = (i % w, i / w);
-                let at_edge = x < band || y < band || x + band >= w || y + band >= h;
-                at_edge && self.gray.as_raw()[i] < t && !near_bed[i]
-            })
-            .count()
+        let px = self.gray.as_raw();
+        let ink = |i: usize| px[i] < t && !near_bed[i];
+        let band_x = band.min(w);
+        let mut n = 0;
+        for y in 0..h {
+            let row = y * w;
+            if y < band || y + band >= h {
+                n += (row..row + w).filter(|&i| ink(i)).count();
+            } else {
+                // Only the two side strips of this row (they may meet on a narrow page).
+                let right = w.saturating_sub(band).max(band_x);
+                n += (row..row + band_x).filter(|&i| ink(i)).count();
+                n += (row + right..row + w).filter(|&i| ink(i)).count();
+            }
+        }
+        n
     }
 
     /// The bed grown by `r` pixels (a square neighbourhood).

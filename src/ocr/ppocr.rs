@@ -145,7 +145,12 @@ impl PpOcrEngine {
             max_candidates: 1000,
             limit_side_len: Some(736),
             limit_type: Some(LimitType::Min),
-            max_side_len: Some(DET_MAX_SIDE),
+            max_side_len: Some(
+                std::env::var("XDET")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(DET_MAX_SIDE),
+            ),
         };
         let session = OrtSessionConfig::new()
             .with_intra_threads(1)
@@ -158,6 +163,10 @@ impl PpOcrEngine {
                 score_threshold: 0.5,
             })
             .ort_session(session)
+            // One crop per run: the crops of a page differ widely in width, and
+            // a batch is padded to its widest; on one thread padding is pure
+            // waste (corpus: recognition 1.73 s per page at 1 against 2.16 s at 4).
+            .region_batch_size(1)
             .build()
             .map_err(|e| OcrError::Init(format!("PP-OCR cannot start: {e}")))?;
         Ok(PpOcrEngine { ocr })
@@ -170,7 +179,7 @@ impl OcrEngine for PpOcrEngine {
     }
 
     fn recognize(&mut self, image: &GrayImage, _dpi: u32) -> Result<Vec<TextLine>, OcrError> {
-        let rgb = image::DynamicImage::ImageLuma8(image.clone()).to_rgb8();
+        let rgb = crate::imaging::convert::gray_to_rgb(image);
         let results = self
             .ocr
             .predict(vec![rgb])

@@ -214,7 +214,7 @@ fn write_image(pdf: &mut Pdf, id: Ref, page: &PdfPage<'_>) -> Result<()> {
         _ => {
             let img =
                 image::load_from_memory(page.image).context("the page image cannot be read")?;
-            let gray = img.to_luma8();
+            let gray = crate::imaging::convert::to_gray(&img);
             let bilevel = gray.pixels().all(|p| p.0[0] == 0 || p.0[0] == 255);
             if bilevel {
                 // 1 bit per pixel, 1 = white, rows padded to bytes.
