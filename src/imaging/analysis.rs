@@ -55,29 +55,34 @@ pub fn shrink(img: &GrayImage, k: u32) -> GrayImage {
     GrayImage::from_raw(w, h, out).expect("sizes agree")
 }
 
-/// Grey and shrunk from an RGB page, a row at a time (no full-size grey copy).
+/// Grey and shrunk from an RGB page, a band of `k` rows at a time (no full-size
+/// grey copy): the band's bytes are summed per column, then each block's colour
+/// sums are weighed into luma once.
 pub fn shrink_rgb(img: &image::RgbImage, k: u32) -> GrayImage {
-    let k = k.max(1) as usize;
+    let k = k.clamp(1, 16) as usize; // 16 × 255 still fits the u16 column sums
     let (sw, sh) = (img.width() as usize, img.height() as usize);
     let (w, h) = ((sw / k).max(1), (sh / k).max(1));
+    let stride = sw * 3;
     let mut out = vec![0u8; w * h];
-    let mut luma = vec![0u8; sw];
-    let mut acc = vec![0u32; w];
+    let mut sums = vec![0u16; stride];
     for (oy, out_row) in out.chunks_exact_mut(w).enumerate() {
-        acc.iter_mut().for_each(|a| *a = 0);
+        sums.iter_mut().for_each(|s| *s = 0);
         for y in oy * k..(oy * k + k).min(sh) {
-            let row = &img.as_raw()[y * sw * 3..(y + 1) * sw * 3];
-            // ITU-R BT.601 luma in 8-bit weights (the analyses need no more).
-            for (l, p) in luma.iter_mut().zip(row.chunks_exact(3)) {
-                *l = ((p[0] as u32 * 77 + p[1] as u32 * 150 + p[2] as u32 * 29) >> 8) as u8;
-            }
-            for (a, block) in acc.iter_mut().zip(luma.chunks_exact(k)) {
-                *a += block.iter().map(|&v| v as u32).sum::<u32>();
+            for (s, &v) in sums
+                .iter_mut()
+                .zip(&img.as_raw()[y * stride..(y + 1) * stride])
+            {
+                *s += v as u16;
             }
         }
         let n = (k * k) as u32;
-        for (o, a) in out_row.iter_mut().zip(&acc) {
-            *o = (a / n) as u8;
+        for (o, block) in out_row.iter_mut().zip(sums.chunks_exact(3 * k)) {
+            let (mut r, mut g, mut b) = (0u32, 0u32, 0u32);
+            for p in block.chunks_exact(3) {
+                (r, g, b) = (r + p[0] as u32, g + p[1] as u32, b + p[2] as u32);
+            }
+            // ITU-R BT.601 luma in 8-bit weights (the analyses need no more).
+            *o = ((r * 77 + g * 150 + b * 29) / (256 * n)) as u8;
         }
     }
     GrayImage::from_raw(w as u32, h as u32, out).expect("sizes agree")
@@ -238,13 +243,12 @@ impl Analysed {
                 }
             }
         }
-        let mut out = rows.clone();
-        for x in 0..w {
-            for y in 0..h {
-                if rows[y * w + x] {
-                    for yy in y.saturating_sub(r)..(y + r + 1).min(h) {
-                        out[yy * w + x] = true;
-                    }
+        // Columns, a whole row at a time: out row y is the OR of rows y-r..=y+r.
+        let mut out = vec![false; w * h];
+        for (y, out_row) in out.chunks_exact_mut(w).enumerate() {
+            for near in y.saturating_sub(r)..(y + r + 1).min(h) {
+                for (o, b) in out_row.iter_mut().zip(&rows[near * w..(near + 1) * w]) {
+                    *o |= *b;
                 }
             }
         }
@@ -346,16 +350,27 @@ fn find_bed(gray: &GrayImage) -> Vec<bool> {
         }
     }
     // Grow by one pixel: the blurred transition between bed and paper is bed too.
-    (0..w * h)
-        .map(|i| {
-            let (x, y) = (i % w, i / w);
-            bed[i]
-                || (x > 0 && bed[i - 1])
-                || (x + 1 < w && bed[i + 1])
-                || (y > 0 && bed[i - w])
-                || (y + 1 < h && bed[i + w])
-        })
-        .collect()
+    let mut grown = bed.clone();
+    for y in 0..h {
+        for x in 0..w {
+            let i = y * w + x;
+            if bed[i] {
+                if x > 0 {
+                    grown[i - 1] = true;
+                }
+                if x + 1 < w {
+                    grown[i + 1] = true;
+                }
+                if y > 0 {
+                    grown[i - w] = true;
+                }
+                if y + 1 < h {
+                    grown[i + w] = true;
+                }
+            }
+        }
+    }
+    grown
 }
 
 /// Connected ink components (8-connected) inside `region` (x0, y0, x1, y1), bed

@@ -168,13 +168,12 @@ fn paper_color(img: &RgbImage, a: &Analysed) -> Rgb<u8> {
     let mut rs = Vec::new();
     let mut gs = Vec::new();
     let mut bs = Vec::new();
-    for (x, y, p) in img.enumerate_pixels().step_by(97) {
-        let _ = (x, y);
-        let l = p.to_luma().0[0];
+    for p in img.as_raw().chunks_exact(3).step_by(97) {
+        let l = Rgb([p[0], p[1], p[2]]).to_luma().0[0];
         if l >= a.paper.saturating_sub(4) {
-            rs.push(p.0[0]);
-            gs.push(p.0[1]);
-            bs.push(p.0[2]);
+            rs.push(p[0]);
+            gs.push(p[1]);
+            bs.push(p[2]);
         }
     }
     let med = |v: &mut Vec<u8>| {

@@ -79,6 +79,11 @@ pub fn read_page(
                 ev.continued = true;
                 continue;
             }
+            // A letter-spaced title may come as several boxes on one row.
+            let (text, cx) = match table.classify(&text) {
+                Some(_) => (text, cx),
+                None => row_of(lines, i, w),
+            };
             if let Some(m) = table.classify(&text) {
                 let chars = text.chars().count();
                 let centred = (cx - 0.5).abs() < 0.15;
@@ -98,6 +103,29 @@ pub fn read_page(
         ev.marker_kind = table.by_marker(&page_text).map(str::to_string);
     }
     ev
+}
+
+/// Line `i` joined with the lines after it on the same row (each overlapping it
+/// by half a line height and starting further right): squashed text and the
+/// row's centre across the page.
+fn row_of(lines: &[TextLine], i: usize, page_width: f32) -> (String, f32) {
+    let first = &lines[i];
+    let (top, bottom) = (first.bbox[1], first.bbox[1] + first.bbox[3]);
+    let mut text = squash(&first.text);
+    let (mut left, mut right) = (first.bbox[0], first.bbox[0] + first.bbox[2]);
+    let mut last_x = first.bbox[0];
+    for next in &lines[i + 1..] {
+        let overlap =
+            (bottom.min(next.bbox[1] + next.bbox[3])).saturating_sub(top.max(next.bbox[1]));
+        if overlap * 2 < first.bbox[3].min(next.bbox[3]) || next.bbox[0] <= last_x {
+            break;
+        }
+        text.push_str(&squash(&next.text));
+        last_x = next.bbox[0];
+        left = left.min(next.bbox[0]);
+        right = right.max(next.bbox[0] + next.bbox[2]);
+    }
+    (text, (left + right) as f32 / 2.0 / page_width)
 }
 
 /// `第2页共3页` → (2, Some(3)); `第2页` → (2, None).
@@ -156,6 +184,26 @@ mod tests {
         assert_eq!(ev.letterhead, Some(1));
         assert_eq!(ev.stamp, Some((7, 0)));
         assert!(!ev.continued);
+    }
+
+    #[test]
+    fn a_letter_spaced_title_read_as_two_boxes_is_still_the_title() {
+        let lines = vec![
+            line("卷内", 1000, 250, 160),
+            line("目录", 1320, 252, 160),
+            line("档号：X-1", 200, 400, 500),
+            line("序号", 200, 500, 80),
+        ];
+        let ev = read_page(KindTable::builtin(), 3, false, 2480, 3508, &lines);
+        let (m, i, text) = ev.title.clone().unwrap();
+        assert_eq!(
+            (m.kind.as_str(), i, text.as_str()),
+            ("contents", 0, "卷内目录")
+        );
+        // Lines on different rows are not joined.
+        let lines = vec![line("卷内", 1000, 250, 160), line("目录", 1320, 400, 160)];
+        let ev = read_page(KindTable::builtin(), 3, false, 2480, 3508, &lines);
+        assert!(ev.title.is_none());
     }
 
     #[test]
