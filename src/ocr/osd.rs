@@ -9,6 +9,14 @@ use image::GrayImage;
 
 use super::OcrError;
 
+/// Characters OSD looks at first, and the confidence (which grows with their
+/// number: 3.4–4.5 at 20 on the corpus's sideways pages, 11–14 at 50) from which
+/// that first look is trusted.
+const QUICK_CHARACTERS: u32 = 20;
+const QUICK_CONFIDENCE: f32 = 2.0;
+/// Tesseract's own `min_characters_to_try`.
+const DEFAULT_CHARACTERS: u32 = 50;
+
 pub struct OsdEngine {
     handle: *mut tesseract_sys::TessBaseAPI,
 }
@@ -54,7 +62,30 @@ impl OsdEngine {
     }
 
     /// Detects the page's orientation; `None` when there is too little text to say.
+    /// Orientation of a page. OSD classifies characters in all four orientations,
+    /// and its time grows with their number: a first look at few characters
+    /// decides a clear page in about a third of the time (corpus sideways pages:
+    /// 0.27 s against 0.7 s, same answers); a doubtful answer is asked again with
+    /// Tesseract's default number.
     pub fn detect(&mut self, image: &GrayImage, dpi: u32) -> Option<Orientation> {
+        self.set_characters(QUICK_CHARACTERS);
+        let quick = self.detect_with(image, dpi);
+        if quick.is_some_and(|o| o.confidence >= QUICK_CONFIDENCE) {
+            return quick;
+        }
+        self.set_characters(DEFAULT_CHARACTERS);
+        self.detect_with(image, dpi).or(quick)
+    }
+
+    fn set_characters(&mut self, n: u32) {
+        let name = CString::new("min_characters_to_try").expect("no NUL");
+        let value = CString::new(n.to_string()).expect("no NUL");
+        unsafe {
+            tesseract_sys::TessBaseAPISetVariable(self.handle, name.as_ptr(), value.as_ptr());
+        }
+    }
+
+    fn detect_with(&mut self, image: &GrayImage, dpi: u32) -> Option<Orientation> {
         let (w, h) = (image.width() as i32, image.height() as i32);
         let mut deg: std::os::raw::c_int = 0;
         let mut conf: f32 = 0.0;
