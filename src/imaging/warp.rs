@@ -3,8 +3,9 @@
 //! `imageproc`'s generic rotation costs about 150 ms on an A4 colour page at 300
 //! dpi. Skew correction (a few degrees) goes through three shears instead, each a
 //! 1-D interpolation whose weight is fixed for a whole row or column, which the
-//! compiler turns into vector code: about a third of the bilinear walk below, which
-//! stays for larger angles. Imaging must stay a small part of the OCR time.
+//! compiler turns into vector code: about half the time of the bilinear walk below
+//! (41–51 against 82–98 ms on an A4 colour page), which stays for larger angles.
+//! Imaging must stay a small part of the OCR time.
 
 use image::{ImageBuffer, Pixel};
 
@@ -216,7 +217,7 @@ where
 {
     let (w, h) = (img.width() as usize, img.height() as usize);
     let src = img.as_raw();
-    let quarter = match clockwise % 360 {
+    let clockwise_quarter = match clockwise % 360 {
         90 => true,
         270 => false,
         180 => {
@@ -233,7 +234,7 @@ where
             for oy in ty..(ty + TILE).min(oh) {
                 for ox in tx..(tx + TILE).min(ow) {
                     // Clockwise, source (x, y) lands on (h-1-y, x); anticlockwise on (y, w-1-x).
-                    let (sx, sy) = if quarter {
+                    let (sx, sy) = if clockwise_quarter {
                         (oy, h - 1 - ox)
                     } else {
                         (w - 1 - oy, ox)

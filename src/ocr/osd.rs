@@ -62,11 +62,10 @@ impl OsdEngine {
     }
 
     /// Detects the page's orientation; `None` when there is too little text to say.
-    /// Orientation of a page. OSD classifies characters in all four orientations,
-    /// and its time grows with their number: a first look at few characters
-    /// decides a clear page in about a third of the time (corpus sideways pages:
-    /// 0.27 s against 0.7 s, same answers); a doubtful answer is asked again with
-    /// Tesseract's default number.
+    /// OSD classifies characters in all four orientations, and its time grows with
+    /// their number: a first look at few characters decides a clear page in about
+    /// a third of the time (corpus sideways pages: 0.27 s against 0.7 s, same
+    /// answers); a doubtful answer is asked again with Tesseract's default number.
     pub fn detect(&mut self, image: &GrayImage, dpi: u32) -> Option<Orientation> {
         self.set_characters(QUICK_CHARACTERS);
         let quick = self.detect_with(image, dpi);
