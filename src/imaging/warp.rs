@@ -9,6 +9,19 @@
 
 use image::{ImageBuffer, Pixel};
 
+/// Calls `f::<P, CH>(args…)` with the pixel type's channel count as the constant
+/// `CH`, so that the per-pixel loops are compiled for 1, 3 and 4 channels.
+macro_rules! by_channel_count {
+    ($p:ty, $f:ident($($arg:expr),*)) => {
+        match <$p as Pixel>::CHANNEL_COUNT {
+            1 => $f::<$p, 1>($($arg),*),
+            3 => $f::<$p, 3>($($arg),*),
+            4 => $f::<$p, 4>($($arg),*),
+            n => unimplemented!("{n}-channel images"),
+        }
+    };
+}
+
 /// Angles up to this (degrees) are turned by shears; beyond, the shears grow long
 /// and the bilinear walk is used.
 pub const SHEAR_MAX_DEG: f32 = 8.0;
@@ -20,12 +33,7 @@ where
     P: Pixel<Subpixel = u8>,
 {
     if deg.abs() <= SHEAR_MAX_DEG {
-        match P::CHANNEL_COUNT {
-            1 => shear_rotate_n::<P, 1>(img, deg, fill),
-            3 => shear_rotate_n::<P, 3>(img, deg, fill),
-            4 => shear_rotate_n::<P, 4>(img, deg, fill),
-            n => unimplemented!("{n}-channel images"),
-        }
+        by_channel_count!(P, shear_rotate_n(img, deg, fill))
     } else {
         rotate_bilinear(img, deg, fill)
     }
@@ -40,12 +48,7 @@ pub fn rotate_bilinear<P>(
 where
     P: Pixel<Subpixel = u8>,
 {
-    match P::CHANNEL_COUNT {
-        1 => rotate_n::<P, 1>(img, deg, fill),
-        3 => rotate_n::<P, 3>(img, deg, fill),
-        4 => rotate_n::<P, 4>(img, deg, fill),
-        n => unimplemented!("{n}-channel images"),
-    }
+    by_channel_count!(P, rotate_n(img, deg, fill))
 }
 
 /// Rotation as three shears (Paeth): the source of an output offset `d` from the
@@ -200,12 +203,7 @@ pub fn turn<P>(img: &ImageBuffer<P, Vec<u8>>, clockwise: u32) -> ImageBuffer<P, 
 where
     P: Pixel<Subpixel = u8>,
 {
-    match P::CHANNEL_COUNT {
-        1 => turn_n::<P, 1>(img, clockwise),
-        3 => turn_n::<P, 3>(img, clockwise),
-        4 => turn_n::<P, 4>(img, clockwise),
-        n => unimplemented!("{n}-channel images"),
-    }
+    by_channel_count!(P, turn_n(img, clockwise))
 }
 
 fn turn_n<P, const CH: usize>(
