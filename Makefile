@@ -21,6 +21,13 @@ ORT_LIB := vendor/onnxruntime/libonnxruntime.so
 RAPIDOCR_VERSION := 1.4.4
 PPOCR_MODELS := vendor/ppocr/ch_PP-OCRv4_det_infer.onnx
 
+# The PP-OCR models rewritten for ONNX Runtime on one thread (element-wise nodes
+# folded into the convolutions; scripts/fuse-ppocr-model.py says why), by the
+# `onnx` package from pinned wheels installed beside the models, not system-wide.
+PYONNX_WHEELS := onnx==1.23.2 numpy==2.4.6 protobuf==7.36.2 ml_dtypes==0.7.0 typing_extensions==4.16.0
+PYONNX := vendor/pyonnx/onnx/__init__.py
+FUSED_MODELS := vendor/ppocr/ch_PP-OCRv4_det_infer.fused.onnx vendor/ppocr/ch_PP-OCRv4_rec_infer.fused.onnx
+
 # bagit-python (the Library of Congress's BagIt validator, pure Python) checks
 # our packages in the tests, from its pinned wheel.
 BAGIT_VERSION := 1.8.1
@@ -32,7 +39,7 @@ export OMP_THREAD_LIMIT := 1
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup apt pdfium build release bench clean-vendor
+.PHONY: run test setup apt bench
 
 ## run: set up, build, and open the workstation (with the sample volume on first start)
 run: setup
@@ -46,7 +53,7 @@ run: setup
 test: setup
 	$(CARGO) test --no-fail-fast
 
-setup: apt $(PDFIUM_LIB) $(ORT_LIB) $(PPOCR_MODELS) $(BAGIT_PY)
+setup: apt $(PDFIUM_LIB) $(ORT_LIB) $(PPOCR_MODELS) $(FUSED_MODELS) $(BAGIT_PY)
 
 apt:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -81,6 +88,16 @@ $(PPOCR_MODELS):
 	  "$$d" vendor/ppocr && mv vendor/ppocr/ch_PP-OCRv4_rec_infer.onnx.tmp vendor/ppocr/ch_PP-OCRv4_rec_infer.onnx && \
 	  mv vendor/ppocr/ch_PP-OCRv4_det_infer.onnx.tmp "$@"; rc=$$?; rm -rf "$$d"; exit $$rc
 	@echo "PP-OCRv4 models (rapidocr_onnxruntime $(RAPIDOCR_VERSION)) → vendor/ppocr"
+
+vendor/ppocr/ch_PP-OCRv4_rec_infer.onnx: $(PPOCR_MODELS)
+
+$(PYONNX):
+	@rm -rf vendor/pyonnx.tmp
+	python3 -m pip install --quiet --root-user-action=ignore --disable-pip-version-check --no-deps --only-binary=:all: --target vendor/pyonnx.tmp $(PYONNX_WHEELS)
+	@rm -rf vendor/pyonnx && mv vendor/pyonnx.tmp vendor/pyonnx
+
+vendor/ppocr/%.fused.onnx: vendor/ppocr/%.onnx scripts/fuse-ppocr-model.py | $(PYONNX)
+	PYTHONPATH=vendor/pyonnx python3 scripts/fuse-ppocr-model.py $< $@
 
 $(BAGIT_PY):
 	@mkdir -p vendor/bagit

@@ -80,3 +80,37 @@ fn ppocr_reads_rendered_pages_nearly_perfectly() {
     let (_, text) = export_pdf_text(&t, &vid);
     assert!(text.contains("江北青禾餐饮管理有限公司"), "{text}");
 }
+
+/// Set-up fuses the wheel's models (scripts/fuse-ppocr-model.py); the fused ones
+/// must read exactly what the shipped ones read, boxes and confidences included.
+#[test]
+fn fused_ppocr_models_read_as_the_shipped_ones() {
+    use anjuan::ocr::OcrEngine;
+    use anjuan::ocr::ppocr::{PpOcrEngine, PpOcrFiles};
+
+    let dirs = PpOcrFiles::search_dirs();
+    let fused = PpOcrFiles::locate_in(&dirs).expect("make setup provides PP-OCR");
+    let shipped = PpOcrFiles::as_shipped_in(&dirs).unwrap();
+    assert!(fused.fused(), "set-up did not fuse the models: {fused:?}");
+    assert!(!shipped.fused() && shipped.rec != fused.rec);
+    let mut fused = PpOcrEngine::new(&fused).unwrap();
+    let mut shipped = PpOcrEngine::new(&shipped).unwrap();
+
+    let t = TestHome::new();
+    let (paths, _) = sample_pages(&t.path("sample"), 300);
+    for path in &paths[..2] {
+        let page = image::open(path).unwrap().to_luma8();
+        let a = shipped.recognize(&page, 300).unwrap();
+        let b = fused.recognize(&page, 300).unwrap();
+        assert!(a.len() >= 5, "{a:?}");
+        assert_eq!(a.len(), b.len(), "{a:?}\n{b:?}");
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!(x.text, y.text);
+            assert!(
+                x.bbox.iter().zip(y.bbox).all(|(p, q)| p.abs_diff(q) <= 1),
+                "{x:?} {y:?}"
+            );
+            assert!((x.confidence - y.confidence).abs() < 1e-3, "{x:?} {y:?}");
+        }
+    }
+}
