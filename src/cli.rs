@@ -243,6 +243,26 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Show or change the bureau's archive settings: 全宗号, 门类代码, default 保管期限, 档号 template
+    ///
+    /// Kept in bureau.json in the home. A change is checked before it is saved, and
+    /// every indexed volume is indexed again so that its 档号 follows.
+    Settings {
+        /// 全宗号, letters and digits (e.g. J037); "" clears it
+        #[arg(long)]
+        fonds_code: Option<String>,
+        /// 门类代码 (e.g. XZCF)
+        #[arg(long)]
+        category_code: Option<String>,
+        /// 保管期限 used when a volume shows none: Y, D30 or D10
+        #[arg(long)]
+        retention: Option<String>,
+        /// 档号 template; fields {全宗号} {门类代码} {年度} {保管期限} {案卷号:04}
+        #[arg(long)]
+        template: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Make a signing key for packages (set it in bureau.json as signing.key_file)
     Keygen {
         #[arg(long, value_parser = ["sm2", "ed25519"], default_value = "sm2")]
@@ -611,6 +631,61 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
                 trash,
             },
         ),
+        Command::Settings {
+            fonds_code,
+            category_code,
+            retention,
+            template,
+            json,
+        } => {
+            let path = home.bureau_path();
+            let mut settings = crate::indexing::BureauSettings::load(&path)?;
+            let before = settings.clone();
+            if let Some(f) = fonds_code {
+                settings.fonds_code = Some(f.trim().to_string()).filter(|f| !f.is_empty());
+            }
+            if let Some(c) = category_code {
+                settings.category_code = c.trim().to_string();
+            }
+            if let Some(r) = retention {
+                settings.retention = r.trim().to_string();
+            }
+            if let Some(t) = template {
+                settings.archival_code_template = t.trim().to_string();
+            }
+            if settings != before {
+                settings.save(&path)?;
+                let mut reindexed = 0;
+                crate::pipeline::index_volumes(home, None, false, |e| {
+                    if let crate::pipeline::ProcessEvent::VolumeIndexed { .. } = e {
+                        reindexed += 1;
+                    }
+                })?;
+                eprintln!(
+                    "saved {}; {reindexed} volume(s) indexed again",
+                    path.display()
+                );
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&settings)?);
+            } else {
+                let year = crate::indexing::archival::this_year();
+                println!(
+                    "全宗号 fonds_code\t{}",
+                    settings.fonds_code.as_deref().unwrap_or("-")
+                );
+                println!("门类代码 category_code\t{}", settings.category_code);
+                println!("保管期限 retention\t{}", settings.retention);
+                println!("档号模板 template\t{}", settings.archival_code_template);
+                println!(
+                    "例 example\t{}",
+                    settings
+                        .example_code(year, 1)
+                        .unwrap_or_else(|| "- (no 全宗号: volumes get no 档号)".into())
+                );
+            }
+            Ok(0)
+        }
         Command::Keygen { algorithm, out } => {
             let public = crate::package::sign::keygen(&algorithm, &out)?;
             eprintln!(

@@ -39,6 +39,101 @@ impl BureauSettings {
     }
 }
 
+impl BureauSettings {
+    /// What is wrong with the settings, in words for the clerk; empty when they
+    /// can be used. Each element of a 档号 must be letters and digits (a `-` or
+    /// `·` inside one would make the code unreadable), the template must know
+    /// its fields and hold the 案卷号, else two volumes of a year share a code.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let element = |v: &str| !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric());
+        if let Some(f) = &self.fonds_code
+            && !element(f)
+        {
+            out.push(format!("全宗号「{f}」只能由字母和数字组成"));
+        }
+        if !element(&self.category_code) {
+            out.push(format!(
+                "门类代码「{}」只能由字母和数字组成",
+                self.category_code
+            ));
+        }
+        if retention_code(&self.retention).as_deref() != Some(self.retention.as_str()) {
+            out.push(format!(
+                "保管期限「{}」应为 Y、D30 或 D10 这样的代码",
+                self.retention
+            ));
+        }
+        out.extend(template_problems(&self.archival_code_template));
+        out
+    }
+
+    /// Checks and writes the settings (atomically: a crash leaves the old or the new).
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let problems = self.problems();
+        if !problems.is_empty() {
+            anyhow::bail!("{}", problems.join("；"));
+        }
+        let bytes = serde_json::to_vec_pretty(self)?;
+        crate::fsutil::write_atomic(path, &bytes)
+            .with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// A 档号 as these settings would make it, for a volume of `year` numbered
+    /// `volume_no` (the settings screen shows it while the clerk types).
+    pub fn example_code(&self, year: i32, volume_no: u32) -> Option<String> {
+        let values: BTreeMap<&str, String> = [
+            (FONDS, self.fonds_code.clone()?),
+            (CATEGORY, self.category_code.clone()),
+            (YEAR, year.to_string()),
+            (RETENTION, self.retention.clone()),
+            (VOLUME_NO, volume_no.to_string()),
+        ]
+        .into();
+        render(&self.archival_code_template, &values)
+    }
+}
+
+/// The current year (UTC), for examples.
+pub fn this_year() -> i32 {
+    crate::package::verify::now_utc()[..4]
+        .parse()
+        .unwrap_or(2000)
+}
+
+fn template_problems(template: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if template.matches('{').count() != template.matches('}').count() {
+        out.push(format!("档号模板「{template}」的花括号不成对"));
+        return out;
+    }
+    let ps = pieces(template);
+    let known = [FONDS, CATEGORY, YEAR, RETENTION, VOLUME_NO];
+    for p in &ps {
+        if let Piece::Field { name, .. } = p
+            && !known.contains(&name.as_str())
+        {
+            out.push(format!(
+                "档号模板里的「{{{name}}}」不认识；可用 {}",
+                known.map(|k| format!("{{{k}}}")).join(" ")
+            ));
+        }
+    }
+    if !ps
+        .iter()
+        .any(|p| matches!(p, Piece::Field { name, .. } if name == VOLUME_NO))
+    {
+        out.push("档号模板须含 {案卷号}，否则同年的案卷档号相同".into());
+    }
+    if ps
+        .windows(2)
+        .any(|w| matches!(w, [Piece::Field { .. }, Piece::Field { .. }]))
+    {
+        out.push("档号模板中两个字段之间须有分隔符（如 - 或 ·）".into());
+    }
+    out
+}
+
 /// Template fields by their Chinese names.
 pub const FONDS: &str = "全宗号";
 pub const CATEGORY: &str = "门类代码";
@@ -190,6 +285,50 @@ mod tests {
         assert_eq!(retention_code("永久").as_deref(), Some("Y"));
         assert_eq!(retention_code("D30").as_deref(), Some("D30"));
         assert_eq!(retention_code("长期"), None);
+    }
+
+    #[test]
+    fn settings_are_checked_before_they_are_saved() {
+        let mut s = BureauSettings {
+            fonds_code: Some("J037".into()),
+            ..Default::default()
+        };
+        assert!(s.problems().is_empty(), "{:?}", s.problems());
+        assert_eq!(
+            s.example_code(2024, 3).as_deref(),
+            Some("J037-XZCF·2024-D30-0003")
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bureau.json");
+        s.save(&path).unwrap();
+        assert_eq!(BureauSettings::load(&path).unwrap(), s);
+
+        s.fonds_code = Some("J-037".into());
+        s.retention = "30年".into();
+        s.archival_code_template = "{全宗号}{年度}-{册号}".into();
+        let problems = s.problems().join("\n");
+        for expected in [
+            "全宗号「J-037」",
+            "保管期限「30年」",
+            "{册号}",
+            "须含 {案卷号}",
+            "分隔符",
+        ] {
+            assert!(
+                problems.contains(expected),
+                "{expected} not in:\n{problems}"
+            );
+        }
+        assert!(s.save(&path).is_err());
+        // The file kept the good settings.
+        assert_eq!(
+            BureauSettings::load(&path).unwrap().fonds_code.as_deref(),
+            Some("J037")
+        );
+        // Without a 全宗号 there is no code to show, and that is no error.
+        let none = BureauSettings::default();
+        assert!(none.problems().is_empty());
+        assert_eq!(none.example_code(2024, 3), None);
     }
 
     #[test]

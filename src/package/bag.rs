@@ -54,8 +54,7 @@ pub fn build_package(home: &Home, volume_id: &str, out: &Path, force: bool) -> R
     let volume = catalogue.volume_json(volume_id)?;
     let Some(code) = volume.archival_code.clone() else {
         bail!(
-            "volume {volume_id} has no 档号: set the 全宗号 in {} or correct it (`anjuan correct --volume {volume_id} archival_code=…`)",
-            home.bureau_path().display()
+            "volume {volume_id} has no 档号: set the 全宗号 (设置 screen, or `anjuan settings --fonds-code …`) or correct it (`anjuan correct --volume {volume_id} archival_code=…`)"
         );
     };
     if !super::verify::archival_code_shape(&code) {

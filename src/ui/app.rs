@@ -133,6 +133,8 @@ pub enum Command {
     },
     /// The clerk's decision for several pages at once.
     OverrideMany(Vec<(i64, Overrides)>),
+    /// 设置: save the bureau's archive settings; every volume is indexed again.
+    SaveBureauSettings(crate::indexing::BureauSettings),
 }
 
 /// The workstation's screens (DESIGN.md §3).
@@ -147,6 +149,8 @@ pub enum Screen {
     Search,
     /// 打包: archive packages, their 四性检测 reports, the outbox.
     Package,
+    /// 设置: 全宗号, 档号 template, language.
+    Settings,
 }
 
 /// The import dialog's own state.
@@ -208,6 +212,10 @@ pub struct ViewState {
     pub scan_dialog: Option<ScanDialog>,
     pub trash_open: bool,
     pub trash: Vec<crate::catalogue::TrashedPage>,
+    /// 设置: the settings as the clerk is editing them (loaded when the screen
+    /// opens), and as they were last loaded or saved.
+    pub settings_draft: Option<crate::indexing::BureauSettings>,
+    pub settings_saved: Option<crate::indexing::BureauSettings>,
 }
 
 impl Default for ViewState {
@@ -239,6 +247,8 @@ impl Default for ViewState {
             scan_dialog: None,
             trash_open: false,
             trash: Vec::new(),
+            settings_draft: None,
+            settings_saved: None,
         }
     }
 }
@@ -434,7 +444,30 @@ impl WorkstationApp {
             Command::DismissMessage => {
                 self.messages.clear();
             }
-            Command::SetScreen(screen) => self.view.screen = screen,
+            Command::SetScreen(screen) => {
+                if screen == Screen::Settings && self.view.screen != Screen::Settings {
+                    let loaded = crate::indexing::BureauSettings::load(&self.home.bureau_path())
+                        .unwrap_or_else(|e| {
+                            self.messages.push(format!("{e:#}"));
+                            Default::default()
+                        });
+                    self.view.settings_saved = Some(loaded.clone());
+                    self.view.settings_draft = Some(loaded);
+                }
+                self.view.screen = screen;
+            }
+            Command::SaveBureauSettings(settings) => {
+                match settings.save(&self.home.bureau_path()) {
+                    Ok(()) => {
+                        self.view.settings_saved = Some(settings);
+                        self.messages.push(self.texts().set("saved").into());
+                        // Indexing notices the new settings in every volume's
+                        // fingerprint and derives the 档号 again.
+                        self.enqueue(TaskSpec::Process { volume: None });
+                    }
+                    Err(e) => self.messages.push(format!("{e:#}")),
+                }
+            }
             Command::Correct { target, value } => self.correct(vec![(target, value)]),
             Command::MoveBoundary { from, to } => {
                 let mut changes = vec![(Target::Start(from), Some("false".into()))];

@@ -90,6 +90,7 @@ pub struct Texts {
     pub col_remark: &'static str,
     pub enter_confirms: &'static str,
     pub screen_package: &'static str,
+    pub screen_settings: &'static str,
     pub package_out: &'static str,
     pub package_go: &'static str,
     pub package_force: &'static str,
@@ -191,6 +192,7 @@ pub static ZH: Texts = Texts {
     col_remark: "备注",
     enter_confirms: "Enter 确认并跳到下一项，Tab 切换，F2 下一个存疑",
     screen_package: "打包",
+    screen_settings: "设置",
     package_out: "输出文件夹",
     package_go: "打包所选案卷",
     package_force: "重新打包已有的",
@@ -290,6 +292,7 @@ pub static EN: Texts = Texts {
     col_remark: "Remark",
     enter_confirms: "Enter confirms and moves on, Tab moves, F2 jumps to the next doubtful value",
     screen_package: "Package",
+    screen_settings: "Settings",
     package_out: "Outbox folder",
     package_go: "Pack selected volumes",
     package_force: "Pack again if present",
@@ -369,6 +372,38 @@ impl Texts {
             "doc_no" => ("文号", "Doc no."),
             "responsible" => ("责任者", "Responsible"),
             "date" => ("日期", "Date"),
+            _ => ("?", "?"),
+        };
+        if zh { z } else { e }
+    }
+
+    /// Labels of the 设置 screen.
+    pub fn set(&self, key: &str) -> &'static str {
+        let zh = std::ptr::eq(self, &ZH);
+        let (z, e) = match key {
+            "title" => ("档号设置", "Archival code settings"),
+            "hint" => (
+                "档号由这些设置和案卷的年度、保管期限、案卷号组成（DA/T 13）。保存后，各案卷的档号随之更新。",
+                "A volume's archival code is made of these settings and its year, retention and number (DA/T 13). Saving updates every volume's code.",
+            ),
+            "category_code" => ("门类代码", "Category code"),
+            "retention" => ("默认保管期限", "Default retention"),
+            "template" => ("档号模板", "Code template"),
+            "example" => ("示例", "Example"),
+            "no_fonds" => (
+                "未填全宗号：案卷没有档号，不能打包",
+                "No fonds code: volumes get no archival code and cannot be packed",
+            ),
+            "save" => ("保存设置", "Save settings"),
+            "revert" => ("撤销改动", "Undo changes"),
+            "saved" => (
+                "设置已保存，正在更新各案卷的档号",
+                "Settings saved; updating the volumes' archival codes",
+            ),
+            "language" => ("界面语言", "Interface language"),
+            "permanent" => ("永久", "permanent"),
+            "years30" => ("30 年", "30 years"),
+            "years10" => ("10 年", "10 years"),
             _ => ("?", "?"),
         };
         if zh { z } else { e }

@@ -14,6 +14,7 @@ pub mod index_view;
 pub mod package_view;
 pub mod prefs;
 pub mod search_view;
+pub mod settings_view;
 pub mod tasks;
 pub mod views;
 

@@ -29,6 +29,7 @@ pub fn workstation(ui: &mut egui::Ui, app: &mut WorkstationApp) {
         Screen::Index => super::index_view::index_screen(ui, t, app),
         Screen::Search => super::search_view::search_screen(ui, t, app),
         Screen::Package => super::package_view::package_screen(ui, t, app),
+        Screen::Settings => super::settings_view::settings_screen(ui, t, app),
     });
     import_dialog(ui, t, app);
     super::capture_view::scan_dialog(ui, t, app);
@@ -92,6 +93,7 @@ fn top_bar(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
             (Screen::Index, t.screen_index),
             (Screen::Search, t.screen_search),
             (Screen::Package, t.screen_package),
+            (Screen::Settings, t.screen_settings),
         ] {
             if ui
                 .selectable_label(app.view.screen == screen, label)

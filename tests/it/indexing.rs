@@ -459,3 +459,56 @@ fn made_archival_codes_are_unique_and_stay_put() {
             .any(|f| f.code == "archival_code_duplicate" && f.severity == "error")
     );
 }
+
+#[test]
+fn settings_command_checks_saves_and_recodes_every_volume() {
+    let t = TestHome::new();
+    let f = t.path("1.jpg");
+    std::fs::write(&f, plain_jpeg(300, 400)).unwrap();
+    let (code, out, err) = run(t.cli().arg("import").arg(&f));
+    assert_eq!(code, 0, "{err}");
+    let vid = out.trim().to_string();
+    let (code, _, err) = run(t.cli().args(["process", "--engine", "fake"]).env(
+        "ANJUAN_FAKE_OCR",
+        "text=行政处罚决定书\n当事人：某某公司\n2022年5月6日",
+    ));
+    assert_eq!(code, 0, "{err}");
+    let archival_code = || t.catalogue().volume_json(&vid).unwrap().archival_code;
+    assert_eq!(archival_code(), None, "no 全宗号 yet");
+
+    let (code, out, _) = run(t.cli().arg("settings"));
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("全宗号 fonds_code\t-") && out.contains("no 全宗号"),
+        "{out}"
+    );
+
+    // Bad values are refused with the reason and change nothing.
+    let (code, _, err) = run(t.cli().args([
+        "settings",
+        "--fonds-code",
+        "J-037",
+        "--template",
+        "{全宗号}-{年度}",
+    ]));
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("全宗号「J-037」") && err.contains("{案卷号}"),
+        "{err}"
+    );
+    assert!(!t.home().join("bureau.json").exists());
+
+    let (code, out, err) = run(t.cli().args([
+        "settings",
+        "--fonds-code",
+        "J037",
+        "--retention",
+        "Y",
+        "--json",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("1 volume(s) indexed again"), "{err}");
+    let shown: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(shown["fonds_code"], "J037");
+    assert_eq!(archival_code().as_deref(), Some("J037-XZCF·2022-Y-0001"));
+}

@@ -7,7 +7,7 @@ use anjuan::home::Home;
 use anjuan::ocr::{EngineChoice, fake::FakeFactory};
 use anjuan::ui::{AppConfig, WorkstationApp};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 
 use crate::fixtures::*;
 
@@ -627,4 +627,45 @@ fn clerk_picks_pages_turns_blanks_deletes_restores_inserts_and_rescans_in_place(
     });
     let names: Vec<String> = pages(&t).iter().map(|p| p.source_name.clone()).collect();
     assert_eq!(&names[1..3], ["1.jpg", "extra.png"]);
+}
+
+#[test]
+fn clerk_sets_the_fonds_code_in_settings_and_volumes_get_their_archival_code() {
+    let t = TestHome::new();
+    let (vid, config) = indexed_volume(&t);
+    let code = |t: &TestHome| t.catalogue().volume_json(&vid).unwrap().archival_code;
+    let mut h = harness(Home::open(t.home()).unwrap(), config);
+    step_until(&mut h, "indexed", |_| {
+        t.catalogue().volume_index(&vid).unwrap().is_some()
+    });
+    // No 全宗号 yet: no 档号.
+    assert_eq!(code(&t), None);
+    h.get_by_label("设置").click();
+    step_until(&mut h, "settings form", |h| {
+        h.query_by_label("全宗号").is_some()
+    });
+    assert!(h.query_by_label_contains("未填全宗号").is_some());
+
+    // A 全宗号 with a dash would make the code unreadable: refused while typing.
+    h.get_by_label("全宗号").focus();
+    h.get_by_label("全宗号").type_text("J-37");
+    h.run();
+    assert!(h.query_by_label_contains("只能由字母和数字组成").is_some());
+    assert!(h.get_by_label("保存设置").accesskit_node().is_disabled());
+
+    h.get_by_label("全宗号").focus();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("全宗号").type_text("J037");
+    h.run();
+    // The example shows the code a volume of this year would get.
+    step_until(&mut h, "example code", |h| {
+        h.query_by_label_contains("J037-XZCF·").is_some()
+    });
+    h.get_by_label("保存设置").click();
+    step_until(&mut h, "volume re-indexed with its 档号", |_| {
+        code(&t).as_deref() == Some("J037-XZCF·2023-D30-0001")
+    });
+    let saved = anjuan::indexing::BureauSettings::load(&t.home().join("bureau.json")).unwrap();
+    assert_eq!(saved.fonds_code.as_deref(), Some("J037"));
+    assert!(h.query_by_label_contains("设置已保存").is_some());
 }
