@@ -209,6 +209,16 @@ pub enum Command {
         #[arg(long, default_value_t = 100)]
         limit: usize,
     },
+    /// Findings of a volume: image quality (DA/T 31), catalogue against images, and statutory checks (required documents, 行政处罚法 periods)
+    ///
+    /// Each finding has a code, a severity (error, warning, info), a message and the
+    /// page or document it concerns; errors first. Exit 0 whatever is found.
+    Review {
+        #[arg(long)]
+        volume: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Write the volume's searchable PDF and one text file per page into DIR
     Export {
         #[arg(long)]
@@ -693,6 +703,32 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
                 out.display()
             );
             println!("{public}");
+            Ok(0)
+        }
+        Command::Review { volume, json } => {
+            let cat = Catalogue::open(&home.catalogue_path())?;
+            anyhow::ensure!(cat.volume_exists(&volume)?, "no volume {volume}");
+            let rules = crate::review::ReviewRules::builtin();
+            let review = crate::review::review_volume(&cat, &volume, rules)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&review)?);
+            } else {
+                for f in &review.findings {
+                    let place = match (f.page, f.document) {
+                        (Some(p), Some(d)) => format!("p.{p} 件{d}"),
+                        (Some(p), None) => format!("p.{p}"),
+                        (None, Some(d)) => format!("件{d}"),
+                        (None, None) => "-".into(),
+                    };
+                    println!("{}\t{}\t{place}\t{}", f.severity, f.code, f.message);
+                }
+            }
+            eprintln!(
+                "{volume}: {} error(s), {} warning(s), {} note(s)",
+                review.count("error"),
+                review.count("warning"),
+                review.count("info")
+            );
             Ok(0)
         }
         Command::Export { volume, out } => {

@@ -7,7 +7,7 @@
 //! them and the UI on top:
 //!
 //! ```text
-//! capture ──► imaging ──► ocr ──► (indexing ──► review ──► package)
+//! capture ──► imaging ──► ocr ──► indexing ──► review ──► package
 //!    │           │          │
 //!    └──── catalogue (SQLite: volumes, pages, stage state, audit log, FTS) ────┘
 //!              store (masters, derivatives; atomic writes)
@@ -19,7 +19,10 @@
 //! * [`ocr`] reads a page image into lines (engines behind [`ocr::OcrEngine`]).
 //! * [`pipeline`] runs the pending per-page stages on the [`jobs`] pool and commits
 //!   each page's result to the [`catalogue`], so a killed run resumes where it stopped.
-//! * [`package`] writes what leaves the workstation (searchable PDF, text).
+//! * [`indexing`] splits a volume into its documents and fills the catalogue's fields.
+//! * [`review`] gathers every finding: image quality, catalogue against images, and
+//!   the statutory checks (required documents, the 行政处罚法's periods).
+//! * [`package`] writes what leaves the workstation (searchable PDF, text, packages).
 //! * [`ui`] is the egui workstation; [`cli`] the same library headless.
 //!
 //! Masters are written once and never modified ([`store`]); everything else is a
@@ -39,6 +42,7 @@ pub mod model;
 pub mod ocr;
 pub mod package;
 pub mod pipeline;
+pub mod review;
 pub mod store;
 pub mod ui;
 pub mod vendor;

@@ -121,13 +121,17 @@ pub fn build_package(home: &Home, volume_id: &str, out: &Path, force: bool) -> R
         name: "data/report/process.json".into(),
         bytes: serde_json::to_vec_pretty(&process_record(&code, volume_id, &rows, &images))?,
     });
-    let index = catalogue.volume_index(volume_id)?;
     let corrections = catalogue.corrections(volume_id)?;
+    // Every finding: image quality, catalogue against images, statutory checks.
+    let findings =
+        crate::review::review_volume(&catalogue, volume_id, crate::review::ReviewRules::builtin())?
+            .findings;
     let review = json!({
         "volume": volume_id,
         "archival_code": code,
         "created_at": now_utc(),
-        "findings": index.as_ref().map(|i| i.findings.clone()).unwrap_or_default(),
+        "rules": crate::review::ReviewRules::builtin().version,
+        "findings": findings,
         "page_flags": rows.iter().filter(|r| !r.flags.is_empty()).map(|r| json!({"page": r.seq, "flags": r.flags})).collect::<Vec<_>>(),
         "corrections": corrections.iter().map(|c| json!({"target": c.target, "value": c.value, "by": c.actor, "at": c.at})).collect::<Vec<_>>(),
     });

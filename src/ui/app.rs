@@ -264,6 +264,8 @@ pub struct CaseData {
     pub archival_codes: std::collections::BTreeMap<String, Option<String>>,
     /// The outbox: packages built.
     pub packages: Vec<crate::catalogue::PackageRow>,
+    /// The selected volume's review: quality, indexing and statutory findings.
+    pub findings: Vec<crate::indexing::Finding>,
 }
 
 pub struct WorkstationApp {
@@ -716,7 +718,7 @@ impl WorkstationApp {
             ProcessEvent::Started { .. } => {}
             ProcessEvent::VolumeIndexed { volume_id, .. } => {
                 if self.view.volume.as_deref() == Some(volume_id.as_str()) {
-                    self.data.index = self.catalogue.volume_index(&volume_id).ok().flatten();
+                    self.reload_index();
                     self.view.edits.clear();
                 }
             }
@@ -747,9 +749,27 @@ impl WorkstationApp {
             }),
             None => Vec::new(),
         };
-        self.data.index = match &self.view.volume {
-            Some(v) => self.catalogue.volume_index(v).ok().flatten(),
-            None => None,
+        self.reload_index();
+    }
+
+    /// The current volume's index and review findings (milliseconds).
+    fn reload_index(&mut self) {
+        let Some(v) = self.view.volume.clone() else {
+            self.data.index = None;
+            self.data.findings.clear();
+            return;
+        };
+        self.data.index = self.catalogue.volume_index(&v).ok().flatten();
+        self.data.findings = match crate::review::review_volume(
+            &self.catalogue,
+            &v,
+            crate::review::ReviewRules::builtin(),
+        ) {
+            Ok(review) => review.findings,
+            Err(e) => {
+                tracing::warn!("review of {v}: {e:#}");
+                Vec::new()
+            }
         };
     }
 
@@ -783,7 +803,7 @@ impl WorkstationApp {
         for (target, _) in &changes {
             self.view.edits.remove(&target.key());
         }
-        self.data.index = self.catalogue.volume_index(&volume).ok().flatten();
+        self.reload_index();
     }
 
     fn select_page(&mut self, id: i64, toggle: bool, range: bool) {

@@ -338,14 +338,14 @@ fn form(
                     ui.end_row();
                 }
             });
-        if !index.findings.is_empty() {
+        if !app.data.findings.is_empty() {
             ui.separator();
             ui.heading(t.findings);
-            for f in &index.findings {
-                let colour = if f.severity == "error" {
-                    Color32::RED
-                } else {
-                    Color32::from_rgb(200, 120, 0)
+            for f in &app.data.findings.clone() {
+                let colour = match f.severity.as_str() {
+                    "error" => Color32::RED,
+                    "warning" => Color32::from_rgb(200, 120, 0),
+                    _ => Color32::GRAY,
                 };
                 // A finding shows where it is: its page, or its document's first page.
                 let at = f.page.or_else(|| {

@@ -10,6 +10,7 @@ mod indexing;
 mod ocr_real;
 mod package;
 mod process;
+mod review;
 mod scan;
 mod search_show;
 mod ui;

@@ -317,6 +317,8 @@ fn clerk_confirms_a_field_by_keyboard_in_the_indexing_screen() {
         h.get_by_label("当事人").value().as_deref(),
         Some("某某食品有限公司")
     );
+    // The review's statutory findings are listed with indexing's own.
+    assert!(h.query_by_label_contains("卷内缺少立案审批表").is_some());
 
     // Focus the party's field, replace its value from the keyboard, Enter.
     h.get_by_label("当事人").focus();

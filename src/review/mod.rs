@@ -1,0 +1,131 @@
+//! Review (质检 and 评查): every finding about a volume in one list, for the
+//! reviewer and for the package's `review.json`.
+//!
+//! Three sources, each a pure function of the catalogue's view of the volume:
+//! image quality (the DA/T 31 flags imaging set on pages, pages that failed),
+//! the links between catalogue and images (indexing's own findings: 页号, 卷内目录
+//! against the documents found, 档号), and the statutory checks of the case itself
+//! ([`statutory`]: required documents and the 行政处罚法's periods and order).
+
+pub mod statutory;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::catalogue::Catalogue;
+use crate::indexing::Finding;
+use crate::model::{PageState, VolumeJson};
+pub use statutory::ReviewRules;
+
+/// The findings of one volume, worst first.
+#[derive(Debug, Clone, Serialize)]
+pub struct Review {
+    pub volume: String,
+    pub archival_code: Option<String>,
+    pub findings: Vec<Finding>,
+}
+
+impl Review {
+    pub fn count(&self, severity: &str) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+/// Reviews a volume as the catalogue has it now.
+pub fn review_volume(
+    catalogue: &Catalogue,
+    volume_id: &str,
+    rules: &ReviewRules,
+) -> Result<Review> {
+    let volume = catalogue.volume_json(volume_id)?;
+    let failed: Vec<u32> = catalogue
+        .pages(volume_id)?
+        .iter()
+        .filter(|p| p.state == PageState::Failed)
+        .map(|p| p.seq)
+        .collect();
+    let index = catalogue.volume_index(volume_id)?;
+    let mut findings = quality(&volume, &failed);
+    match &index {
+        Some(index) => {
+            findings.extend(index.findings.iter().cloned());
+            findings.extend(statutory::check(&volume, rules));
+        }
+        None => findings.push(Finding {
+            code: "not_indexed".into(),
+            severity: "warning".into(),
+            message: "案卷尚未著录（页面未全部处理），无法检查卷内文件与法定期限".into(),
+            page: None,
+            document: None,
+        }),
+    }
+    sort(&mut findings);
+    Ok(Review {
+        volume: volume_id.to_string(),
+        archival_code: volume.archival_code.clone(),
+        findings,
+    })
+}
+
+/// Image-quality findings from the pages' flags (DA/T 31) and failed pages.
+pub fn quality(volume: &VolumeJson, failed: &[u32]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for &seq in failed {
+        out.push(Finding {
+            code: "page_failed".into(),
+            severity: "error".into(),
+            message: format!("第 {seq} 张扫描页处理失败，需重扫或重试"),
+            page: Some(seq),
+            document: None,
+        });
+    }
+    for p in &volume.pages {
+        for flag in &p.flags {
+            let what = match flag.as_str() {
+                "low_dpi" => "分辨率低于 300 dpi（DA/T 31）",
+                "too_dark" => "图像过暗",
+                "low_contrast" => "对比度过低",
+                "blurred" => "图像模糊",
+                "skew_residual" => "纠偏后仍有倾斜",
+                "cut_content" => "内容被扫描边界截断",
+                _ => "图像质量问题",
+            };
+            out.push(Finding {
+                code: flag.clone(),
+                // Cut text is lost text: the page must be scanned again.
+                severity: if flag == "cut_content" {
+                    "error"
+                } else {
+                    "warning"
+                }
+                .into(),
+                message: format!("第 {} 张扫描页：{what}", p.seq),
+                page: Some(p.seq),
+                document: p.document,
+            });
+        }
+    }
+    out
+}
+
+fn rank(severity: &str) -> u8 {
+    match severity {
+        "error" => 0,
+        "warning" => 1,
+        _ => 2,
+    }
+}
+
+/// Worst first, then in page order; findings of the whole volume before pages.
+fn sort(findings: &mut [Finding]) {
+    findings.sort_by_key(|f| {
+        (
+            rank(&f.severity),
+            f.page.unwrap_or(0),
+            f.document.unwrap_or(0),
+        )
+    });
+}

@@ -1,0 +1,128 @@
+//! `anjuan review`: image quality, indexing and statutory findings of a volume.
+
+use crate::fixtures::*;
+
+fn findings(t: &TestHome, vid: &str) -> Vec<serde_json::Value> {
+    let (code, out, err) = run(t.cli().args(["review", "--volume", vid, "--json"]));
+    assert_eq!(code, 0, "{err}");
+    let review: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(review["volume"], vid);
+    review["findings"].as_array().unwrap().clone()
+}
+
+fn codes(t: &TestHome, vid: &str) -> Vec<String> {
+    findings(t, vid)
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn review_finds_statutory_breaches_and_forgets_them_once_corrected() {
+    let t = TestHome::new();
+    let dir = t.path("scans");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (i, w) in [300, 301, 302].into_iter().enumerate() {
+        std::fs::write(dir.join(format!("{}.jpg", i + 1)), plain_jpeg(w, 400)).unwrap();
+    }
+    let (code, out, err) = run(t.cli().arg("import").arg(&dir));
+    assert_eq!(code, 0, "{err}");
+    let vid = out.trim().to_string();
+    let (code, _, err) = run(t.cli().args(["process", "--engine", "fake"]).env(
+        "ANJUAN_FAKE_OCR",
+        "text=行政处罚决定书\n当事人：某某公司\n2023年6月20日",
+    ));
+    assert_eq!(code, 0, "{err}");
+
+    // The clerk's 著录: filed in January, told in May, decided in June; no receipt.
+    let (code, _, err) = run(t.cli().args([
+        "correct",
+        "--volume",
+        &vid,
+        "kind:1=filing_approval",
+        "doc:1:date=2023-01-10",
+        "filed_date=2023-01-10",
+        "kind:2=prior_notice",
+        "doc:2:date=2023-05-20",
+        "doc:3:date=2023-06-20",
+        "decided_date=2023-06-20",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let found = findings(&t, &vid);
+    let over = found
+        .iter()
+        .find(|f| f["code"] == "DECISION_OVER_90_DAYS")
+        .unwrap_or_else(|| panic!("{found:#?}"));
+    assert_eq!(over["severity"], "error");
+    assert_eq!(over["document"], 3);
+    assert!(
+        over["message"].as_str().unwrap().contains("161 日"),
+        "{over}"
+    );
+    let all = codes(&t, &vid);
+    assert!(all.contains(&"MISSING_SERVICE_RECEIPT".into()), "{all:?}");
+    // Errors come first.
+    assert_eq!(found[0]["severity"], "error");
+
+    // Decided in time, told too late for the party to answer.
+    let (code, _, err) = run(t.cli().args([
+        "correct",
+        "--volume",
+        &vid,
+        "doc:2:date=2023-04-07",
+        "doc:3:date=2023-04-08",
+        "decided_date=2023-04-08",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let all = codes(&t, &vid);
+    assert!(!all.contains(&"DECISION_OVER_90_DAYS".into()), "{all:?}");
+    assert!(
+        all.contains(&"DECISION_WITHIN_DEFENSE_PERIOD".into()),
+        "{all:?}"
+    );
+
+    // The human form names the rule and the place.
+    let (code, out, err) = run(t.cli().args(["review", "--volume", &vid]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("MISSING_SERVICE_RECEIPT") && out.contains("送达回证"),
+        "{out}"
+    );
+    assert!(err.contains("error(s)"), "{err}");
+}
+
+#[test]
+fn review_reports_failed_pages_and_refuses_an_unknown_volume() {
+    let t = TestHome::new();
+    let dir = t.path("scans");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("1.jpg"), plain_jpeg(300, 400)).unwrap();
+    std::fs::write(dir.join("2.jpg"), plain_jpeg(333, 400)).unwrap();
+    let (code, out, err) = run(t.cli().arg("import").arg(&dir));
+    assert_eq!(code, 0, "{err}");
+    let vid = out.trim().to_string();
+    let (code, _, _) = run(t
+        .cli()
+        .args(["process", "--engine", "fake"])
+        .env("ANJUAN_FAKE_OCR", "fail_width=333"));
+    assert_ne!(code, 0);
+    let found = findings(&t, &vid);
+    assert!(
+        found
+            .iter()
+            .any(|f| f["code"] == "page_failed" && f["page"] == 2 && f["severity"] == "error"),
+        "{found:#?}"
+    );
+
+    // Imported, not processed yet: the review says it cannot judge the contents.
+    let (code, out, err) = run(t
+        .cli()
+        .args(["import", "--volume", "later"])
+        .arg(dir.join("1.jpg")));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(codes(&t, out.trim()), ["not_indexed"]);
+
+    let (code, _, err) = run(t.cli().args(["review", "--volume", "nope"]));
+    assert_ne!(code, 0);
+    assert!(err.contains("no volume nope"), "{err}");
+}
