@@ -83,6 +83,41 @@ impl Out {
     }
 }
 
+/// The day the 事先告知书 was served, as the file's own text tells it: decisions
+/// and statement records say 「2021年10月18日，本局向当事人送达了《行政处罚事先
+/// 告知书》」 or 「本局已于2021年10月18日向你单位送达了《…告知书》」. The earliest
+/// such date (the one least likely to accuse wrongly).
+fn notice_served_in_text(volume: &VolumeJson) -> Option<Date> {
+    use crate::indexing::values::{dates, squash};
+    volume
+        .pages
+        .iter()
+        .filter_map(|p| p.text.as_deref())
+        .flat_map(|text| {
+            let text = squash(text);
+            text.split(['。', '；', ';'])
+                .filter(|s| {
+                    // The notice is what was served: 告知书 after 送达, within the
+                    // sentence and not a 决定书 in between.
+                    s.find("送达").is_some_and(|at| {
+                        let rest = &s[at..];
+                        rest.find("告知书")
+                            .is_some_and(|n| !rest[..n].contains("决定书"))
+                    })
+                })
+                .flat_map(|s| {
+                    let served_at = s.find("送达").unwrap_or(0);
+                    let before: String = s[..served_at].to_string();
+                    dates(&before)
+                        .into_iter()
+                        .map(|(d, _)| d)
+                        .collect::<Vec<_>>()
+                })
+                .collect::<Vec<_>>()
+        })
+        .min()
+}
+
 /// The statutory findings of a volume.
 pub fn check(volume: &VolumeJson, rules: &ReviewRules) -> Vec<Finding> {
     let mut out = Out(Vec::new());
@@ -178,12 +213,15 @@ pub fn check(volume: &VolumeJson, rules: &ReviewRules) -> Vec<Finding> {
             );
         } else {
             // The notice was served on its date or later: its date is a lower
-            // bound, a receipt for the notice gives the day itself.
+            // bound; a receipt for the notice, or the decision telling when the
+            // notice was served, gives the day itself.
             let served = of_kind(volume, "service_receipt")
                 .into_iter()
                 .filter(|r| title_has(r, &["告知".to_string()]))
                 .filter_map(|r| date(r.date.as_deref()))
-                .find(|s| *s >= n)
+                .chain(notice_served_in_text(volume))
+                .filter(|s| *s >= n && *s <= d)
+                .min()
                 .unwrap_or(n);
             let period = if title_has(notice, &rules.hearing_notice_words) {
                 rules.hearing_request_days
@@ -360,6 +398,37 @@ mod tests {
             "送达回证（事先告知书）",
             "2021-04-18",
         ));
+        assert_eq!(codes(&v), ["DECISION_WITHIN_DEFENSE_PERIOD"]);
+    }
+
+    #[test]
+    fn the_decision_tells_when_the_notice_was_served() {
+        // Notice dated 04-01, served (as the decision says) 04-18, decided 04-20.
+        let mut v = sound();
+        let page = |seq: u32, text: &str| -> crate::model::PageJson {
+            serde_json::from_value(serde_json::json!({
+                "seq": seq, "source": "x.jpg", "source_page": 0, "document": 6,
+                "page_no": null, "rotation": 0, "skew_deg": 0.0, "blank": false, "dpi": 300,
+                "color_mode": "gray", "flags": [], "ocr_confidence": 0.9, "text": text
+            }))
+            .unwrap()
+        };
+        v.pages = vec![page(
+            6,
+            "本局认为，当事人的上述行为违反了规定。\n2021年4月18日，本局向当事人送\n达了《行政处罚事先告知书》（某罚告〔2021〕1号），告知当事人\n陈述申辩的权利。",
+        )];
+        assert_eq!(codes(&v), ["DECISION_WITHIN_DEFENSE_PERIOD"]);
+        // A decision served on a date says nothing about the notice.
+        v.pages = vec![page(
+            6,
+            "2021年4月18日，本局向当事人送达了《行政处罚决定书》。",
+        )];
+        assert!(codes(&v).is_empty());
+        // The statement record's wording.
+        v.pages = vec![page(
+            5,
+            "承办人：本局已于2021年4月17日向你单位送达了《行政处罚事先告知书》",
+        )];
         assert_eq!(codes(&v), ["DECISION_WITHIN_DEFENSE_PERIOD"]);
     }
 
