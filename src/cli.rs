@@ -213,11 +213,33 @@ pub enum Command {
     ///
     /// Each finding has a code, a severity (error, warning, info), a message and the
     /// page or document it concerns; errors first. Exit 0 whatever is found.
+    ///
+    /// The reviewer's own work: --mark a defect on a page (or the volume), --resolve
+    /// it once mended, then --approve (refused while a mark is open) or --return
+    /// with the reason. Each is audited; the package's review.json carries them.
     Review {
         #[arg(long)]
         volume: String,
         #[arg(long)]
         json: bool,
+        /// Mark a defect on scanned page N (0: the whole volume); needs --note
+        #[arg(long, value_name = "N", requires = "note")]
+        mark: Option<u32>,
+        /// What is wrong (with --mark), or a remark (with --approve)
+        #[arg(long)]
+        note: Option<String>,
+        /// The mark's severity
+        #[arg(long, value_parser = ["error", "warning"], default_value = "error")]
+        severity: String,
+        /// Close mark ID (the defect was mended)
+        #[arg(long, value_name = "ID")]
+        resolve: Option<i64>,
+        /// Approve the volume for packaging
+        #[arg(long, conflicts_with_all = ["return_reason", "mark", "resolve"])]
+        approve: bool,
+        /// Send the volume back, saying why
+        #[arg(long = "return", value_name = "REASON", conflicts_with_all = ["mark", "resolve"])]
+        return_reason: Option<String>,
     },
     /// Write the volume's searchable PDF and one text file per page into DIR
     Export {
@@ -705,9 +727,47 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
             println!("{public}");
             Ok(0)
         }
-        Command::Review { volume, json } => {
+        Command::Review {
+            volume,
+            json,
+            mark,
+            note,
+            severity,
+            resolve,
+            approve,
+            return_reason,
+        } => {
             let cat = Catalogue::open(&home.catalogue_path())?;
             anyhow::ensure!(cat.volume_exists(&volume)?, "no volume {volume}");
+            let actor = crate::catalogue::current_actor();
+            if let Some(seq) = mark {
+                let note = note.as_deref().unwrap_or_default();
+                let id = cat.add_review_mark(
+                    &volume,
+                    (seq > 0).then_some(seq),
+                    &severity,
+                    note,
+                    &actor,
+                )?;
+                eprintln!("mark #{id} added");
+            }
+            if let Some(id) = resolve {
+                cat.resolve_review_mark(&volume, id, &actor)?;
+                eprintln!("mark #{id} resolved");
+            }
+            if approve {
+                let remark = if mark.is_none() {
+                    note.as_deref()
+                } else {
+                    None
+                };
+                cat.decide_review(&volume, "approved", remark.unwrap_or_default(), &actor)?;
+                eprintln!("{volume} approved");
+            }
+            if let Some(reason) = &return_reason {
+                cat.decide_review(&volume, "returned", reason, &actor)?;
+                eprintln!("{volume} returned: {reason}");
+            }
             let rules = crate::review::ReviewRules::builtin();
             let review = crate::review::review_volume(&cat, &volume, rules)?;
             if json {
@@ -723,8 +783,27 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
                     println!("{}\t{}\t{place}\t{}", f.severity, f.code, f.message);
                 }
             }
+            let status = match &review.decision {
+                Some(d) => format!(
+                    "{} by {} at {}{}{}",
+                    d.decision,
+                    d.by,
+                    d.at,
+                    if d.reason.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", d.reason)
+                    },
+                    if d.outdated {
+                        ", the volume changed since"
+                    } else {
+                        ""
+                    }
+                ),
+                None => "not reviewed".into(),
+            };
             eprintln!(
-                "{volume}: {} error(s), {} warning(s), {} note(s)",
+                "{volume}: {} error(s), {} warning(s), {} note(s); {status}",
                 review.count("error"),
                 review.count("warning"),
                 review.count("info")

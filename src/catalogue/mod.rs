@@ -7,6 +7,7 @@
 mod arrange;
 mod index;
 mod packages;
+mod review;
 mod schema;
 pub mod search;
 
@@ -22,6 +23,7 @@ use crate::model::{ColorMode, PageState, TextLine, TextOrigin};
 pub use arrange::{Placement, TrashedPage};
 pub use index::CorrectionRow;
 pub use packages::PackageRow;
+pub use review::{ReviewDecision, ReviewMark};
 pub use search::SearchHit;
 
 pub struct Catalogue {

@@ -139,6 +139,29 @@ const MIGRATIONS: &[&str] = &[
         removed_at TEXT NOT NULL,
         actor TEXT NOT NULL
      );",
+    // 6: review (质检): the reviewer's defect marks (on a page, kept by page id so
+    // they follow the page when pages are rearranged) and the decisions, approve
+    // or return, as a history; the latest counts.
+    "CREATE TABLE review_marks(
+        id INTEGER PRIMARY KEY,
+        volume_id TEXT NOT NULL REFERENCES volumes(id),
+        page_id INTEGER,
+        severity TEXT NOT NULL,
+        note TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL,
+        resolved_at TEXT,
+        resolved_by TEXT
+     );
+     CREATE TABLE review_decisions(
+        id INTEGER PRIMARY KEY,
+        volume_id TEXT NOT NULL REFERENCES volumes(id),
+        decision TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        fingerprint TEXT,
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL
+     );",
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

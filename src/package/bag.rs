@@ -122,16 +122,18 @@ pub fn build_package(home: &Home, volume_id: &str, out: &Path, force: bool) -> R
         bytes: serde_json::to_vec_pretty(&process_record(&code, volume_id, &rows, &images))?,
     });
     let corrections = catalogue.corrections(volume_id)?;
-    // Every finding: image quality, catalogue against images, statutory checks.
-    let findings =
-        crate::review::review_volume(&catalogue, volume_id, crate::review::ReviewRules::builtin())?
-            .findings;
+    // Every finding (image quality, catalogue against images, statutory checks),
+    // the reviewer's marks and decision.
+    let reviewed =
+        crate::review::review_volume(&catalogue, volume_id, crate::review::ReviewRules::builtin())?;
     let review = json!({
         "volume": volume_id,
         "archival_code": code,
         "created_at": now_utc(),
         "rules": crate::review::ReviewRules::builtin().version,
-        "findings": findings,
+        "decision": reviewed.decision,
+        "findings": reviewed.findings,
+        "marks": reviewed.marks,
         "page_flags": rows.iter().filter(|r| !r.flags.is_empty()).map(|r| json!({"page": r.seq, "flags": r.flags})).collect::<Vec<_>>(),
         "corrections": corrections.iter().map(|c| json!({"target": c.target, "value": c.value, "by": c.actor, "at": c.at})).collect::<Vec<_>>(),
     });

@@ -17,12 +17,17 @@ use crate::indexing::Finding;
 use crate::model::{PageState, VolumeJson};
 pub use statutory::ReviewRules;
 
-/// The findings of one volume, worst first.
+/// The findings of one volume, worst first, with the reviewer's marks and decision.
 #[derive(Debug, Clone, Serialize)]
 pub struct Review {
     pub volume: String,
     pub archival_code: Option<String>,
+    /// Automatic findings and the reviewer's open marks (code `reviewer_mark`).
     pub findings: Vec<Finding>,
+    /// Every mark, open or resolved, with its id.
+    pub marks: Vec<crate::catalogue::ReviewMark>,
+    /// The latest approve / return, if any.
+    pub decision: Option<crate::catalogue::ReviewDecision>,
 }
 
 impl Review {
@@ -62,11 +67,23 @@ pub fn review_volume(
             document: None,
         }),
     }
+    let marks = catalogue.review_marks(volume_id)?;
+    for m in marks.iter().filter(|m| !m.resolved) {
+        findings.push(Finding {
+            code: "reviewer_mark".into(),
+            severity: m.severity.clone(),
+            message: format!("质检标记 #{}：{}（{}）", m.id, m.note, m.by),
+            page: m.page,
+            document: None,
+        });
+    }
     sort(&mut findings);
     Ok(Review {
         volume: volume_id.to_string(),
         archival_code: volume.archival_code.clone(),
         findings,
+        marks,
+        decision: catalogue.review_decision(volume_id)?,
     })
 }
 

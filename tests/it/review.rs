@@ -126,3 +126,96 @@ fn review_reports_failed_pages_and_refuses_an_unknown_volume() {
     assert_ne!(code, 0);
     assert!(err.contains("no volume nope"), "{err}");
 }
+
+#[test]
+fn reviewer_marks_defects_that_follow_their_page_then_approves_or_returns() {
+    let t = TestHome::new();
+    let dir = t.path("scans");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (i, w) in [300, 301].into_iter().enumerate() {
+        std::fs::write(dir.join(format!("{}.jpg", i + 1)), plain_jpeg(w, 400)).unwrap();
+    }
+    let (code, out, err) = run(t.cli().arg("import").arg(&dir));
+    assert_eq!(code, 0, "{err}");
+    let vid = out.trim().to_string();
+    let (code, _, err) = run(t.cli().args(["process", "--engine", "fake"]).env(
+        "ANJUAN_FAKE_OCR",
+        "text=行政处罚决定书\n当事人：某某公司\n2023年6月20日",
+    ));
+    assert_eq!(code, 0, "{err}");
+    let review = |args: &[&str]| run(t.cli().args(["review", "--volume", &vid]).args(args));
+    let json = || -> serde_json::Value {
+        let (code, out, err) = review(&["--json"]);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str(&out).unwrap()
+    };
+
+    let (code, _, err) = review(&["--mark", "2", "--note", "印章不清，需重扫"]);
+    assert_eq!(code, 0, "{err}");
+    let r = json();
+    let mark = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "reviewer_mark")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (mark["page"].as_u64(), mark["severity"].as_str()),
+        (Some(2), Some("error"))
+    );
+    let id = r["marks"][0]["id"].as_i64().unwrap().to_string();
+
+    // Approval waits for open marks.
+    let (code, _, err) = review(&["--approve"]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("open marks") && err.contains("印章不清"),
+        "{err}"
+    );
+
+    // The page moves to the front: its mark goes with it.
+    let (code, _, err) = run(t
+        .cli()
+        .args(["arrange", "--volume", &vid, "--move", "2", "--before", "1"]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json()["marks"][0]["page"], 1);
+
+    let (code, _, err) = review(&["--resolve", &id]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = review(&["--approve", "--note", "抽检合格"]);
+    assert_eq!(code, 0, "{err}");
+    let r = json();
+    assert_eq!(r["decision"]["decision"], "approved");
+    assert_eq!(r["decision"]["reason"], "抽检合格");
+    assert_eq!(r["decision"]["outdated"], false);
+    assert!(
+        !r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "reviewer_mark")
+    );
+
+    // A later correction makes the approval outdated.
+    let (code, _, err) = run(t
+        .cli()
+        .args(["correct", "--volume", &vid, "party=某某有限公司"]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json()["decision"]["outdated"], true);
+
+    let (code, _, err) = review(&["--return", " "]);
+    assert_ne!(code, 0);
+    assert!(err.contains("needs a reason"), "{err}");
+    let (code, _, err) = review(&["--return", "缺少送达回证"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("returned"), "{err}");
+    let r = json();
+    assert_eq!(
+        (
+            r["decision"]["decision"].as_str(),
+            r["decision"]["reason"].as_str()
+        ),
+        (Some("returned"), Some("缺少送达回证"))
+    );
+}

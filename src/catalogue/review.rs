@@ -1,0 +1,184 @@
+//! Review (质检) records: the reviewer's defect marks and the approve / return
+//! decisions of a volume, each audited.
+
+use anyhow::{Result, bail};
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use super::{Catalogue, write_audit};
+
+/// A defect the reviewer marked, on a page or on the whole volume.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReviewMark {
+    pub id: i64,
+    /// The scanned page it is on now (None: the whole volume, or a page since removed).
+    pub page: Option<u32>,
+    pub severity: String,
+    pub note: String,
+    pub by: String,
+    pub at: String,
+    pub resolved: bool,
+}
+
+/// The latest decision on a volume.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReviewDecision {
+    /// `approved` or `returned`.
+    pub decision: String,
+    pub reason: String,
+    pub by: String,
+    pub at: String,
+    /// The volume changed (pages, text, corrections, settings) since the decision.
+    pub outdated: bool,
+}
+
+impl Catalogue {
+    /// Marks a defect on the page `seq` (None: the whole volume).
+    pub fn add_review_mark(
+        &self,
+        volume_id: &str,
+        seq: Option<u32>,
+        severity: &str,
+        note: &str,
+        actor: &str,
+    ) -> Result<i64> {
+        if !matches!(severity, "error" | "warning") {
+            bail!("a mark is an error or a warning, not {severity:?}");
+        }
+        if note.trim().is_empty() {
+            bail!("a mark needs a note saying what is wrong");
+        }
+        let page_id = match seq {
+            Some(seq) => Some(
+                self.conn
+                    .query_row(
+                        "SELECT id FROM pages WHERE volume_id = ?1 AND seq = ?2",
+                        params![volume_id, seq],
+                        |r| r.get::<_, i64>(0),
+                    )
+                    .optional()?
+                    .ok_or_else(|| anyhow::anyhow!("volume {volume_id} has no page {seq}"))?,
+            ),
+            None => None,
+        };
+        self.conn.execute(
+            "INSERT INTO review_marks(volume_id, page_id, severity, note, actor, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
+            params![volume_id, page_id, severity, note.trim(), actor],
+        )?;
+        let id = self.conn.last_insert_rowid();
+        let at = seq.map_or("volume".to_string(), |s| format!("page {s}"));
+        write_audit(
+            &self.conn,
+            actor,
+            "review_mark",
+            Some(volume_id),
+            &format!("#{id} {severity} on {at}: {}", note.trim()),
+        )?;
+        Ok(id)
+    }
+
+    /// Closes a mark once the defect is mended.
+    pub fn resolve_review_mark(&self, volume_id: &str, id: i64, actor: &str) -> Result<()> {
+        let n = self.conn.execute(
+            "UPDATE review_marks SET resolved_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), resolved_by = ?3
+             WHERE volume_id = ?1 AND id = ?2 AND resolved_at IS NULL",
+            params![volume_id, id, actor],
+        )?;
+        if n == 0 {
+            bail!("volume {volume_id} has no open mark #{id}");
+        }
+        write_audit(
+            &self.conn,
+            actor,
+            "review_resolve",
+            Some(volume_id),
+            &format!("#{id}"),
+        )
+    }
+
+    pub fn review_marks(&self, volume_id: &str) -> Result<Vec<ReviewMark>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT m.id, p.seq, m.severity, m.note, m.actor, m.at, m.resolved_at IS NOT NULL
+             FROM review_marks m LEFT JOIN pages p ON p.id = m.page_id
+             WHERE m.volume_id = ?1 ORDER BY m.id",
+        )?;
+        let rows = stmt.query_map([volume_id], |r| {
+            Ok(ReviewMark {
+                id: r.get(0)?,
+                page: r.get(1)?,
+                severity: r.get(2)?,
+                note: r.get(3)?,
+                by: r.get(4)?,
+                at: r.get(5)?,
+                resolved: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Approves a volume (refused while a mark is open) or returns it with a reason.
+    pub fn decide_review(
+        &self,
+        volume_id: &str,
+        decision: &str,
+        reason: &str,
+        actor: &str,
+    ) -> Result<()> {
+        match decision {
+            "approved" => {
+                let open: Vec<String> = self
+                    .review_marks(volume_id)?
+                    .into_iter()
+                    .filter(|m| !m.resolved)
+                    .map(|m| format!("#{} {}", m.id, m.note))
+                    .collect();
+                if !open.is_empty() {
+                    bail!(
+                        "volume {volume_id} still has open marks: {}; resolve them first",
+                        open.join("; ")
+                    );
+                }
+            }
+            "returned" if reason.trim().is_empty() => {
+                bail!("returning a volume needs a reason")
+            }
+            "returned" => {}
+            other => bail!("a decision is approved or returned, not {other:?}"),
+        }
+        self.conn.execute(
+            "INSERT INTO review_decisions(volume_id, decision, reason, fingerprint, actor, at)
+             VALUES (?1, ?2, ?3, (SELECT fingerprint FROM volume_index WHERE volume_id = ?1), ?4,
+                     strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
+            params![volume_id, decision, reason.trim(), actor],
+        )?;
+        write_audit(
+            &self.conn,
+            actor,
+            &format!("review_{decision}"),
+            Some(volume_id),
+            reason.trim(),
+        )
+    }
+
+    pub fn review_decision(&self, volume_id: &str) -> Result<Option<ReviewDecision>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT d.decision, d.reason, d.actor, d.at,
+                        d.fingerprint IS NOT (SELECT fingerprint FROM volume_index WHERE volume_id = ?1)
+                 FROM review_decisions d WHERE d.volume_id = ?1 ORDER BY d.id DESC LIMIT 1",
+                [volume_id],
+                |r| {
+                    Ok(ReviewDecision {
+                        decision: r.get(0)?,
+                        reason: r.get(1)?,
+                        by: r.get(2)?,
+                        at: r.get(3)?,
+                        outdated: r.get(4)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+}
