@@ -161,6 +161,16 @@ impl Catalogue {
         )
     }
 
+    /// The latest decision of every reviewed volume (`approved` or `returned`).
+    pub fn review_states(&self) -> Result<std::collections::BTreeMap<String, String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT volume_id, decision FROM review_decisions d
+             WHERE id = (SELECT MAX(id) FROM review_decisions WHERE volume_id = d.volume_id)",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     pub fn review_decision(&self, volume_id: &str) -> Result<Option<ReviewDecision>> {
         Ok(self
             .conn

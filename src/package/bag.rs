@@ -52,6 +52,17 @@ pub fn build_package(home: &Home, volume_id: &str, out: &Path, force: bool) -> R
     let settings = BureauSettings::load(&home.bureau_path())?;
     catalogue.reindex(volume_id, &settings, false)?;
     let volume = catalogue.volume_json(volume_id)?;
+    // A volume the reviewer sent back stays home until it is approved again.
+    if let Some(d) = catalogue.review_decision(volume_id)?
+        && d.decision == "returned"
+    {
+        bail!(
+            "volume {volume_id} was returned by {} at {} ({}); mend it and have it approved (`anjuan review --volume {volume_id} --approve`) before packing",
+            d.by,
+            d.at,
+            d.reason
+        );
+    }
     let Some(code) = volume.archival_code.clone() else {
         bail!(
             "volume {volume_id} has no 档号: set the 全宗号 (设置 screen, or `anjuan settings --fonds-code …`) or correct it (`anjuan correct --volume {volume_id} archival_code=…`)"

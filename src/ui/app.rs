@@ -135,6 +135,21 @@ pub enum Command {
     OverrideMany(Vec<(i64, Overrides)>),
     /// 设置: save the bureau's archive settings; every volume is indexed again.
     SaveBureauSettings(crate::indexing::BureauSettings),
+    /// 质检: mark a defect on a page (seq) or the whole volume (None).
+    MarkDefect {
+        seq: Option<u32>,
+        severity: String,
+        note: String,
+    },
+    /// 质检: the marked defect was mended.
+    ResolveMark(i64),
+    /// 质检: `approved` or `returned`, with the reason.
+    DecideReview {
+        decision: String,
+        reason: String,
+    },
+    /// Open the page with this seq of the current volume in the viewer.
+    OpenPageSeq(u32),
 }
 
 /// The workstation's screens (DESIGN.md §3).
@@ -147,6 +162,8 @@ pub enum Screen {
     Index,
     /// 检索: full-text and field search.
     Search,
+    /// 质检: findings, the page with its OCR text, defect marks, approve / return.
+    Review,
     /// 打包: archive packages, their 四性检测 reports, the outbox.
     Package,
     /// 设置: 全宗号, 档号 template, language.
@@ -216,6 +233,10 @@ pub struct ViewState {
     /// opens), and as they were last loaded or saved.
     pub settings_draft: Option<crate::indexing::BureauSettings>,
     pub settings_saved: Option<crate::indexing::BureauSettings>,
+    /// 质检: the defect note being typed, its severity, and a return reason.
+    pub review_note: String,
+    pub review_severity: String,
+    pub review_reason: String,
 }
 
 impl Default for ViewState {
@@ -249,6 +270,9 @@ impl Default for ViewState {
             trash: Vec::new(),
             settings_draft: None,
             settings_saved: None,
+            review_note: String::new(),
+            review_severity: "error".into(),
+            review_reason: String::new(),
         }
     }
 }
@@ -264,8 +288,11 @@ pub struct CaseData {
     pub archival_codes: std::collections::BTreeMap<String, Option<String>>,
     /// The outbox: packages built.
     pub packages: Vec<crate::catalogue::PackageRow>,
-    /// The selected volume's review: quality, indexing and statutory findings.
-    pub findings: Vec<crate::indexing::Finding>,
+    /// The selected volume's review: quality, indexing and statutory findings,
+    /// the reviewer's marks and decision.
+    pub review: Option<crate::review::Review>,
+    /// The latest review decision of every reviewed volume.
+    pub review_states: std::collections::BTreeMap<String, String>,
 }
 
 pub struct WorkstationApp {
@@ -457,6 +484,30 @@ impl WorkstationApp {
                     self.view.settings_draft = Some(loaded);
                 }
                 self.view.screen = screen;
+            }
+            Command::MarkDefect {
+                seq,
+                severity,
+                note,
+            } => self.review_action(|cat, volume, actor| {
+                cat.add_review_mark(volume, seq, &severity, &note, actor)
+                    .map(|_| ())
+            }),
+            Command::ResolveMark(id) => {
+                self.review_action(|cat, volume, actor| cat.resolve_review_mark(volume, id, actor))
+            }
+            Command::DecideReview { decision, reason } => {
+                self.review_action(|cat, volume, actor| {
+                    cat.decide_review(volume, &decision, &reason, actor)
+                });
+                self.view.review_reason.clear();
+                self.reload_volumes();
+            }
+            Command::OpenPageSeq(seq) => {
+                if let Some(p) = self.data.pages.iter().find(|p| p.seq == seq) {
+                    self.view.page = Some(p.id);
+                    self.view.scene_rect = egui::Rect::ZERO;
+                }
             }
             Command::SaveBureauSettings(settings) => {
                 match settings.save(&self.home.bureau_path()) {
@@ -732,12 +783,19 @@ impl WorkstationApp {
             Ok(v) => self.data.volumes = v,
             Err(e) => self.messages.push(format!("{e:#}")),
         }
-        match (self.catalogue.archival_codes(), self.catalogue.packages()) {
-            (Ok(codes), Ok(packages)) => {
+        match (
+            self.catalogue.archival_codes(),
+            self.catalogue.packages(),
+            self.catalogue.review_states(),
+        ) {
+            (Ok(codes), Ok(packages), Ok(states)) => {
                 self.data.archival_codes = codes;
                 self.data.packages = packages;
+                self.data.review_states = states;
             }
-            (Err(e), _) | (_, Err(e)) => self.messages.push(format!("{e:#}")),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+                self.messages.push(format!("{e:#}"))
+            }
         }
     }
 
@@ -752,23 +810,36 @@ impl WorkstationApp {
         self.reload_index();
     }
 
-    /// The current volume's index and review findings (milliseconds).
+    /// A reviewer's change to the current volume (milliseconds: done here).
+    fn review_action(&mut self, change: impl FnOnce(&Catalogue, &str, &str) -> Result<()>) {
+        let Some(volume) = self.view.volume.clone() else {
+            return;
+        };
+        let actor = crate::catalogue::current_actor();
+        match change(&self.catalogue, &volume, &actor) {
+            Ok(()) => self.view.review_note.clear(),
+            Err(e) => self.messages.push(format!("{e:#}")),
+        }
+        self.reload_index();
+    }
+
+    /// The current volume's index and review (milliseconds).
     fn reload_index(&mut self) {
         let Some(v) = self.view.volume.clone() else {
             self.data.index = None;
-            self.data.findings.clear();
+            self.data.review = None;
             return;
         };
         self.data.index = self.catalogue.volume_index(&v).ok().flatten();
-        self.data.findings = match crate::review::review_volume(
+        self.data.review = match crate::review::review_volume(
             &self.catalogue,
             &v,
             crate::review::ReviewRules::builtin(),
         ) {
-            Ok(review) => review.findings,
+            Ok(review) => Some(review),
             Err(e) => {
                 tracing::warn!("review of {v}: {e:#}");
-                Vec::new()
+                None
             }
         };
     }

@@ -91,6 +91,7 @@ pub struct Texts {
     pub enter_confirms: &'static str,
     pub screen_package: &'static str,
     pub screen_settings: &'static str,
+    pub screen_review: &'static str,
     pub package_out: &'static str,
     pub package_go: &'static str,
     pub package_force: &'static str,
@@ -193,6 +194,7 @@ pub static ZH: Texts = Texts {
     enter_confirms: "Enter 确认并跳到下一项，Tab 切换，F2 下一个存疑",
     screen_package: "打包",
     screen_settings: "设置",
+    screen_review: "质检",
     package_out: "输出文件夹",
     package_go: "打包所选案卷",
     package_force: "重新打包已有的",
@@ -293,6 +295,7 @@ pub static EN: Texts = Texts {
     enter_confirms: "Enter confirms and moves on, Tab moves, F2 jumps to the next doubtful value",
     screen_package: "Package",
     screen_settings: "Settings",
+    screen_review: "Review",
     package_out: "Outbox folder",
     package_go: "Pack selected volumes",
     package_force: "Pack again if present",
@@ -372,6 +375,39 @@ impl Texts {
             "doc_no" => ("文号", "Doc no."),
             "responsible" => ("责任者", "Responsible"),
             "date" => ("日期", "Date"),
+            _ => ("?", "?"),
+        };
+        if zh { z } else { e }
+    }
+
+    /// Labels of the 质检 screen.
+    pub fn rev(&self, key: &str) -> &'static str {
+        let zh = std::ptr::eq(self, &ZH);
+        let (z, e) = match key {
+            "no_findings" => ("未发现问题", "Nothing found"),
+            "not_reviewed" => ("尚未质检", "Not reviewed yet"),
+            "approved" => ("已批准", "Approved"),
+            "returned" => ("已退回", "Returned"),
+            "outdated" => (
+                "批准后案卷又有改动，请重新质检",
+                "The volume changed since; review it again",
+            ),
+            "defect" => ("缺陷", "Defect"),
+            "severity" => ("等级", "Severity"),
+            "error" => ("错误", "Error"),
+            "warning" => ("警告", "Warning"),
+            "mark_page" => ("标记当前页", "Mark this page"),
+            "mark_volume" => ("标记整卷", "Mark the volume"),
+            "whole_volume" => ("整卷", "Volume"),
+            "resolve" => ("已处理", "Mended"),
+            "approve" => ("批准", "Approve"),
+            "open_marks" => ("还有未处理的缺陷标记", "Defect marks are still open"),
+            "reason" => ("退回原因", "Reason"),
+            "return" => ("退回", "Return"),
+            "pick_finding" => (
+                "点击左侧的问题查看其页面",
+                "Click a finding on the left to see its page",
+            ),
             _ => ("?", "?"),
         };
         if zh { z } else { e }

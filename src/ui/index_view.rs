@@ -338,10 +338,16 @@ fn form(
                     ui.end_row();
                 }
             });
-        if !app.data.findings.is_empty() {
+        let findings = app
+            .data
+            .review
+            .as_ref()
+            .map(|r| r.findings.clone())
+            .unwrap_or_default();
+        if !findings.is_empty() {
             ui.separator();
             ui.heading(t.findings);
-            for f in &app.data.findings.clone() {
+            for f in &findings {
                 let colour = match f.severity.as_str() {
                     "error" => Color32::RED,
                     "warning" => Color32::from_rgb(200, 120, 0),

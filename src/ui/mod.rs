@@ -13,6 +13,7 @@ pub mod images;
 pub mod index_view;
 pub mod package_view;
 pub mod prefs;
+pub mod review_view;
 pub mod search_view;
 pub mod settings_view;
 pub mod tasks;

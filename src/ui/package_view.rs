@@ -16,6 +16,9 @@ fn readiness(t: &Texts, app: &WorkstationApp, id: &str) -> (bool, &'static str) 
     if v.pages == 0 || v.done != v.pages {
         return (false, t.package_state_unprocessed);
     }
+    if app.data.review_states.get(id).map(String::as_str) == Some("returned") {
+        return (false, t.rev("returned"));
+    }
     match app.data.archival_codes.get(id) {
         None => (false, t.package_state_unindexed),
         Some(None) => (false, t.package_state_no_code),

@@ -29,6 +29,7 @@ pub fn workstation(ui: &mut egui::Ui, app: &mut WorkstationApp) {
         Screen::Index => super::index_view::index_screen(ui, t, app),
         Screen::Search => super::search_view::search_screen(ui, t, app),
         Screen::Package => super::package_view::package_screen(ui, t, app),
+        Screen::Review => super::review_view::review_screen(ui, t, app),
         Screen::Settings => super::settings_view::settings_screen(ui, t, app),
     });
     import_dialog(ui, t, app);
@@ -91,6 +92,7 @@ fn top_bar(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
         for (screen, label) in [
             (Screen::Capture, t.screen_capture),
             (Screen::Index, t.screen_index),
+            (Screen::Review, t.screen_review),
             (Screen::Search, t.screen_search),
             (Screen::Package, t.screen_package),
             (Screen::Settings, t.screen_settings),
@@ -310,11 +312,13 @@ fn page_actions(
     }
 }
 
-fn viewer(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
+pub(super) fn viewer(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
     let Some(page) = app.open_page().cloned() else {
         return;
     };
-    ui.horizontal(|ui| {
+    // Wrapped: beside the 质检 list (or in a small window) the tools take two rows
+    // rather than push the text panel out of the window.
+    ui.horizontal_wrapped(|ui| {
         if ui.button(t.back_to_grid).on_hover_text("Esc").clicked() {
             app.push(Command::ClosePage);
         }

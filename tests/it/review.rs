@@ -218,4 +218,15 @@ fn reviewer_marks_defects_that_follow_their_page_then_approves_or_returns() {
         ),
         (Some("returned"), Some("缺少送达回证"))
     );
+    // A returned volume is not packed until it is approved again.
+    let out_dir = t.path("out");
+    let (code, _, err) = run(t
+        .cli()
+        .args(["package", "--volume", &vid, "--out"])
+        .arg(&out_dir));
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("was returned") && err.contains("缺少送达回证"),
+        "{err}"
+    );
 }

@@ -671,3 +671,59 @@ fn clerk_sets_the_fonds_code_in_settings_and_volumes_get_their_archival_code() {
     assert_eq!(saved.fonds_code.as_deref(), Some("J037"));
     assert!(h.query_by_label_contains("设置已保存").is_some());
 }
+
+#[test]
+fn reviewer_opens_a_finding_marks_a_defect_and_approves_in_the_review_screen() {
+    let t = TestHome::new();
+    let (vid, config) = indexed_volume(&t);
+    let mut h = harness(Home::open(t.home()).unwrap(), config);
+    step_until(&mut h, "indexed", |_| {
+        t.catalogue().volume_index(&vid).unwrap().is_some()
+    });
+    h.get_by_label("质检").click();
+    step_until(&mut h, "findings", |h| {
+        h.query_by_label_contains("卷内缺少立案审批表").is_some()
+    });
+    assert!(h.query_by_label("尚未质检").is_some());
+
+    // A finding on a page opens that page with its text beside it.
+    let review =
+        anjuan::review::review_volume(&t.catalogue(), &vid, anjuan::review::ReviewRules::builtin())
+            .unwrap();
+    let on_page = review.findings.iter().find(|f| f.page.is_some()).unwrap();
+    h.run();
+    h.get_by_label(&on_page.message).click();
+    let page_label = format!("第{}页", on_page.page.unwrap());
+    step_until(&mut h, "its page with its text", |h| {
+        h.query_by_label("识别文字").is_some() && h.query_by_label(&page_label).is_some()
+    });
+
+    // Mark a defect on the open page: approval waits until it is mended.
+    h.get_by_label("缺陷").focus();
+    h.get_by_label("缺陷").type_text("印章不清");
+    h.run();
+    h.get_by_label("标记当前页").click();
+    step_until(&mut h, "mark stored", |_| {
+        t.catalogue().review_marks(&vid).unwrap().len() == 1
+    });
+    let mark = &t.catalogue().review_marks(&vid).unwrap()[0];
+    assert_eq!((mark.page, mark.note.as_str()), (on_page.page, "印章不清"));
+    step_until(&mut h, "mark listed", |h| {
+        h.query_by_label_contains("质检标记 #").is_some()
+    });
+    assert!(h.get_by_label("批准").accesskit_node().is_disabled());
+    h.get_by_label("已处理").click();
+    step_until(&mut h, "approve enabled", |h| {
+        !h.get_by_label("批准").accesskit_node().is_disabled()
+    });
+    h.get_by_label("批准").click();
+    step_until(&mut h, "approved", |_| {
+        t.catalogue()
+            .review_decision(&vid)
+            .unwrap()
+            .is_some_and(|d| d.decision == "approved")
+    });
+    step_until(&mut h, "status shown", |h| {
+        h.query_by_label_contains("已批准").is_some()
+    });
+}

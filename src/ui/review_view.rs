@@ -1,0 +1,185 @@
+//! 质检 (review) screen: every finding of the volume (quality, catalogue against
+//! images, statutory) worst first — click one and its page opens beside it in the
+//! zoomable viewer with the OCR text side by side; the reviewer marks defects on
+//! the page or the volume, closes them once mended, and approves (refused while a
+//! mark is open) or returns the volume with a reason.
+
+use egui::{Color32, RichText};
+
+use super::app::{Command, WorkstationApp};
+use super::i18n::Texts;
+
+fn severity_colour(severity: &str) -> Color32 {
+    match severity {
+        "error" => Color32::RED,
+        "warning" => Color32::from_rgb(200, 120, 0),
+        _ => Color32::GRAY,
+    }
+}
+
+pub fn review_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
+    let Some(review) = app.data.review.clone() else {
+        ui.centered_and_justified(|ui| ui.label(t.select_volume));
+        return;
+    };
+    egui::Panel::left("review_panel")
+        .default_size(360.0)
+        .resizable(true)
+        .show(ui, |ui| {
+            decision_line(ui, t, &review);
+            ui.separator();
+            ui.heading(format!("{} ({})", t.findings, review.findings.len()));
+            egui::ScrollArea::vertical()
+                .id_salt("findings")
+                .max_height(ui.available_height() * 0.45)
+                .show(ui, |ui| {
+                    if review.findings.is_empty() {
+                        ui.label(t.rev("no_findings"));
+                    }
+                    for f in &review.findings {
+                        let text = RichText::new(&f.message).color(severity_colour(&f.severity));
+                        let at = f.page.or_else(|| {
+                            let d = f.document?;
+                            let index = app.data.index.as_ref()?;
+                            index
+                                .documents
+                                .iter()
+                                .find(|x| x.seq == d)
+                                .map(|x| x.first_page)
+                        });
+                        match at {
+                            Some(p) => {
+                                let r = ui
+                                    .add(egui::Label::new(text).sense(egui::Sense::click()))
+                                    .on_hover_text(format!("{} · {}", f.code, t.page_n(p)));
+                                if r.clicked() {
+                                    app.push(Command::OpenPageSeq(p));
+                                }
+                            }
+                            None => {
+                                ui.label(text).on_hover_text(&f.code);
+                            }
+                        }
+                    }
+                });
+            ui.separator();
+            mark_form(ui, t, app);
+            let open: Vec<_> = review.marks.iter().filter(|m| !m.resolved).collect();
+            for m in &open {
+                ui.horizontal(|ui| {
+                    let place = m
+                        .page
+                        .map_or(t.rev("whole_volume").to_string(), |p| t.page_n(p));
+                    ui.label(
+                        RichText::new(format!("#{} {place}：{}", m.id, m.note))
+                            .color(severity_colour(&m.severity)),
+                    );
+                    if ui.button(t.rev("resolve")).clicked() {
+                        app.push(Command::ResolveMark(m.id));
+                    }
+                });
+            }
+            ui.separator();
+            ui.horizontal(|ui| {
+                let approve = ui
+                    .add_enabled(open.is_empty(), egui::Button::new(t.rev("approve")))
+                    .on_disabled_hover_text(t.rev("open_marks"));
+                if approve.clicked() {
+                    app.push(Command::DecideReview {
+                        decision: "approved".into(),
+                        reason: String::new(),
+                    });
+                }
+            });
+            ui.horizontal(|ui| {
+                let label = ui.label(t.rev("reason"));
+                ui.add(
+                    egui::TextEdit::singleline(&mut app.view.review_reason).desired_width(220.0),
+                )
+                .labelled_by(label.id);
+                let can = !app.view.review_reason.trim().is_empty();
+                if ui
+                    .add_enabled(can, egui::Button::new(t.rev("return")))
+                    .clicked()
+                {
+                    app.push(Command::DecideReview {
+                        decision: "returned".into(),
+                        reason: app.view.review_reason.clone(),
+                    });
+                }
+            });
+        });
+    if app.open_page().is_some() {
+        super::views::viewer(ui, t, app);
+    } else {
+        ui.centered_and_justified(|ui| ui.label(t.rev("pick_finding")));
+    }
+}
+
+fn decision_line(ui: &mut egui::Ui, t: &Texts, review: &crate::review::Review) {
+    match &review.decision {
+        None => {
+            ui.label(RichText::new(t.rev("not_reviewed")).strong());
+        }
+        Some(d) => {
+            let (word, colour) = if d.decision == "approved" {
+                (t.rev("approved"), Color32::from_rgb(40, 140, 60))
+            } else {
+                (t.rev("returned"), Color32::RED)
+            };
+            let mut text = format!("{word} · {} · {}", d.by, d.at.get(..16).unwrap_or(&d.at));
+            if !d.reason.is_empty() {
+                text.push_str(&format!(" · {}", d.reason));
+            }
+            ui.label(RichText::new(text).strong().color(colour));
+            if d.outdated {
+                ui.colored_label(Color32::from_rgb(200, 120, 0), t.rev("outdated"));
+            }
+        }
+    }
+}
+
+fn mark_form(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
+    let page = app.open_page().map(|p| p.seq);
+    ui.horizontal(|ui| {
+        let label = ui.label(t.rev("defect"));
+        ui.add(egui::TextEdit::singleline(&mut app.view.review_note).desired_width(200.0))
+            .labelled_by(label.id);
+        let label = ui.label(t.rev("severity"));
+        egui::ComboBox::from_id_salt("mark_severity")
+            .selected_text(t.rev(&app.view.review_severity))
+            .show_ui(ui, |ui| {
+                for s in ["error", "warning"] {
+                    ui.selectable_value(&mut app.view.review_severity, s.to_string(), t.rev(s));
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
+    ui.horizontal(|ui| {
+        let note = app.view.review_note.trim().to_string();
+        let mark = |seq: Option<u32>| Command::MarkDefect {
+            seq,
+            severity: app.view.review_severity.clone(),
+            note: note.clone(),
+        };
+        let on_page = page.map(|p| mark(Some(p)));
+        let on_volume = mark(None);
+        if ui
+            .add_enabled(
+                !note.is_empty() && on_page.is_some(),
+                egui::Button::new(t.rev("mark_page")),
+            )
+            .clicked()
+            && let Some(c) = on_page
+        {
+            app.push(c);
+        }
+        if ui
+            .add_enabled(!note.is_empty(), egui::Button::new(t.rev("mark_volume")))
+            .clicked()
+        {
+            app.push(on_volume);
+        }
+    });
+}
