@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
@@ -332,6 +332,8 @@ impl Scanner for Sane {
         let mut stderr = child.stderr.take().expect("piped");
         let child = Mutex::new(child);
         let done = AtomicBool::new(false);
+        let stalled = AtomicBool::new(false);
+        let stall_limit = stall_limit();
         let (status, stderr_text, import_error) = std::thread::scope(|s| {
             let errors = s.spawn(move || {
                 let mut text = String::new();
@@ -339,12 +341,27 @@ impl Scanner for Sane {
                 text
             });
             // Reading stdout blocks, so a watcher kills the child when the clerk
-            // cancels.
+            // cancels, or when the scanner has sent nothing for `stall_limit` (a
+            // hung driver must not hold the batch, and the clerk, forever): the
+            // bytes in the batch folder grow while a sheet is being scanned.
             s.spawn(|| {
+                let (mut seen, mut progress) = (0u64, Instant::now());
+                let mut checked = Instant::now();
                 while !done.load(Ordering::Relaxed) {
                     if cancel.load(Ordering::Relaxed) {
                         let _ = child.lock().unwrap().kill();
                         return;
+                    }
+                    if checked.elapsed() >= Duration::from_millis(500) {
+                        checked = Instant::now();
+                        let bytes = folder_bytes(dir);
+                        if bytes != seen {
+                            (seen, progress) = (bytes, Instant::now());
+                        } else if progress.elapsed() > stall_limit {
+                            stalled.store(true, Ordering::Relaxed);
+                            let _ = child.lock().unwrap().kill();
+                            return;
+                        }
                     }
                     std::thread::sleep(Duration::from_millis(50));
                 }
@@ -373,11 +390,42 @@ impl Scanner for Sane {
         if cancel.load(Ordering::Relaxed) {
             return Ok(());
         }
+        if stalled.load(Ordering::Relaxed) {
+            bail!(
+                "the scanner stopped responding (nothing for {} s); check it and scan the rest",
+                stall_limit.as_secs()
+            );
+        }
         if !status.success() {
             bail!("{}", scanner_message(&stderr_text, status.code()));
         }
         Ok(())
     }
+}
+
+/// How long a scanner may send nothing before the batch gives up on it: a slow
+/// flatbed at 600 dpi takes about a minute a page; `ANJUAN_SCAN_STALL_SECS`
+/// changes it.
+const STALL_LIMIT: Duration = Duration::from_secs(180);
+
+fn stall_limit() -> Duration {
+    std::env::var("ANJUAN_SCAN_STALL_SECS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(STALL_LIMIT, Duration::from_secs)
+}
+
+/// Bytes of the files in `dir` (the sheets scanimage is writing).
+fn folder_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
 }
 
 /// The clerk-facing reason a batch stopped: the device's own words, in short.

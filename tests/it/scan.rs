@@ -117,6 +117,15 @@ fn a_jam_keeps_the_pages_scanned_before_and_says_why() {
 
 /// A `scanimage` stand-in: a duplex feeder that jams after three sheet sides.
 fn jamming_scanimage(t: &TestHome) -> PathBuf {
+    fake_scanimage(
+        t,
+        3,
+        "echo \"scanimage: sane_read: Document feeder jammed\" >&2\nexit 6",
+    )
+}
+
+/// A `scanimage` stand-in that hands over `count` sheets (at most 3), then runs `ending`.
+fn fake_scanimage(t: &TestHome, count: usize, ending: &str) -> PathBuf {
     let pages = t.path("sheets");
     sample_pages(&pages, 300);
     let sheets: Vec<PathBuf> = std::fs::read_dir(&pages)
@@ -139,13 +148,12 @@ case " $* " in
   *" -A "*) printf '    --source ADF Front|ADF Back|ADF Duplex [ADF Front]\n    --mode Lineart|Gray|Color [Gray]\n    --resolution 100..600dpi (in steps of 1) [200]\n'; exit 0;;
 esac
 for a in "$@"; do case "$a" in --batch=*) pattern="${{a#--batch=}}";; esac; done
-for i in 1 2 3; do
+for i in $(seq 1 {count}); do
   f=$(printf "$pattern" $i)
   cp "{dir}/$i.tif" "$f.part" && mv "$f.part" "$f"
   echo "$f"
 done
-echo "scanimage: sane_read: Document feeder jammed" >&2
-exit 6
+{ending}
 "#,
             log = t.path("scanimage.log").display(),
             dir = pages.display()
@@ -185,6 +193,26 @@ fn a_duplex_batch_that_jams_mid_way_keeps_and_processes_its_pages() {
     assert!(batch.contains("--source ADF Duplex"), "{batch}");
     assert!(batch.contains("--mode Color"), "{batch}");
     assert!(batch.contains("--resolution 300"), "{batch}");
+}
+
+#[test]
+fn a_scanner_that_stops_responding_ends_the_batch_and_keeps_its_pages() {
+    let t = TestHome::new();
+    // One sheet, then the driver hangs (exec: the hung process is the one we run).
+    let fake = fake_scanimage(&t, 1, "exec sleep 600");
+    let started = std::time::Instant::now();
+    let (code, out, err) = run(scan_cli(&t)
+        .env("ANJUAN_SCANIMAGE", &fake)
+        .env("ANJUAN_SCAN_STALL_SECS", "2")
+        .args(["--source", "adf"]));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("stopped responding") && err.contains("1 page(s)"),
+        "{err}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(300));
+    let v = show(&t, out.trim());
+    assert_eq!(v["pages"].as_array().unwrap().len(), 1, "{v}");
 }
 
 #[test]
