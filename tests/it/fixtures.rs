@@ -252,3 +252,24 @@ pub fn export_pdf_text(t: &TestHome, vid: &str) -> (PathBuf, String) {
         .expect("pdftotext (poppler-utils, make setup)");
     (pdf, String::from_utf8(out.stdout).unwrap())
 }
+
+/// A volume of plain grey pages, one per width (`N.jpg`), imported; its id.
+pub fn plain_volume(t: &TestHome, widths: &[u32]) -> String {
+    let dir = t.path("scans");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (i, w) in widths.iter().enumerate() {
+        std::fs::write(dir.join(format!("{}.jpg", i + 1)), plain_jpeg(*w, 400)).unwrap();
+    }
+    let (code, out, err) = run(t.cli().arg("import").arg(&dir));
+    assert_eq!(code, 0, "{err}");
+    out.trim().to_string()
+}
+
+/// Processes every pending page with the fake engine reading `text` on each.
+pub fn process_fake(t: &TestHome, text: &str) {
+    let (code, _, err) = run(t
+        .cli()
+        .args(["process", "--engine", "fake"])
+        .env("ANJUAN_FAKE_OCR", format!("text={text}")));
+    assert_eq!(code, 0, "{err}");
+}

@@ -2,6 +2,9 @@
 
 use crate::fixtures::*;
 
+/// What the fake engine reads on every page: a decision of 20 June 2023.
+const DECISION: &str = "行政处罚决定书\n当事人：某某公司\n2023年6月20日";
+
 fn findings(t: &TestHome, vid: &str) -> Vec<serde_json::Value> {
     let (code, out, err) = run(t.cli().args(["review", "--volume", vid, "--json"]));
     assert_eq!(code, 0, "{err}");
@@ -20,19 +23,8 @@ fn codes(t: &TestHome, vid: &str) -> Vec<String> {
 #[test]
 fn review_finds_statutory_breaches_and_forgets_them_once_corrected() {
     let t = TestHome::new();
-    let dir = t.path("scans");
-    std::fs::create_dir_all(&dir).unwrap();
-    for (i, w) in [300, 301, 302].into_iter().enumerate() {
-        std::fs::write(dir.join(format!("{}.jpg", i + 1)), plain_jpeg(w, 400)).unwrap();
-    }
-    let (code, out, err) = run(t.cli().arg("import").arg(&dir));
-    assert_eq!(code, 0, "{err}");
-    let vid = out.trim().to_string();
-    let (code, _, err) = run(t.cli().args(["process", "--engine", "fake"]).env(
-        "ANJUAN_FAKE_OCR",
-        "text=行政处罚决定书\n当事人：某某公司\n2023年6月20日",
-    ));
-    assert_eq!(code, 0, "{err}");
+    let vid = plain_volume(&t, &[300, 301, 302]);
+    process_fake(&t, DECISION);
 
     // The clerk's 著录: filed in January, told in May, decided in June; no receipt.
     let (code, _, err) = run(t.cli().args([
@@ -94,13 +86,7 @@ fn review_finds_statutory_breaches_and_forgets_them_once_corrected() {
 #[test]
 fn review_reports_failed_pages_and_refuses_an_unknown_volume() {
     let t = TestHome::new();
-    let dir = t.path("scans");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("1.jpg"), plain_jpeg(300, 400)).unwrap();
-    std::fs::write(dir.join("2.jpg"), plain_jpeg(333, 400)).unwrap();
-    let (code, out, err) = run(t.cli().arg("import").arg(&dir));
-    assert_eq!(code, 0, "{err}");
-    let vid = out.trim().to_string();
+    let vid = plain_volume(&t, &[300, 333]);
     let (code, _, _) = run(t
         .cli()
         .args(["process", "--engine", "fake"])
@@ -118,7 +104,7 @@ fn review_reports_failed_pages_and_refuses_an_unknown_volume() {
     let (code, out, err) = run(t
         .cli()
         .args(["import", "--volume", "later"])
-        .arg(dir.join("1.jpg")));
+        .arg(t.path("scans").join("1.jpg")));
     assert_eq!(code, 0, "{err}");
     assert_eq!(codes(&t, out.trim()), ["not_indexed"]);
 
@@ -130,19 +116,8 @@ fn review_reports_failed_pages_and_refuses_an_unknown_volume() {
 #[test]
 fn reviewer_marks_defects_that_follow_their_page_then_approves_or_returns() {
     let t = TestHome::new();
-    let dir = t.path("scans");
-    std::fs::create_dir_all(&dir).unwrap();
-    for (i, w) in [300, 301].into_iter().enumerate() {
-        std::fs::write(dir.join(format!("{}.jpg", i + 1)), plain_jpeg(w, 400)).unwrap();
-    }
-    let (code, out, err) = run(t.cli().arg("import").arg(&dir));
-    assert_eq!(code, 0, "{err}");
-    let vid = out.trim().to_string();
-    let (code, _, err) = run(t.cli().args(["process", "--engine", "fake"]).env(
-        "ANJUAN_FAKE_OCR",
-        "text=行政处罚决定书\n当事人：某某公司\n2023年6月20日",
-    ));
-    assert_eq!(code, 0, "{err}");
+    let vid = plain_volume(&t, &[300, 301]);
+    process_fake(&t, DECISION);
     let review = |args: &[&str]| run(t.cli().args(["review", "--volume", &vid]).args(args));
     let json = || -> serde_json::Value {
         let (code, out, err) = review(&["--json"]);
