@@ -217,9 +217,18 @@ pub enum Command {
     /// The reviewer's own work: --mark a defect on a page (or the volume), --resolve
     /// it once mended, then --approve (refused while a mark is open) or --return
     /// with the reason. Each is audited; the package's review.json carries them.
+    ///
+    /// Acceptance sampling (验收): --sample PERCENT draws that share of the processed
+    /// volumes not sent back (at least one) for full inspection; --seed repeats a draw.
     Review {
-        #[arg(long)]
-        volume: String,
+        #[arg(long, required_unless_present = "sample")]
+        volume: Option<String>,
+        /// Draw PERCENT of the processed volumes for full inspection (验收)
+        #[arg(long, value_name = "PERCENT", conflicts_with_all = ["volume", "mark", "resolve", "approve", "return_reason"])]
+        sample: Option<f64>,
+        /// The draw's seed (printed; the same seed draws the same volumes)
+        #[arg(long, requires = "sample")]
+        seed: Option<u64>,
         #[arg(long)]
         json: bool,
         /// Mark a defect on scanned page N (0: the whole volume); needs --note
@@ -728,6 +737,53 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
             Ok(0)
         }
         Command::Review {
+            sample: Some(percent),
+            seed,
+            json,
+            ..
+        } => {
+            let cat = Catalogue::open(&home.catalogue_path())?;
+            let states = cat.review_states()?;
+            let candidates: Vec<String> = cat
+                .list_volumes()?
+                .into_iter()
+                .filter(|v| v.pages > 0 && v.done == v.pages)
+                .filter(|v| states.get(&v.id).map(String::as_str) != Some("returned"))
+                .map(|v| v.id)
+                .collect();
+            let seed = seed.unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_nanos() as u64)
+            });
+            let picked = crate::review::acceptance_sample(&candidates, percent, seed);
+            let actor = crate::catalogue::current_actor();
+            cat.audit(
+                &actor,
+                "review_sample",
+                None,
+                &format!(
+                    "{percent}% of {} with seed {seed}: {}",
+                    candidates.len(),
+                    picked.join(" ")
+                ),
+            )?;
+            if json {
+                let out = serde_json::json!({"percent": percent, "seed": seed, "of": candidates.len(), "volumes": picked});
+                println!("{}", serde_json::to_string_pretty(&out)?);
+            } else {
+                for v in &picked {
+                    println!("{v}");
+                }
+            }
+            eprintln!(
+                "{} of {} processed volume(s) drawn for full inspection (seed {seed})",
+                picked.len(),
+                candidates.len()
+            );
+            Ok(0)
+        }
+        Command::Review {
             volume,
             json,
             mark,
@@ -736,7 +792,9 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
             resolve,
             approve,
             return_reason,
+            ..
         } => {
+            let volume = volume.context("--volume is needed")?;
             let cat = Catalogue::open(&home.catalogue_path())?;
             anyhow::ensure!(cat.volume_exists(&volume)?, "no volume {volume}");
             let actor = crate::catalogue::current_actor();

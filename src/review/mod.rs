@@ -128,6 +128,25 @@ pub fn quality(volume: &VolumeJson, failed: &[u32]) -> Vec<Finding> {
     out
 }
 
+/// Acceptance sampling (验收): a random share of `candidates` for full inspection,
+/// at least one, drawn with `seed` so that the draw can be repeated and checked.
+/// The share is the bureau's (5 % is common practice for digitization batches).
+pub fn acceptance_sample(candidates: &[String], percent: f64, seed: u64) -> Vec<String> {
+    use rand::SeedableRng;
+    use rand::seq::IndexedRandom;
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    let share = (percent.clamp(0.0, 100.0) / 100.0 * candidates.len() as f64).ceil() as usize;
+    let mut rng = rand::rngs::SmallRng::seed_from_u64(seed);
+    let mut picked: Vec<String> = candidates
+        .choose_multiple(&mut rng, share.clamp(1, candidates.len()))
+        .cloned()
+        .collect();
+    picked.sort();
+    picked
+}
+
 fn rank(severity: &str) -> u8 {
     match severity {
         "error" => 0,
@@ -145,4 +164,24 @@ fn sort(findings: &mut [Finding]) {
             f.document.unwrap_or(0),
         )
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acceptance_sample_is_a_repeatable_share_of_at_least_one() {
+        let all: Vec<String> = (1..=40).map(|i| format!("V{i:04}")).collect();
+        let a = acceptance_sample(&all, 5.0, 7);
+        assert_eq!(a.len(), 2, "5 % of 40");
+        assert_eq!(a, acceptance_sample(&all, 5.0, 7), "same seed, same draw");
+        assert!(a.iter().all(|v| all.contains(v)));
+        assert_eq!(acceptance_sample(&all, 12.5, 1).len(), 5);
+        assert_eq!(acceptance_sample(&all[..3], 1.0, 1).len(), 1, "never none");
+        assert_eq!(acceptance_sample(&all[..3], 100.0, 1), all[..3].to_vec());
+        assert!(acceptance_sample(&[], 50.0, 1).is_empty());
+        // Different seeds draw differently somewhere.
+        assert!((0..20).any(|s| acceptance_sample(&all, 5.0, s) != a));
+    }
 }

@@ -205,3 +205,60 @@ fn reviewer_marks_defects_that_follow_their_page_then_approves_or_returns() {
         "{err}"
     );
 }
+
+#[test]
+fn acceptance_sampling_draws_a_repeatable_share_of_processed_volumes() {
+    let t = TestHome::new();
+    let mut ids = Vec::new();
+    for w in [300, 310, 320, 330] {
+        let f = t.path(&format!("{w}.jpg"));
+        std::fs::write(&f, plain_jpeg(w, 400)).unwrap();
+        let (code, out, err) = run(t.cli().arg("import").arg(&f));
+        assert_eq!(code, 0, "{err}");
+        ids.push(out.trim().to_string());
+    }
+    process_fake(&t, DECISION);
+    // One more, imported but not processed: not drawn.
+    let f = t.path("340.jpg");
+    std::fs::write(&f, plain_jpeg(340, 400)).unwrap();
+    let (code, out, _) = run(t.cli().arg("import").arg(&f));
+    assert_eq!(code, 0);
+    let pending = out.trim().to_string();
+    // One sent back: not drawn either.
+    let (code, _, err) = run(t
+        .cli()
+        .args(["review", "--volume", &ids[3], "--return", "重扫"]));
+    assert_eq!(code, 0, "{err}");
+
+    let draw = |seed: &str| -> serde_json::Value {
+        let (code, out, err) = run(t
+            .cli()
+            .args(["review", "--sample", "50", "--seed", seed, "--json"]));
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str(&out).unwrap()
+    };
+    let a = draw("42");
+    assert_eq!(a["of"], 3);
+    let picked: Vec<&str> = a["volumes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(picked.len(), 2, "50 % of 3, rounded up");
+    assert!(
+        picked.iter().all(|v| ids[..3].contains(&v.to_string())),
+        "{picked:?}"
+    );
+    assert!(!picked.contains(&pending.as_str()) && !picked.contains(&ids[3].as_str()));
+    assert_eq!(
+        draw("42")["volumes"],
+        a["volumes"],
+        "the seed repeats the draw"
+    );
+
+    let (code, _, err) = run(t
+        .cli()
+        .args(["review", "--sample", "5", "--volume", &ids[0]]));
+    assert_ne!(code, 0, "sampling is over all volumes: {err}");
+}
