@@ -24,7 +24,19 @@ pub struct ReviewRules {
     pub hearing_notice_words: Vec<String>,
     pub service_within_days: i64,
     pub payment_within_days: i64,
+    pub mentions: Vec<Mention>,
     pub required: Vec<Required>,
+}
+
+/// Words a document of a kind must hold (one of them), e.g. the remedies in a
+/// decision (art. 59).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Mention {
+    pub kind: String,
+    pub any_of: Vec<String>,
+    pub code: String,
+    pub severity: String,
+    pub law: String,
 }
 
 /// A document kind the case file must hold.
@@ -136,6 +148,32 @@ pub fn check(volume: &VolumeJson, rules: &ReviewRules) -> Vec<Finding> {
                 format!("卷内缺少{name}：{}", r.law),
                 None,
             );
+        }
+    }
+
+    for m in &rules.mentions {
+        for doc in of_kind(volume, &m.kind) {
+            let text: String = volume
+                .pages
+                .iter()
+                .filter(|p| p.document == Some(doc.seq))
+                .filter_map(|p| p.text.as_deref())
+                .collect::<Vec<_>>()
+                .concat();
+            let text = crate::indexing::values::squash(&text);
+            if !text.is_empty() && !m.any_of.iter().any(|w| text.contains(w.as_str())) {
+                out.add(
+                    &m.code,
+                    &m.severity,
+                    format!(
+                        "{}未见「{}」：{}",
+                        doc.title.as_deref().unwrap_or(&m.kind),
+                        m.any_of.join("」或「"),
+                        m.law
+                    ),
+                    Some(doc),
+                );
+            }
         }
     }
 
@@ -415,21 +453,46 @@ mod tests {
         };
         v.pages = vec![page(
             6,
-            "本局认为，当事人的上述行为违反了规定。\n2021年4月18日，本局向当事人送\n达了《行政处罚事先告知书》（某罚告〔2021〕1号），告知当事人\n陈述申辩的权利。",
+            "本局认为，当事人的上述行为违反了规定。\n2021年4月18日，本局向当事人送\n达了《行政处罚事先告知书》（某罚告〔2021〕1号），告知当事人\n陈述申辩的权利。依据规定决定罚款，如不服可申请行政复议。",
         )];
         assert_eq!(codes(&v), ["DECISION_WITHIN_DEFENSE_PERIOD"]);
         // A decision served on a date says nothing about the notice.
         v.pages = vec![page(
             6,
-            "2021年4月18日，本局向当事人送达了《行政处罚决定书》。",
+            "2021年4月18日，本局向当事人送达了《行政处罚决定书》。依据规定，可申请行政复议。",
         )];
         assert!(codes(&v).is_empty());
         // The statement record's wording.
         v.pages = vec![page(
             5,
-            "承办人：本局已于2021年4月17日向你单位送达了《行政处罚事先告知书》",
+            "承办人：本局已于2021年4月17日向你单位送达了《行政处罚事先告知书》。依据规定，可申请行政复议。",
         )];
         assert_eq!(codes(&v), ["DECISION_WITHIN_DEFENSE_PERIOD"]);
+    }
+
+    #[test]
+    fn a_decision_must_tell_the_remedies_and_its_legal_basis() {
+        let mut v = sound();
+        let page = |text: &str| -> crate::model::PageJson {
+            serde_json::from_value(serde_json::json!({
+                "seq": 6, "source": "x.jpg", "source_page": 0, "document": 6,
+                "page_no": null, "rotation": 0, "skew_deg": 0.0, "blank": false, "dpi": 300,
+                "color_mode": "gray", "flags": [], "ocr_confidence": 0.9, "text": text
+            }))
+            .unwrap()
+        };
+        v.pages = vec![page(
+            "依据《食品安全法》第一百二十二条，决定罚款。\n如不服本决定，可申请行政复\n议或者提起行政诉讼。",
+        )];
+        assert!(codes(&v).is_empty(), "{:?}", codes(&v));
+        v.pages = vec![page("决定罚款五万元。")];
+        assert_eq!(
+            codes(&v),
+            ["DECISION_LACKS_REMEDIES", "DECISION_LACKS_LEGAL_BASIS"]
+        );
+        // No text (not read yet): nothing is claimed.
+        v.pages = vec![page("")];
+        assert!(codes(&v).is_empty());
     }
 
     #[test]

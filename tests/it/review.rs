@@ -53,6 +53,8 @@ fn review_finds_statutory_breaches_and_forgets_them_once_corrected() {
     );
     let all = codes(&t, &vid);
     assert!(all.contains(&"MISSING_SERVICE_RECEIPT".into()), "{all:?}");
+    // The fake decision names no remedies (复议, 诉讼) and no legal basis.
+    assert!(all.contains(&"DECISION_LACKS_REMEDIES".into()), "{all:?}");
     // Errors come first.
     assert_eq!(found[0]["severity"], "error");
 
