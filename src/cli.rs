@@ -747,7 +747,7 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
             let candidates: Vec<String> = cat
                 .list_volumes()?
                 .into_iter()
-                .filter(|v| v.pages > 0 && v.done == v.pages)
+                .filter(|v| v.status() == "processed")
                 .filter(|v| states.get(&v.id).map(String::as_str) != Some("returned"))
                 .map(|v| v.id)
                 .collect();
@@ -814,12 +814,13 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
                 eprintln!("mark #{id} resolved");
             }
             if approve {
-                let remark = if mark.is_none() {
-                    note.as_deref()
-                } else {
-                    None
-                };
-                cat.decide_review(&volume, "approved", remark.unwrap_or_default(), &actor)?;
+                // --approve excludes --mark, so a note here is the approval's remark.
+                cat.decide_review(
+                    &volume,
+                    "approved",
+                    note.as_deref().unwrap_or_default(),
+                    &actor,
+                )?;
                 eprintln!("{volume} approved");
             }
             if let Some(reason) = &return_reason {

@@ -65,6 +65,11 @@ fn date(s: Option<&str>) -> Option<Date> {
     s.and_then(Date::parse_iso)
 }
 
+/// A 送达回证 for the 事先告知书 (「送达回证（事先告知书）」), not for the decision.
+fn serves_the_notice(receipt: &DocumentJson) -> bool {
+    receipt.title.as_deref().is_some_and(|t| t.contains("告知"))
+}
+
 fn of_kind<'a>(volume: &'a VolumeJson, kind: &str) -> Vec<&'a DocumentJson> {
     volume.documents.iter().filter(|d| d.kind == kind).collect()
 }
@@ -255,7 +260,7 @@ pub fn check(volume: &VolumeJson, rules: &ReviewRules) -> Vec<Finding> {
             // notice was served, gives the day itself.
             let served = of_kind(volume, "service_receipt")
                 .into_iter()
-                .filter(|r| title_has(r, &["告知".to_string()]))
+                .filter(|r| serves_the_notice(r))
                 .filter_map(|r| date(r.date.as_deref()))
                 .chain(notice_served_in_text(volume))
                 .filter(|s| *s >= n && *s <= d)
@@ -285,7 +290,7 @@ pub fn check(volume: &VolumeJson, rules: &ReviewRules) -> Vec<Finding> {
     if let Some(d) = decided {
         let receipts: Vec<(&DocumentJson, Date)> = of_kind(volume, "service_receipt")
             .into_iter()
-            .filter(|r| !title_has(r, &["告知".to_string()]))
+            .filter(|r| !serves_the_notice(r))
             .filter_map(|r| Some((r, date(r.date.as_deref())?)))
             .filter(|(_, s)| *s >= d)
             .collect();

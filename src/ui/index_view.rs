@@ -105,7 +105,7 @@ pub fn index_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
     egui::Panel::right("index_form")
         .default_size(440.0)
         .resizable(true)
-        .show(ui, |ui| form(ui, t, app, &index, &fields));
+        .show(ui, |ui| form(ui, t, app, &fields));
     page_view(ui, app, &index, shown, &fields);
 }
 
@@ -266,7 +266,6 @@ fn form(
     ui: &mut egui::Ui,
     t: &Texts,
     app: &mut WorkstationApp,
-    index: &VolumeIndex,
     fields: &[(Target, String, &Field)],
 ) {
     ui.heading(t.volume_fields);
@@ -347,39 +346,7 @@ fn form(
         if !findings.is_empty() {
             ui.separator();
             ui.heading(t.findings);
-            for f in &findings {
-                let colour = match f.severity.as_str() {
-                    "error" => Color32::RED,
-                    "warning" => Color32::from_rgb(200, 120, 0),
-                    _ => Color32::GRAY,
-                };
-                // A finding shows where it is: its page, or its document's first page.
-                let at = f.page.or_else(|| {
-                    let d = f.document?;
-                    index
-                        .documents
-                        .iter()
-                        .find(|x| x.seq == d)
-                        .map(|x| x.first_page)
-                });
-                let text = RichText::new(&f.message).color(colour);
-                match at {
-                    Some(p) => {
-                        let r = ui
-                            .add(egui::Label::new(text).sense(egui::Sense::click()))
-                            .on_hover_text(t.page_n(p));
-                        if r.hovered() {
-                            ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
-                        }
-                        if r.clicked() {
-                            app.push(Command::ShowIndexPage(p));
-                        }
-                    }
-                    None => {
-                        ui.label(text);
-                    }
-                }
-            }
+            super::views::findings_list(ui, t, app, &findings, Command::ShowIndexPage);
         }
     });
     // Keyboard flow: after Enter the next value takes the focus.

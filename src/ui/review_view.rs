@@ -9,14 +9,6 @@ use egui::{Color32, RichText};
 use super::app::{Command, WorkstationApp};
 use super::i18n::Texts;
 
-fn severity_colour(severity: &str) -> Color32 {
-    match severity {
-        "error" => Color32::RED,
-        "warning" => Color32::from_rgb(200, 120, 0),
-        _ => Color32::GRAY,
-    }
-}
-
 pub fn review_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
     let Some(review) = app.data.review.clone() else {
         ui.centered_and_justified(|ui| ui.label(t.select_volume));
@@ -36,31 +28,7 @@ pub fn review_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                     if review.findings.is_empty() {
                         ui.label(t.rev("no_findings"));
                     }
-                    for f in &review.findings {
-                        let text = RichText::new(&f.message).color(severity_colour(&f.severity));
-                        let at = f.page.or_else(|| {
-                            let d = f.document?;
-                            let index = app.data.index.as_ref()?;
-                            index
-                                .documents
-                                .iter()
-                                .find(|x| x.seq == d)
-                                .map(|x| x.first_page)
-                        });
-                        match at {
-                            Some(p) => {
-                                let r = ui
-                                    .add(egui::Label::new(text).sense(egui::Sense::click()))
-                                    .on_hover_text(format!("{} · {}", f.code, t.page_n(p)));
-                                if r.clicked() {
-                                    app.push(Command::OpenPageSeq(p));
-                                }
-                            }
-                            None => {
-                                ui.label(text).on_hover_text(&f.code);
-                            }
-                        }
-                    }
+                    super::views::findings_list(ui, t, app, &review.findings, Command::OpenPageSeq);
                 });
             ui.separator();
             mark_form(ui, t, app);
@@ -72,7 +40,7 @@ pub fn review_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                         .map_or(t.rev("whole_volume").to_string(), |p| t.page_n(p));
                     ui.label(
                         RichText::new(format!("#{} {place}：{}", m.id, m.note))
-                            .color(severity_colour(&m.severity)),
+                            .color(super::views::severity_colour(&m.severity)),
                     );
                     if ui.button(t.rev("resolve")).clicked() {
                         app.push(Command::ResolveMark(m.id));

@@ -312,6 +312,54 @@ fn page_actions(
     }
 }
 
+/// The colour a finding's severity is shown in.
+pub(super) fn severity_colour(severity: &str) -> Color32 {
+    match severity {
+        "error" => Color32::RED,
+        "warning" => Color32::from_rgb(200, 120, 0),
+        _ => Color32::GRAY,
+    }
+}
+
+/// Findings as coloured lines; one that has a place (its page, or its document's
+/// first page) is clickable and pushes `open(page)`.
+pub(super) fn findings_list(
+    ui: &mut egui::Ui,
+    t: &Texts,
+    app: &mut WorkstationApp,
+    findings: &[crate::indexing::Finding],
+    open: fn(u32) -> Command,
+) {
+    for f in findings {
+        let text = RichText::new(&f.message).color(severity_colour(&f.severity));
+        let at = f.page.or_else(|| {
+            let d = f.document?;
+            let index = app.data.index.as_ref()?;
+            index
+                .documents
+                .iter()
+                .find(|x| x.seq == d)
+                .map(|x| x.first_page)
+        });
+        match at {
+            Some(p) => {
+                let r = ui
+                    .add(egui::Label::new(text).sense(Sense::click()))
+                    .on_hover_text(format!("{} · {}", f.code, t.page_n(p)));
+                if r.hovered() {
+                    ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
+                }
+                if r.clicked() {
+                    app.push(open(p));
+                }
+            }
+            None => {
+                ui.label(text).on_hover_text(&f.code);
+            }
+        }
+    }
+}
+
 pub(super) fn viewer(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
     let Some(page) = app.open_page().cloned() else {
         return;
