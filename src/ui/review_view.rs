@@ -126,28 +126,21 @@ fn mark_form(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
     });
     ui.horizontal(|ui| {
         let note = app.view.review_note.trim().to_string();
-        let mark = |seq: Option<u32>| Command::MarkDefect {
-            seq,
-            severity: app.view.review_severity.clone(),
-            note: note.clone(),
-        };
-        let on_page = page.map(|p| mark(Some(p)));
-        let on_volume = mark(None);
-        if ui
+        let on_page = ui
             .add_enabled(
-                !note.is_empty() && on_page.is_some(),
+                !note.is_empty() && page.is_some(),
                 egui::Button::new(t.rev("mark_page")),
             )
-            .clicked()
-            && let Some(c) = on_page
-        {
-            app.push(c);
-        }
-        if ui
+            .clicked();
+        let on_volume = ui
             .add_enabled(!note.is_empty(), egui::Button::new(t.rev("mark_volume")))
-            .clicked()
-        {
-            app.push(on_volume);
+            .clicked();
+        if on_page || on_volume {
+            app.push(Command::MarkDefect {
+                seq: if on_page { page } else { None },
+                severity: app.view.review_severity.clone(),
+                note,
+            });
         }
     });
 }
