@@ -61,26 +61,30 @@ impl Catalogue {
             ),
             None => None,
         };
-        self.conn.execute(
+        // The record and its audit row together, as corrections are.
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
             "INSERT INTO review_marks(volume_id, page_id, severity, note, actor, at)
              VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
             params![volume_id, page_id, severity, note.trim(), actor],
         )?;
-        let id = self.conn.last_insert_rowid();
+        let id = tx.last_insert_rowid();
         let at = seq.map_or("volume".to_string(), |s| format!("page {s}"));
         write_audit(
-            &self.conn,
+            &tx,
             actor,
             "review_mark",
             Some(volume_id),
             &format!("#{id} {severity} on {at}: {}", note.trim()),
         )?;
+        tx.commit()?;
         Ok(id)
     }
 
     /// Closes a mark once the defect is mended.
     pub fn resolve_review_mark(&self, volume_id: &str, id: i64, actor: &str) -> Result<()> {
-        let n = self.conn.execute(
+        let tx = self.conn.unchecked_transaction()?;
+        let n = tx.execute(
             "UPDATE review_marks SET resolved_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), resolved_by = ?3
              WHERE volume_id = ?1 AND id = ?2 AND resolved_at IS NULL",
             params![volume_id, id, actor],
@@ -89,12 +93,13 @@ impl Catalogue {
             bail!("volume {volume_id} has no open mark #{id}");
         }
         write_audit(
-            &self.conn,
+            &tx,
             actor,
             "review_resolve",
             Some(volume_id),
             &format!("#{id}"),
-        )
+        )?;
+        Ok(tx.commit()?)
     }
 
     pub fn review_marks(&self, volume_id: &str) -> Result<Vec<ReviewMark>> {
@@ -146,19 +151,21 @@ impl Catalogue {
             "returned" => {}
             other => bail!("a decision is approved or returned, not {other:?}"),
         }
-        self.conn.execute(
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
             "INSERT INTO review_decisions(volume_id, decision, reason, fingerprint, actor, at)
              VALUES (?1, ?2, ?3, (SELECT fingerprint FROM volume_index WHERE volume_id = ?1), ?4,
                      strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
             params![volume_id, decision, reason.trim(), actor],
         )?;
         write_audit(
-            &self.conn,
+            &tx,
             actor,
             &format!("review_{decision}"),
             Some(volume_id),
             reason.trim(),
-        )
+        )?;
+        Ok(tx.commit()?)
     }
 
     /// The latest decision of every reviewed volume (`approved` or `returned`).
