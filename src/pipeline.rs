@@ -340,6 +340,15 @@ fn reads_poorly(lines: &[crate::model::TextLine], ink_components: usize) -> bool
             && (chars as f64) < MIN_CHARS_PER_COMPONENT * ink_components as f64)
 }
 
+/// Characters read, punctuation and spaces left out.
+fn read_chars(lines: &[crate::model::TextLine]) -> usize {
+    lines
+        .iter()
+        .flat_map(|l| l.text.chars())
+        .filter(|c| c.is_alphanumeric())
+        .count()
+}
+
 /// How much text was read, and how surely: Σ characters × confidence.
 fn read_amount(lines: &[crate::model::TextLine]) -> f64 {
     lines
@@ -424,6 +433,15 @@ pub fn process_page(
                 record = turned_record;
                 lines = turned_lines;
             }
+        }
+        if row.overrides.blank.is_none()
+            && record.nothing_but_faint_marks()
+            && read_chars(&lines) <= imaging::FAINT_MAX_CHARS
+        {
+            // Show-through, a hair, specks: a blank back that imaging alone could
+            // not be sure of. What OCR made of the marks is not text.
+            record.mark_blank_by_ocr();
+            lines.clear();
         }
         let text = ocr::page_text(&lines);
         (TextOrigin::Ocr, lines, text, engine.describe())

@@ -215,6 +215,71 @@ impl Analysed {
         n
     }
 
+    /// Text cut by the scan window: per side, the ink components that reach into
+    /// the outermost `band` pixels and look like strokes (not a filled blob such as
+    /// a cut punch hole, not a long shadow or ruling line along the edge, not dust),
+    /// and how far along that side they spread. Returns the worst side.
+    pub fn cut_strokes(&self, band: usize) -> EdgeStrokes {
+        let (w, h) = (self.width() as usize, self.height() as usize);
+        let mm = self.dpi as f32 / 25.4;
+        let min_size = ((self.dpi as f32 / 150.0).powi(2) * 10.0).round() as usize;
+        let near_bed = self.bed_neighbourhood(3);
+        let mut sides: [Vec<(usize, usize)>; 4] = Default::default();
+        for c in ink_components(self, (0, 0, w as u32, h as u32), self.ink_threshold()) {
+            let (x0, y0, x1, y1) = c.bbox;
+            let stroke_like = c.size >= min_size
+                && c.fill() < 0.6
+                && (c.width().max(c.height()) as f32) < 25.0 * mm;
+            if !stroke_like {
+                continue;
+            }
+            // Components that only touch the window where the bed is are the bed's.
+            let centre = ((y0 + y1) / 2) * w + (x0 + x1) / 2;
+            if near_bed[centre.min(w * h - 1)] {
+                continue;
+            }
+            if x0 < band {
+                sides[0].push((y0, y1));
+            }
+            if x1 + band > w {
+                sides[1].push((y0, y1));
+            }
+            if y0 < band {
+                sides[2].push((x0, x1));
+            }
+            if y1 + band > h {
+                sides[3].push((x0, x1));
+            }
+        }
+        sides
+            .iter_mut()
+            .map(|spans| {
+                spans.sort_unstable();
+                let (mut covered, mut end, mut runs) = (0, 0, 0);
+                for &(a, b) in spans.iter() {
+                    if runs == 0 || a > end {
+                        runs += 1;
+                    }
+                    let a = a.max(end);
+                    if b > a {
+                        covered += b - a;
+                        end = b;
+                    }
+                }
+                EdgeStrokes {
+                    components: spans.len(),
+                    spread_mm: covered as f32 / mm,
+                    runs,
+                }
+            })
+            .max_by(|a, b| {
+                (a.components, a.spread_mm)
+                    .partial_cmp(&(b.components, b.spread_mm))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            })
+            .unwrap_or_default()
+    }
+
     /// The bed grown by `r` pixels (a square neighbourhood).
     fn bed_neighbourhood(&self, r: usize) -> Vec<bool> {
         let (w, h) = (self.width() as usize, self.height() as usize);
@@ -373,10 +438,41 @@ fn find_bed(gray: &GrayImage) -> Vec<bool> {
     grown
 }
 
+/// Strokes cut by one side of the scan window (see [`Analysed::cut_strokes`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct EdgeStrokes {
+    pub components: usize,
+    /// Length of that side they cover, in millimetres.
+    pub spread_mm: f32,
+    /// Separate stretches of the side they cover.
+    pub runs: usize,
+}
+
+/// A connected patch of ink: its pixel count and bounding box (x0, y0, x1, y1),
+/// exclusive ends, in analysis pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Component {
+    pub size: usize,
+    pub bbox: (usize, usize, usize, usize),
+}
+
+impl Component {
+    pub fn width(&self) -> usize {
+        self.bbox.2 - self.bbox.0
+    }
+    pub fn height(&self) -> usize {
+        self.bbox.3 - self.bbox.1
+    }
+    /// Share of the bounding box the ink fills (a filled disc: π/4).
+    pub fn fill(&self) -> f32 {
+        self.size as f32 / (self.width() * self.height()).max(1) as f32
+    }
+}
+
 /// Connected ink components (8-connected) inside `region` (x0, y0, x1, y1), bed
-/// excluded; returns their pixel counts.
-pub fn ink_components(a: &Analysed, region: (u32, u32, u32, u32)) -> Vec<usize> {
-    let (w, t) = (a.width() as usize, a.ink_threshold());
+/// excluded: pixels darker than `threshold`.
+pub fn ink_components(a: &Analysed, region: (u32, u32, u32, u32), threshold: u8) -> Vec<Component> {
+    let (w, t) = (a.width() as usize, threshold);
     let (x0, y0, x1, y1) = (
         region.0 as usize,
         region.1 as usize,
@@ -386,18 +482,27 @@ pub fn ink_components(a: &Analysed, region: (u32, u32, u32, u32)) -> Vec<usize> 
     let px = a.gray.as_raw();
     let is_ink = |x: usize, y: usize| px[y * w + x] < t && !a.bed[y * w + x];
     let mut seen = vec![false; w * a.height() as usize];
-    let mut sizes = Vec::new();
+    let mut found = Vec::new();
     let mut stack = Vec::new();
     for y in y0..y1 {
         for x in x0..x1 {
             if seen[y * w + x] || !is_ink(x, y) {
                 continue;
             }
-            let mut n = 0;
+            let mut c = Component {
+                size: 0,
+                bbox: (x, y, x + 1, y + 1),
+            };
             seen[y * w + x] = true;
             stack.push((x, y));
             while let Some((cx, cy)) = stack.pop() {
-                n += 1;
+                c.size += 1;
+                c.bbox = (
+                    c.bbox.0.min(cx),
+                    c.bbox.1.min(cy),
+                    c.bbox.2.max(cx + 1),
+                    c.bbox.3.max(cy + 1),
+                );
                 for dy in -1i64..=1 {
                     for dx in -1i64..=1 {
                         let (nx, ny) = (cx as i64 + dx, cy as i64 + dy);
@@ -412,10 +517,10 @@ pub fn ink_components(a: &Analysed, region: (u32, u32, u32, u32)) -> Vec<usize> 
                     }
                 }
             }
-            sizes.push(n);
+            found.push(c);
         }
     }
-    sizes
+    found
 }
 
 #[cfg(test)]

@@ -60,6 +60,7 @@ pub struct Texts {
     pub flag_blurred: &'static str,
     pub flag_skew_residual: &'static str,
     pub flag_cut_content: &'static str,
+    pub flag_edge_ink: &'static str,
     pub decided_by_clerk: &'static str,
     pub skew: &'static str,
     pub screen_capture: &'static str,
@@ -163,6 +164,7 @@ pub static ZH: Texts = Texts {
     flag_blurred: "模糊",
     flag_skew_residual: "歪斜",
     flag_cut_content: "内容被裁切",
+    flag_edge_ink: "边缘有笔画",
     decided_by_clerk: "人工调整",
     skew: "纠偏",
     screen_capture: "采集",
@@ -264,6 +266,7 @@ pub static EN: Texts = Texts {
     flag_blurred: "blurred",
     flag_skew_residual: "skewed",
     flag_cut_content: "cut off",
+    flag_edge_ink: "ink at edge",
     decided_by_clerk: "set by clerk",
     skew: "deskew",
     screen_capture: "Capture",
@@ -349,6 +352,7 @@ impl Texts {
             "blurred" => self.flag_blurred.into(),
             "skew_residual" => self.flag_skew_residual.into(),
             "cut_content" => self.flag_cut_content.into(),
+            "edge_ink" => self.flag_edge_ink.into(),
             other => other.into(),
         }
     }
