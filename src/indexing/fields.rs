@@ -10,7 +10,7 @@ use super::contents::ContentsRow;
 use super::identifiers::{code_tokens, credit_code_valid, find_doc_no, id_number_valid, repair};
 use super::kinds::{DateRule, KindTable};
 use super::split::PageEvidence;
-use super::values::{Date, dates, fine_amounts, squash};
+use super::values::{Date, dates, fine_amounts, loose_date, squash};
 use super::{DocumentIndex, Field, Finding, IndexContext, PageInput};
 
 /// A line of a document with its page and squashed text.
@@ -417,7 +417,9 @@ pub(super) fn extract(
         {
             doc.responsible = from_row(&Some(named));
         }
-        if doc.date.value.is_none() && row.date.is_some() {
+        // The row's date (typed, cleanly printed) stands in for a 落款 that the
+        // seal left unreadable or damaged (its year had to be inferred).
+        if row.date.is_some() && (doc.date.value.is_none() || doc.date.confidence < DAMAGED_DATE) {
             doc.date = from_row(&row.date);
         }
     }
@@ -591,21 +593,51 @@ fn cause_from_name(name: &str, party: &str) -> Option<String> {
     (rest.chars().count() >= 2).then(|| rest.to_string())
 }
 
-/// The document's date: the first date for records, the date of the signature
-/// (落款, on the last page) for the rest. `None` when a signed document's last
-/// page shows no date (the seal may hide it): the 卷内目录 or the body then tell.
+/// The document's own date, by its role. Records (`first`) state their time at
+/// the top. Signed documents and forms (`last`) are dated at the end, in the 落款
+/// beside the issuing authority or in a form's date cell: the last line of the
+/// last page that holds a date and little else. A date inside a sentence is one
+/// the text cites (立案, 检查, 询问, 告知 …), never the document's own. When the
+/// seal ate the year, it is the year of the latest date the document cites that
+/// keeps the order (confidence lowered). `None` when the last page shows no such
+/// date: the 卷内目录 or, doubtfully, the body then tell.
 fn doc_date(lines: &[Line<'_>], rule: DateRule) -> Option<Field> {
     let last_page = lines.last()?.page;
-    let mut found = lines
+    if rule == DateRule::First {
+        let (d, l) = lines
+            .iter()
+            .flat_map(|l| dates(&l.text).into_iter().map(move |(d, _)| (d, l)))
+            .next()?;
+        return Some(Field::found(d.iso(), l.confidence, l.page, l.bbox));
+    }
+    let cited_latest = lines
         .iter()
-        .filter(|l| rule == DateRule::First || l.page == last_page)
-        .flat_map(|l| dates(&l.text).into_iter().map(move |(d, _)| (d, l)));
-    let (d, l) = match rule {
-        DateRule::First => found.next()?,
-        DateRule::Last => found.last()?,
-    };
-    Some(Field::found(d.iso(), l.confidence, l.page, l.bbox))
+        .flat_map(|l| dates(&l.text))
+        .map(|(d, _)| d)
+        .max();
+    lines
+        .iter()
+        .rev()
+        .filter(|l| l.page == last_page)
+        .find_map(|l| {
+            let loose = loose_date(&l.text).filter(|d| d.stands_alone())?;
+            let (date, confidence) = match loose.date() {
+                Some(d) => (d, l.confidence),
+                None => (
+                    loose.completed_after(cited_latest?)?,
+                    l.confidence * YEAR_INFERRED,
+                ),
+            };
+            Some(Field::found(date.iso(), confidence, l.page, l.bbox))
+        })
 }
+
+/// Confidence kept by a 落款 date whose year had to be inferred.
+const YEAR_INFERRED: f32 = 0.7;
+/// Below this a document's own date gives way to its 卷内目录 row.
+const DAMAGED_DATE: f32 = 0.75;
+/// Confidence of a date found only in a document's text, its role unknown.
+pub const ROLE_UNSURE: f32 = 0.3;
 
 /// Any date of the document, the last one (a fallback for [`doc_date`]).
 fn any_date(lines: &[Line<'_>]) -> Option<Field> {
@@ -613,7 +645,7 @@ fn any_date(lines: &[Line<'_>]) -> Option<Field> {
         .iter()
         .flat_map(|l| dates(&l.text).into_iter().map(move |(d, _)| (d, l)))
         .last()
-        .map(|(d, l)| Field::found(d.iso(), l.confidence * 0.6, l.page, l.bbox))
+        .map(|(d, l)| Field::found(d.iso(), l.confidence * ROLE_UNSURE, l.page, l.bbox))
 }
 
 /// The document's own 文号: a line near its title (not a reference in 《》).

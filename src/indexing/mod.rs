@@ -20,6 +20,7 @@ pub mod contents;
 mod fields;
 pub mod identifiers;
 pub mod kinds;
+pub mod numbering;
 pub mod split;
 pub mod values;
 
@@ -261,7 +262,8 @@ pub fn index_volume(
         .collect();
 
     let mut starts = propose_starts(&evidence, corrections);
-    let mut numbering = number_pages(pages, &starts, table);
+    let mut numbered = number_pages(pages, &evidence, &starts, table);
+    let mut numbering = numbered.numbers.clone();
 
     // The scanned 卷内目录: its page ranges name document starts that had no title.
     let contents_pages: Vec<&PageInput> = doc_pages(pages, &starts, "contents");
@@ -284,7 +286,8 @@ pub fn index_volume(
         corrections,
         table,
     ) {
-        numbering = number_pages(pages, &starts, table);
+        numbered = number_pages(pages, &evidence, &starts, table);
+        numbering = numbered.numbers.clone();
     }
 
     let mut documents = build_documents(pages, &starts, &numbering);
@@ -332,6 +335,7 @@ pub fn index_volume(
     checks(
         &documents,
         &mut page_index,
+        &numbered,
         &printed_contents,
         pages,
         &evidence,
@@ -432,20 +436,30 @@ fn doc_pages<'a>(pages: &'a [PageInput], starts: &[Start], kind: &str) -> Vec<&'
         .collect()
 }
 
-/// 页号: content pages of numbered kinds, from 1, blanks skipped.
-fn number_pages(pages: &[PageInput], starts: &[Start], table: &KindTable) -> BTreeMap<u32, u32> {
-    let mut out = BTreeMap::new();
-    let mut n = 0;
-    for p in pages {
-        let kind = document_of(starts, p.seq)
-            .map(|d| starts[d].kind.as_str())
-            .unwrap_or("other");
-        if !p.blank && table.numbered(kind) {
-            n += 1;
-            out.insert(p.seq, n);
-        }
-    }
-    out
+/// 页号 of the content pages of numbered kinds (blanks skipped): the stamps read
+/// on them, counted where none was read (see [`numbering`]).
+fn number_pages(
+    pages: &[PageInput],
+    evidence: &[PageEvidence],
+    starts: &[Start],
+    table: &KindTable,
+) -> numbering::Numbering {
+    let candidates: Vec<numbering::Candidate> = pages
+        .iter()
+        .zip(evidence)
+        .filter(|(p, _)| {
+            let kind = document_of(starts, p.seq)
+                .map(|d| starts[d].kind.as_str())
+                .unwrap_or("other");
+            !p.blank && table.numbered(kind)
+        })
+        .map(|(p, ev)| numbering::Candidate {
+            seq: p.seq,
+            stamp: ev.stamp.map(|s| s.0),
+            chars: p.lines.iter().map(|l| l.text.chars().count()).sum(),
+        })
+        .collect();
+    numbering::number(&candidates)
 }
 
 /// Adds the document starts that the printed 卷内目录 names but no title showed.
@@ -566,6 +580,7 @@ fn build_documents(
 fn checks(
     documents: &[DocumentIndex],
     page_index: &mut [PageIndex],
+    numbered: &numbering::Numbering,
     printed: &[ContentsRow],
     pages: &[PageInput],
     evidence: &[PageEvidence],
@@ -584,19 +599,66 @@ fn checks(
                 document,
             })
         };
-    // Printed page stamps against our numbering.
-    for p in page_index.iter() {
-        if let (Some(stamp), Some(no)) = (p.stamp, p.page_no)
-            && stamp != no
-        {
-            add(
-                "page_no_mismatch",
-                "warning",
-                format!("第 {} 张扫描页印有页号 {stamp}，编号为 {no}", p.seq),
-                Some(p.seq),
-                p.document,
-            );
-        }
+    // How the 页号 were found: stamps that disagree, pages or numbers left over,
+    // pages counted because no stamp could be read.
+    let doc_of = |seq: u32| {
+        page_index
+            .iter()
+            .find(|p| p.seq == seq)
+            .and_then(|p| p.document)
+    };
+    for &(seq, stamp, given) in &numbered.rejected {
+        add(
+            "page_no_mismatch",
+            "warning",
+            format!(
+                "第 {seq} 张扫描页读到页号 {stamp}，与前后页的页号章不连续，编为 {}",
+                given.map_or("（无）".to_string(), |n| n.to_string())
+            ),
+            Some(seq),
+            doc_of(seq),
+        );
+    }
+    for &seq in &numbered.unnumbered {
+        add(
+            "page_without_number",
+            "warning",
+            format!("第 {seq} 张扫描页夹在相邻页号章之间，没有页号：是空白背面还是夹入的页？"),
+            Some(seq),
+            doc_of(seq),
+        );
+    }
+    for &n in &numbered.missing {
+        add(
+            "page_no_missing",
+            "warning",
+            format!("页号 {n} 不在任何扫描页上（前后页号章不连续）：是否缺页？"),
+            None,
+            None,
+        );
+    }
+    if !numbered.counted.is_empty() {
+        let pages: Vec<String> = numbered
+            .counted
+            .iter()
+            .map(|seq| format!("第 {seq} 张→{}", numbered.numbers[seq]))
+            .collect();
+        let all = numbered.counted.len() == numbered.numbers.len();
+        add(
+            "page_no_counted",
+            "info",
+            format!(
+                "{}页号按顺序推算：{}",
+                if all {
+                    "未读到页号章，"
+                } else {
+                    "以下页未读到页号章，"
+                },
+                pages.join("、")
+            ),
+            numbered.counted.first().copied(),
+            None,
+        );
     }
     // The printed 卷内目录 against ours.
     let counted: Vec<&DocumentIndex> = documents

@@ -100,6 +100,132 @@ fn chinese_small(s: &[char]) -> Option<u32> {
     }
 }
 
+/// A date line as OCR may leave it when a seal lies over it: the year's digits
+/// partly eaten (`二一年三月八日`, `二0年十月`), or the closing 日 gone
+/// (`2022年11月18`). `year` only when all four digits were read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LooseDate {
+    pub year: Option<i32>,
+    /// The last digit of the year, when some of it was read.
+    pub year_last_digit: Option<u32>,
+    pub month: u32,
+    pub day: Option<u32>,
+    /// The line's text before and after the date.
+    pub before: String,
+    pub after: String,
+}
+
+impl LooseDate {
+    /// The whole date, when nothing is missing.
+    pub fn date(&self) -> Option<Date> {
+        let (y, d) = (self.year?, self.day?);
+        valid_date(y, self.month, d).then_some(Date {
+            year: y,
+            month: self.month,
+            day: d,
+        })
+    }
+
+    /// The date with its year taken from `after`, a date the dated one cannot
+    /// precede (the latest date its own text cites): that year or the next,
+    /// whichever keeps the order and agrees with a year digit that was read.
+    pub fn completed_after(&self, after: Date) -> Option<Date> {
+        let day = self.day?;
+        [after.year, after.year + 1]
+            .into_iter()
+            .filter(|y| {
+                self.year_last_digit
+                    .is_none_or(|d| y.rem_euclid(10) as u32 == d)
+            })
+            .filter(|&y| valid_date(y, self.month, day))
+            .map(|y| Date {
+                year: y,
+                month: self.month,
+                day,
+            })
+            .find(|d| *d >= after)
+    }
+}
+
+/// The date a line holds, loosely read (see [`LooseDate`]): the first 年…月… in
+/// the squashed line, in Arabic or Chinese numerals.
+pub fn loose_date(line: &str) -> Option<LooseDate> {
+    let c: Vec<char> = squash(line).chars().collect();
+    let month_at = c.iter().position(|&x| x == '月')?;
+    let year_at = c[..month_at].iter().rposition(|&x| x == '年');
+    let year_digit = |x: char| {
+        x.to_digit(10)
+            .or_else(|| matches!(x, 'o' | 'Ο' | 'О').then_some(0))
+            .or_else(|| chinese_digit(x))
+    };
+    let (year_chars, month_chars): (&[char], &[char]) = match year_at {
+        Some(y) => (&c[..y], &c[y + 1..month_at]),
+        None => (&[], &c[..month_at]),
+    };
+    let year_digits: Vec<u32> = year_chars
+        .iter()
+        .rev()
+        .map_while(|&x| year_digit(x))
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let number = |s: &[char]| -> Option<u32> {
+        if !s.is_empty() && s.len() <= 2 && s.iter().all(|x| x.is_ascii_digit()) {
+            s.iter().collect::<String>().parse().ok()
+        } else {
+            chinese_small(s)
+        }
+    };
+    // The month: the digits right before 月.
+    let month_digits = month_chars
+        .iter()
+        .rev()
+        .take_while(|&&x| x.is_ascii_digit() || x == '十' || chinese_digit(x).is_some())
+        .count();
+    let month = number(&month_chars[month_chars.len() - month_digits..])?;
+    if !(1..=12).contains(&month) {
+        return None;
+    }
+    // The day: digits after 月, up to 日/号 or the end of the line.
+    let after = &c[month_at + 1..];
+    let day_len = after
+        .iter()
+        .take_while(|&&x| x.is_ascii_digit() || x == '十' || chinese_digit(x).is_some())
+        .count();
+    let day = number(&after[..day_len]).filter(|d| (1..=31).contains(d));
+    let closed = matches!(after.get(day_len), Some('日' | '号')) as usize;
+    let start = match year_at {
+        Some(y) => y - year_digits.len(),
+        None => month_at - month_digits,
+    };
+    let end = month_at + 1 + day_len + closed;
+    let year =
+        (year_digits.len() == 4).then(|| year_digits.iter().fold(0, |a, d| a * 10 + d) as i32);
+    Some(LooseDate {
+        year: year.filter(|y| (1900..=2100).contains(y)),
+        year_last_digit: year_digits.last().copied(),
+        month,
+        day,
+        before: c[..start].iter().collect(),
+        after: c[end..].iter().collect(),
+    })
+}
+
+impl LooseDate {
+    /// Does the line hold this date and little else (a label before it, a
+    /// bracket after it), as a 落款 or a form's date cell does? A date inside a
+    /// sentence is one the text cites.
+    pub fn stands_alone(&self) -> bool {
+        let sentence = |s: &str| s.contains(['，', '。', '；', '、', ',']);
+        self.before.chars().count() <= 10
+            && !sentence(&self.before)
+            && self.after.chars().count() <= 2
+            && !sentence(self.after.trim_end_matches('。'))
+    }
+}
+
 /// Every date in a squashed line with its char offset: `2020年7月14日`,
 /// `2020.10.08`, `2020-10-08`, `2020/10/08`, `20201008` (in tables), and
 /// `二〇二〇年七月六日`.
@@ -324,6 +450,49 @@ mod tests {
             month: m,
             day,
         }
+    }
+
+    #[test]
+    fn date_lines_under_a_seal() {
+        let l = loose_date("二〇二一年三月八日").unwrap();
+        assert_eq!(l.date(), Some(d(2021, 3, 8)));
+        assert!(l.stands_alone());
+        // The seal ate two year digits: the year comes from the text's latest date.
+        let l = loose_date("二一年三月八日").unwrap();
+        assert_eq!((l.year, l.year_last_digit, l.day), (None, Some(1), Some(8)));
+        assert_eq!(l.completed_after(d(2021, 1, 26)), Some(d(2021, 3, 8)));
+        assert_eq!(
+            l.completed_after(d(2020, 11, 2)),
+            Some(d(2021, 3, 8)),
+            "the digit read decides"
+        );
+        // The closing 日 lost; OCR's 0 for 〇.
+        assert_eq!(
+            loose_date("2022年11月18").unwrap().date(),
+            Some(d(2022, 11, 18))
+        );
+        assert_eq!(
+            loose_date("二0二0年十月八日").unwrap().date(),
+            Some(d(2020, 10, 8))
+        );
+        // No day: no date.
+        let l = loose_date("二0年十月").unwrap();
+        assert_eq!((l.month, l.day), (10, None));
+        assert_eq!(l.completed_after(d(2020, 7, 24)), None);
+        // A form's labelled date stands alone; a date inside a sentence does not.
+        assert!(
+            loose_date("签名：孟莉2019年3月11日")
+                .unwrap()
+                .stands_alone()
+        );
+        assert!(
+            !loose_date("2021年4月18日，本局向当事人送达了告知书")
+                .unwrap()
+                .stands_alone()
+        );
+        assert!(!loose_date("于2021年5月6日前缴纳。").unwrap().stands_alone());
+        assert!(!loose_date("经查，2019年3月6日").unwrap().stands_alone());
+        assert!(loose_date("罚款五万元").is_none());
     }
 
     #[test]
