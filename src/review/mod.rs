@@ -7,6 +7,7 @@
 //! against the documents found, 档号), and the statutory checks of the case itself
 //! ([`statutory`]: required documents and the 行政处罚法's periods and order).
 
+pub mod calendar;
 pub mod statutory;
 
 use anyhow::Result;
@@ -57,7 +58,7 @@ pub fn review_volume(
     match &index {
         Some(index) => {
             findings.extend(index.findings.iter().cloned());
-            findings.extend(statutory::check(&volume, rules));
+            findings.extend(statutory::check(&volume, Some(index), rules));
         }
         None => findings.push(Finding {
             code: "not_indexed".into(),
@@ -108,6 +109,7 @@ pub fn quality(volume: &VolumeJson, failed: &[u32]) -> Vec<Finding> {
                 "blurred" => "图像模糊",
                 "skew_residual" => "纠偏后仍有倾斜",
                 "cut_content" => "内容被扫描边界截断",
+                "edge_ink" => "扫描边缘有笔画，请核对页面是否完整",
                 _ => "图像质量问题",
             };
             out.push(Finding {
