@@ -26,3 +26,4 @@ done
 python3 "$corpus/score_ocr.py" --truth "$corpus" --ocr "$work/out"
 echo "process wall time: $(echo "$end - $start" | bc) s"
 python3 "$(dirname "$0")/corpus-imaging.py" "$ANJUAN_HOME" "$corpus"
+python3 "$(dirname "$0")/evaluate.py" "$corpus" --home "$ANJUAN_HOME"
