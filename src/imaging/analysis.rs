@@ -138,6 +138,12 @@ impl Analysed {
         (i + 0.45 * (p - i)).min(p - 50.0).round().clamp(1.0, 254.0) as u8
     }
 
+    /// Components smaller than this (pixels) are dust: ten pixels at 150 dpi,
+    /// as much paper at the analysis's own resolution.
+    pub fn dust_size(&self) -> usize {
+        ((self.dpi as f32 / 150.0).powi(2) * 10.0).round() as usize
+    }
+
     /// Share of the page covered by scanner bed.
     pub fn bed_fraction(&self) -> f32 {
         self.bed.iter().filter(|b| **b).count() as f32 / self.bed.len().max(1) as f32
@@ -219,13 +225,14 @@ impl Analysed {
     /// the outermost `band` pixels and look like strokes (not a filled blob such as
     /// a cut punch hole, not a long shadow or ruling line along the edge, not dust),
     /// and how far along that side they spread. Returns the worst side.
-    pub fn cut_strokes(&self, band: usize) -> EdgeStrokes {
+    /// `components` are the page's, at [`Analysed::ink_threshold`].
+    pub fn cut_strokes(&self, band: usize, components: &[Component]) -> EdgeStrokes {
         let (w, h) = (self.width() as usize, self.height() as usize);
         let mm = self.dpi as f32 / 25.4;
-        let min_size = ((self.dpi as f32 / 150.0).powi(2) * 10.0).round() as usize;
+        let min_size = self.dust_size();
         let near_bed = self.bed_neighbourhood(3);
         let mut sides: [Vec<(usize, usize)>; 4] = Default::default();
-        for c in ink_components(self, (0, 0, w as u32, h as u32), self.ink_threshold()) {
+        for c in components {
             let (x0, y0, x1, y1) = c.bbox;
             let stroke_like = c.size >= min_size
                 && c.fill() < 0.6

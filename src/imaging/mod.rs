@@ -342,16 +342,24 @@ pub struct InkCount {
 /// holes (see [`is_punch_hole`]). The outer margins, where edge dirt lives, are
 /// left out.
 fn ink_in_text_area(a: &Analysed, threshold: u8) -> InkCount {
+    count_text_area_ink(a, &page_components(a, threshold))
+}
+
+/// Ink components over the whole page: a hole straddling the margin is seen
+/// whole, and each is counted by where its centre lies.
+fn page_components(a: &Analysed, threshold: u8) -> Vec<analysis::Component> {
+    ink_components(a, (0, 0, a.width(), a.height()), threshold)
+}
+
+/// [`ink_in_text_area`] of components already found on the page.
+fn count_text_area_ink(a: &Analysed, components: &[analysis::Component]) -> InkCount {
     let (w, h) = (a.width(), a.height());
     let (mx, my) = (w * 8 / 100, h * 5 / 100);
     let region = (mx, my, w - mx, h - my);
-    // Ten pixels at 150 dpi; the analysis of a 200 dpi scan works at 200 dpi.
-    let min_size = ((a.dpi as f32 / 150.0).powi(2) * 10.0).round() as usize;
+    let min_size = a.dust_size();
     let mut count = InkCount::default();
     let mut inked = 0;
-    // Components are followed over the whole page, so that a hole straddling the
-    // margin is seen whole, and counted when their centre is in the text area.
-    for c in ink_components(a, (0, 0, w, h), threshold) {
+    for c in components {
         let (cx, cy) = (
             (c.bbox.0 + c.bbox.2) as u32 / 2,
             (c.bbox.1 + c.bbox.3) as u32 / 2,
@@ -359,7 +367,7 @@ fn ink_in_text_area(a: &Analysed, threshold: u8) -> InkCount {
         if c.size < min_size || cx < region.0 || cx >= region.2 || cy < region.1 || cy >= region.3 {
             continue;
         }
-        if is_punch_hole(&c, a) {
+        if is_punch_hole(c, a) {
             count.punch_holes += 1;
             continue;
         }
@@ -542,7 +550,9 @@ impl PageAnalysis {
             _ => 0.0,
         };
         rec.skew_applied = applied;
-        let ink = ink_in_text_area(&a, a.ink_threshold());
+        // One pass over the page's ink serves the blank count and the cut strokes.
+        let components = page_components(&a, a.ink_threshold());
+        let ink = count_text_area_ink(&a, &components);
         rec.ink_coverage = ink.coverage;
         rec.ink_components = ink.components;
         rec.punch_holes = ink.punch_holes;
@@ -561,7 +571,7 @@ impl PageAnalysis {
         // A 2 mm band along the scan window: printed text keeps a wider margin.
         let band = (a0.dpi as f32 * 2.0 / 25.4).round().max(2.0) as usize;
         rec.edge_ink = a0.edge_ink(band);
-        let cut = a0.cut_strokes(band);
+        let cut = a.cut_strokes(band, &components);
         rec.cut_strokes = cut.components;
         rec.cut_spread_mm = cut.spread_mm;
         rec.cut_runs = cut.runs;

@@ -10,7 +10,7 @@
 
 use serde::Deserialize;
 
-use super::calendar::{self, WorkCalendar};
+use super::calendar::WorkCalendar;
 use crate::indexing::identifiers::find_doc_no;
 use crate::indexing::kinds::KindTable;
 use crate::indexing::values::{Date, squash};
@@ -617,7 +617,7 @@ pub fn check(
                         "决定日期 {} 不晚于告知书送达后{}期满之日 {}（{}：{}；送达 {}）：当事人陈述、申辩（听证申请）期限未满即作出决定（行政处罚法第四十四条、第四十五条、第六十四条）{}",
                         d.says(),
                         period.says(),
-                        calendar::date_of(end).iso(),
+                        Date::from_days(end).iso(),
                         period.from,
                         period.says(),
                         served.says(),
@@ -668,7 +668,7 @@ pub fn check(
                         d.says(),
                         rules.service_within_days,
                         if rules.periods_in_working_days { "个工作日" } else { "日" },
-                        calendar::date_of(end).iso()
+                        Date::from_days(end).iso()
                     ),
                     Some(receipt),
                 );
@@ -816,14 +816,8 @@ mod tests {
     fn the_decision_tells_when_the_notice_was_served() {
         // Notice dated 04-01, served (as the decision says) 04-18, decided 04-20.
         let mut v = sound();
-        let page = |seq: u32, text: &str| -> crate::model::PageJson {
-            serde_json::from_value(serde_json::json!({
-                "seq": seq, "source": "x.jpg", "source_page": 0, "document": 6,
-                "page_no": null, "rotation": 0, "skew_deg": 0.0, "blank": false, "dpi": 300,
-                "color_mode": "gray", "flags": [], "ocr_confidence": 0.9, "text": text
-            }))
-            .unwrap()
-        };
+        // Pages of the decision (document 6).
+        let page = |seq: u32, text: &str| page(seq, 6, text);
         v.pages = vec![page(
             6,
             "本局认为，当事人的上述行为违反了规定。\n2021年4月18日，本局向当事人送\n达了《行政处罚事先告知书》（某罚告〔2021〕1号），告知当事人\n陈述申辩的权利。依据规定决定罚款，如不服可申请行政复议。",
@@ -846,14 +840,8 @@ mod tests {
     #[test]
     fn a_decision_must_tell_the_remedies_and_its_legal_basis() {
         let mut v = sound();
-        let page = |text: &str| -> crate::model::PageJson {
-            serde_json::from_value(serde_json::json!({
-                "seq": 6, "source": "x.jpg", "source_page": 0, "document": 6,
-                "page_no": null, "rotation": 0, "skew_deg": 0.0, "blank": false, "dpi": 300,
-                "color_mode": "gray", "flags": [], "ocr_confidence": 0.9, "text": text
-            }))
-            .unwrap()
-        };
+        // The decision's page.
+        let page = |text: &str| page(6, 6, text);
         v.pages = vec![page(
             "依据《食品安全法》第一百二十二条，决定罚款。\n如不服本决定，可申请行政复\n议或者提起行政诉讼。",
         )];
