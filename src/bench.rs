@@ -16,7 +16,7 @@ use crate::catalogue::Catalogue;
 use crate::home::Home;
 use crate::jobs::CancelToken;
 use crate::ocr::EngineChoice;
-use crate::pipeline::{self, ProcessOptions};
+use crate::ops::pipeline::{self, ProcessOptions};
 use crate::store::Store;
 
 /// Files the bare CLI can read directly (Leptonica formats; PDFs are left out).

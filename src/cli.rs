@@ -10,10 +10,11 @@ use crate::capture::scanner::{self, Mode, ScanSettings, Source};
 use crate::capture::{self, Outcome};
 use crate::catalogue::{Catalogue, Placement};
 use crate::home::Home;
-use crate::indexing::{Target, kinds::KindTable};
 use crate::jobs::{self, CancelToken};
+use crate::model::{Severity, Verdict};
 use crate::ocr::{EngineChoice, fake::FakeFactory};
-use crate::pipeline::{self, ProcessEvent, ProcessOptions, ScanEvent, ScanRequest};
+use crate::ops;
+use crate::ops::pipeline::{self, ProcessEvent, ProcessOptions, ScanEvent, ScanRequest};
 use crate::store::Store;
 
 #[derive(Debug, Parser)]
@@ -306,8 +307,8 @@ pub enum Command {
     },
     /// Make a signing key for packages (set it in bureau.json as signing.key_file)
     Keygen {
-        #[arg(long, value_parser = ["sm2", "ed25519"], default_value = "sm2")]
-        algorithm: String,
+        #[arg(long, value_enum, default_value_t = crate::model::settings::SigningAlgorithm::Sm2)]
+        algorithm: crate::model::settings::SigningAlgorithm,
         #[arg(long)]
         out: PathBuf,
     },
@@ -348,13 +349,14 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
                 let n = cat.requeue_pages(volume.as_deref())?;
                 eprintln!("{n} page(s) queued to be processed again");
             }
-            let engine = engine_choice(engine, lang);
             let opts = ProcessOptions {
-                volume,
-                workers: jobs.unwrap_or_else(jobs::default_workers),
-                engine,
                 retry_failed,
                 reindex,
+                ..ProcessOptions::new(
+                    volume,
+                    engine_choice(engine, lang),
+                    jobs.unwrap_or_else(jobs::default_workers),
+                )
             };
             process(home, &opts)
         }
@@ -395,40 +397,17 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
             Ok(0)
         }
         Command::Correct { volume, set, undo } => {
-            let mut cat = Catalogue::open(&home.catalogue_path())?;
-            anyhow::ensure!(cat.volume_exists(&volume)?, "no volume {volume}");
-            let actor = crate::catalogue::current_actor();
-            let target = |key: &str| {
-                let key = if key.contains(':') {
-                    key.to_string()
-                } else {
-                    format!("field:{key}")
-                };
-                Target::parse(&key)
-                    .with_context(|| format!("unknown field {key:?}; see anjuan correct --help"))
-            };
-            for pair in &set {
-                let (key, value) = pair
-                    .split_once('=')
-                    .with_context(|| format!("{pair:?} is not KEY=VALUE"))?;
-                let t = target(key)?;
-                let value = match (&t, value) {
-                    (Target::Start(_), "yes" | "true") => "true",
-                    (Target::Start(_), "no" | "false") => "false",
-                    (Target::Start(_), v) => bail!("start:N takes yes or no, not {v:?}"),
-                    (Target::Kind(_), k) if KindTable::builtin().rule(k).is_none() => {
-                        bail!("unknown document kind {k:?}")
-                    }
-                    (_, v) => v,
-                };
-                cat.set_correction(&volume, &t, Some(value), &actor)?;
-            }
+            let mut changes = set
+                .iter()
+                .map(|pair| ops::parse_correction(pair))
+                .collect::<Result<Vec<_>>>()?;
             for key in &undo {
-                cat.set_correction(&volume, &target(key)?, None, &actor)?;
+                changes.push((ops::edit::parse_target(key)?, None));
             }
-            drop(cat);
-            pipeline::index_volumes(home, Some(&volume), false, |_| {})?;
-            let v = Catalogue::open(&home.catalogue_path())?.volume_json(&volume)?;
+            let mut cat = Catalogue::open(&home.catalogue_path())?;
+            let actor = crate::catalogue::current_actor();
+            ops::correct(home, &mut cat, &volume, &changes, &actor)?;
+            let v = cat.volume_json(&volume)?;
             eprintln!(
                 "{volume}: {} document(s); party {}, archival code {}",
                 v.documents.len(),
@@ -537,51 +516,7 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
             out,
             force,
             json,
-        } => {
-            let volumes = if all {
-                let cat = Catalogue::open(&home.catalogue_path())?;
-                let mut ready = Vec::new();
-                for v in cat.list_volumes()? {
-                    if cat.volume_index(&v.id)?.is_some() && v.done == v.pages {
-                        ready.push(v.id);
-                    }
-                }
-                ready
-            } else {
-                volume
-            };
-            let mut reports = Vec::new();
-            let mut failed = 0;
-            for v in &volumes {
-                match crate::package::bag::build_package(home, v, &out, force) {
-                    Ok(b) => {
-                        eprintln!(
-                            "{v}: {} {}",
-                            if b.reused {
-                                "kept valid package"
-                            } else {
-                                "packed"
-                            },
-                            if b.verification.passed {
-                                "四性检测通过"
-                            } else {
-                                "四性检测未通过"
-                            }
-                        );
-                        println!("{}", b.path.display());
-                        reports.push(b.verification);
-                    }
-                    Err(e) => {
-                        failed += 1;
-                        eprintln!("error: {v}: {e:#}");
-                    }
-                }
-            }
-            if json {
-                eprintln!("{}", serde_json::to_string_pretty(&reports)?);
-            }
-            Ok(if failed > 0 { 1 } else { 0 })
-        }
+        } => package(home, volume, all, &out, force, json),
         Command::Verify { packages, json } => {
             let mut all_passed = true;
             let mut reports = Vec::new();
@@ -639,13 +574,11 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
                 max_pages: pages,
                 backend_options,
             };
-            let opts = ProcessOptions {
-                volume: None,
-                workers: jobs.unwrap_or_else(jobs::default_workers),
-                engine: engine_choice(engine, crate::ocr::DEFAULT_LANGUAGES.into()),
-                retry_failed: false,
-                reindex: false,
-            };
+            let opts = ProcessOptions::new(
+                None,
+                engine_choice(engine, crate::ocr::DEFAULT_LANGUAGES.into()),
+                jobs.unwrap_or_else(jobs::default_workers),
+            );
             let process = (!no_process).then_some(opts);
             scan(home, volume, settings, before, replace, process)
         }
@@ -680,7 +613,7 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
             json,
         } => {
             let path = home.bureau_path();
-            let mut settings = crate::indexing::BureauSettings::load(&path)?;
+            let mut settings = crate::model::settings::BureauSettings::load(&path)?;
             let before = settings.clone();
             if let Some(f) = fonds_code {
                 settings.fonds_code = Some(f.trim().to_string()).filter(|f| !f.is_empty());
@@ -695,10 +628,10 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
                 settings.archival_code_template = t.trim().to_string();
             }
             if settings != before {
-                settings.save(&path)?;
+                ops::save_settings(home, &settings)?;
                 let mut reindexed = 0;
-                crate::pipeline::index_volumes(home, None, false, |e| {
-                    if let crate::pipeline::ProcessEvent::VolumeIndexed { .. } = e {
+                ops::pipeline::index_volumes(home, None, false, |e| {
+                    if let crate::ops::pipeline::ProcessEvent::VolumeIndexed { .. } = e {
                         reindexed += 1;
                     }
                 })?;
@@ -728,7 +661,7 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
             Ok(0)
         }
         Command::Keygen { algorithm, out } => {
-            let public = crate::package::sign::keygen(&algorithm, &out)?;
+            let public = crate::package::sign::keygen(algorithm, &out)?;
             eprintln!(
                 "wrote the secret key to {} (keep it safe); public key:",
                 out.display()
@@ -747,8 +680,8 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
             let candidates: Vec<String> = cat
                 .list_volumes()?
                 .into_iter()
-                .filter(|v| v.status() == "processed")
-                .filter(|v| states.get(&v.id).map(String::as_str) != Some("returned"))
+                .filter(|v| v.status() == crate::model::VolumeStatus::Processed)
+                .filter(|v| states.get(&v.id) != Some(&Verdict::Returned))
                 .map(|v| v.id)
                 .collect();
             let seed = seed.unwrap_or_else(|| {
@@ -803,7 +736,7 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
                 let id = cat.add_review_mark(
                     &volume,
                     (seq > 0).then_some(seq),
-                    &severity,
+                    Severity::parse(&severity).context("a mark is an error or a warning")?,
                     note,
                     &actor,
                 )?;
@@ -817,14 +750,14 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
                 // --approve excludes --mark, so a note here is the approval's remark.
                 cat.decide_review(
                     &volume,
-                    "approved",
+                    Verdict::Approved,
                     note.as_deref().unwrap_or_default(),
                     &actor,
                 )?;
                 eprintln!("{volume} approved");
             }
             if let Some(reason) = &return_reason {
-                cat.decide_review(&volume, "returned", reason, &actor)?;
+                cat.decide_review(&volume, Verdict::Returned, reason, &actor)?;
                 eprintln!("{volume} returned: {reason}");
             }
             let rules = crate::review::ReviewRules::builtin();
@@ -863,9 +796,9 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
             };
             eprintln!(
                 "{volume}: {} error(s), {} warning(s), {} note(s); {status}",
-                review.count("error"),
-                review.count("warning"),
-                review.count("info")
+                review.count(Severity::Error),
+                review.count(Severity::Warning),
+                review.count(Severity::Info)
             );
             Ok(0)
         }
@@ -1132,15 +1065,6 @@ fn arrange(home: &Home, volume: &str, a: Arrangement) -> Result<i32> {
     if !cat.volume_exists(volume)? {
         bail!("no volume {volume} in {}", home.root().display());
     }
-    let actor = crate::catalogue::current_actor();
-    let ids = |cat: &Catalogue, spec: &str| -> Result<Vec<i64>> {
-        parse_pages(spec)?
-            .into_iter()
-            .map(|n| page_id_at(cat, volume, n))
-            .collect()
-    };
-    let before = a.before.map(|n| page_id_at(&cat, volume, n)).transpose()?;
-    let store = Store::new(home.store_dir());
     if a.trash {
         for t in cat.trashed_pages(volume)? {
             println!(
@@ -1154,34 +1078,46 @@ fn arrange(home: &Home, volume: &str, a: Arrangement) -> Result<i32> {
         }
         return Ok(0);
     }
-    if let Some(spec) = &a.move_pages {
-        let ids = ids(&cat, spec)?;
+    // New pages wait for `process`; otherwise the index follows the new order now.
+    let message = ops::arrange_then_reindex(home, &mut cat, volume, |cat| {
+        rearrange(home, cat, volume, &a)
+    })?;
+    eprintln!("{message}");
+    Ok(0)
+}
+
+/// Does what `arrange` was asked; returns what to tell the clerk.
+fn rearrange(home: &Home, cat: &mut Catalogue, volume: &str, a: &Arrangement) -> Result<String> {
+    let actor = crate::catalogue::current_actor();
+    let ids = |cat: &Catalogue, spec: &str| -> Result<Vec<i64>> {
+        parse_pages(spec)?
+            .into_iter()
+            .map(|n| page_id_at(cat, volume, n))
+            .collect()
+    };
+    let before = a.before.map(|n| page_id_at(cat, volume, n)).transpose()?;
+    let store = Store::new(home.store_dir());
+    Ok(if let Some(spec) = &a.move_pages {
+        let ids = ids(cat, spec)?;
         cat.move_pages(volume, &ids, before, &actor)?;
-        eprintln!("{} page(s) moved", ids.len());
+        format!("{} page(s) moved", ids.len())
     } else if let Some(spec) = &a.remove {
-        let ids = ids(&cat, spec)?;
+        let ids = ids(cat, spec)?;
         let n = cat.remove_pages(volume, &ids, &actor)?;
-        eprintln!(
+        format!(
             "{n} page(s) moved to the trash (anjuan arrange --volume {volume} --restore puts them back)"
-        );
+        )
     } else if let Some(file) = &a.insert {
         let place = before.map_or(Placement::Append, Placement::Before);
-        let ids = capture::add_file_at(&mut cat, &store, volume, file, place, &actor)?;
-        eprintln!("{} page(s) inserted", ids.len());
+        let ids = capture::add_file_at(cat, &store, volume, file, place, &actor)?;
+        format!("{} page(s) inserted", ids.len())
     } else if let Some((n, file)) = &a.replace {
-        let old = page_id_at(&cat, volume, *n)?;
-        let ids = capture::add_file_at(
-            &mut cat,
-            &store,
-            volume,
-            file,
-            Placement::Replace(old),
-            &actor,
-        )?;
-        eprintln!(
+        let old = page_id_at(cat, volume, *n)?;
+        let ids = capture::add_file_at(cat, &store, volume, file, Placement::Replace(old), &actor)?;
+        format!(
             "page {n} replaced by {} page(s); the old one is in the trash",
             ids.len()
-        );
+        )
     } else if a.restore {
         let all: Vec<i64> = cat
             .trashed_pages(volume)?
@@ -1189,12 +1125,99 @@ fn arrange(home: &Home, volume: &str, a: Arrangement) -> Result<i32> {
             .map(|t| t.trash_id)
             .collect();
         let n = cat.restore_pages(volume, &all, &actor)?;
-        eprintln!("{n} page(s) put back");
+        format!("{n} page(s) put back")
+    } else {
+        String::new()
+    })
+}
+
+/// `anjuan package`: every ready volume (`--all`; the others named with their
+/// reason) or the volumes asked for (one that is not ready is an error).
+fn package(
+    home: &Home,
+    volumes: Vec<String>,
+    all: bool,
+    out: &std::path::Path,
+    force: bool,
+    json: bool,
+) -> Result<i32> {
+    let selection = if all {
+        ops::package::Selection::AllReady
+    } else {
+        ops::package::Selection::Volumes(volumes)
+    };
+    let bar = progress_bar("打包 package");
+    let outcomes = ops::pack_batch(
+        home,
+        &selection,
+        out,
+        force,
+        &CancelToken::new(),
+        |e| match e {
+            ops::PackEvent::Started { total } => bar.set_length(total as u64),
+            ops::PackEvent::Packing { done, volume } => {
+                bar.set_position(done as u64);
+                bar.set_message(volume);
+            }
+            ops::PackEvent::Outcome(_) => {}
+        },
+    )?;
+    bar.finish_and_clear();
+    let mut failed = 0;
+    for o in &outcomes {
+        let v = o.volume.as_deref().unwrap_or("?");
+        match (&o.not_ready, &o.error, &o.verification) {
+            (Some(why), _, _) => {
+                // Asked for by name, a volume that cannot be packed is an error.
+                if all {
+                    eprintln!("left out: {v} {}", why.explain(v));
+                } else {
+                    failed += 1;
+                    eprintln!("error: {v} {}", why.explain(v));
+                }
+            }
+            (None, Some(e), _) => {
+                failed += 1;
+                eprintln!("error: {v}: {e}");
+            }
+            (None, None, Some(check)) => {
+                eprintln!(
+                    "{v}: {} {}",
+                    if o.reused {
+                        "kept valid package"
+                    } else {
+                        "packed"
+                    },
+                    if check.passed {
+                        "四性检测通过"
+                    } else {
+                        "四性检测未通过"
+                    }
+                );
+                if !check.passed {
+                    failed += 1;
+                }
+                if let Some(p) = &o.path {
+                    println!("{}", p.display());
+                }
+            }
+            (None, None, None) => {}
+        }
     }
-    drop(cat);
-    // New pages wait for `process`; otherwise the index follows the new order now.
-    pipeline::index_volumes(home, Some(volume), false, |_| {})?;
-    Ok(0)
+    let packed = outcomes.iter().filter(|o| o.verification.is_some()).count();
+    let left_out = outcomes.iter().filter(|o| o.not_ready.is_some()).count();
+    eprintln!(
+        "{packed} package(s) in {}; {left_out} volume(s) left out, {failed} failed",
+        out.display()
+    );
+    if json {
+        let reports: Vec<_> = outcomes
+            .iter()
+            .filter_map(|o| o.verification.as_ref())
+            .collect();
+        eprintln!("{}", serde_json::to_string_pretty(&reports)?);
+    }
+    Ok(if failed > 0 { 1 } else { 0 })
 }
 
 fn process(home: &Home, opts: &ProcessOptions) -> Result<i32> {

@@ -151,7 +151,7 @@ fn page_text(page: &PdfPage<'_>, dpi: f32, h_pt: f32) -> Option<(String, Vec<Tex
         });
     }
     let text = all.replace("\r\n", "\n").replace('\r', "\n");
-    Some((crate::ocr::text::clean_text(&text), lines))
+    Some((crate::text::clean_text(&text), lines))
 }
 
 /// Renders page `index` at `dpi`.

@@ -473,7 +473,7 @@ pub fn scan_into(
     let (volume_id, created) = match volume {
         Some(v) if catalogue.volume_exists(v)? => (v.to_string(), false),
         _ => {
-            let name = format!("扫描 {}", &local_now()[..16]);
+            let name = format!("扫描 {}", &crate::model::time::local_now()[..16]);
             (catalogue.create_volume(volume, &name)?, true)
         }
     };
@@ -490,7 +490,9 @@ pub fn scan_into(
     // With Replace, the first page takes the old one's place, later ones follow it.
     let mut place = placement;
     // The pages' source name: when they were scanned, and the sheet side.
-    let stamp = local_now().replace(['-', ':'], "").replace(' ', "T");
+    let stamp = crate::model::time::local_now()
+        .replace(['-', ':'], "")
+        .replace(' ', "T");
 
     let result = scanner.scan(settings, &dir, cancel, &mut |file| {
         let named = dir.join(format!(
@@ -619,28 +621,6 @@ fn unique_suffix() -> String {
         .map(|d| d.as_nanos())
         .unwrap_or(0);
     format!("{nanos:x}")
-}
-
-/// Local date and time, `2026-12-01 14:05:09`.
-fn local_now() -> String {
-    let t: libc::time_t = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as libc::time_t)
-        .unwrap_or(0);
-    // SAFETY: localtime_r writes only into the tm we pass.
-    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-    if unsafe { libc::localtime_r(&t, &mut tm) }.is_null() {
-        return "0000-00-00 00:00:00".into();
-    }
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        tm.tm_year + 1900,
-        tm.tm_mon + 1,
-        tm.tm_mday,
-        tm.tm_hour,
-        tm.tm_min,
-        tm.tm_sec
-    )
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use anyhow::{Result, bail};
 use rusqlite::{Transaction, params};
 
 use super::Catalogue;
-use crate::indexing::Target;
+use crate::model::index::Target;
 
 /// The columns of `pages` kept in the trash (all of them but `id`, which is
 /// stored beside as `page_id` and given back on restore).

@@ -3,11 +3,10 @@
 
 use anyhow::Result;
 use rusqlite::{OptionalExtension, params};
-use sha2::{Digest, Sha256};
 
 use super::Catalogue;
-use crate::indexing::{self, Corrections, IndexContext, PageInput, Target, VolumeIndex};
 use crate::model::PageState;
+use crate::model::index::{PageInput, Target, VolumeIndex};
 
 /// One stored correction, for the UI's history and the audit trail.
 #[derive(Debug, Clone, PartialEq)]
@@ -113,124 +112,59 @@ impl Catalogue {
                 |r| r.get(0),
             )
             .optional()?;
-        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+        json.map(|j| {
+            serde_json::from_str(&j).map_err(|e| {
+                anyhow::anyhow!(
+                    "damaged catalogue: the index of volume {volume_id} is unreadable ({e}); \
+                     run `anjuan process --volume {volume_id} --reindex` to make it again"
+                )
+            })
+        })
+        .transpose()
     }
 
-    /// Indexes the volume again if its pages, corrections or settings changed since
-    /// the stored index. Returns the index when one was (re)computed.
-    pub fn reindex(
-        &mut self,
-        volume_id: &str,
-        settings: &indexing::BureauSettings,
-        force: bool,
-    ) -> Result<Option<VolumeIndex>> {
-        let Some(pages) = self.index_inputs(volume_id)? else {
-            return Ok(None);
-        };
-        let corrections = self.corrections(volume_id)?;
-        let fingerprint = {
-            let mut h = Sha256::new();
-            h.update(indexing::INDEX_VERSION);
-            h.update(serde_json::to_vec(settings)?);
-            for p in &pages {
-                h.update(format!("{}|{}|{}x{}|", p.seq, p.blank, p.width, p.height));
-                h.update(serde_json::to_vec(&p.lines)?);
-            }
-            for c in &corrections {
-                h.update(format!("{}={}\n", c.target, c.value));
-            }
-            hex::encode(h.finalize())
-        };
-        let stored: Option<String> = self
+    /// The fingerprint of the inputs the stored index was made from.
+    pub fn index_fingerprint(&self, volume_id: &str) -> Result<Option<String>> {
+        Ok(self
             .conn
             .query_row(
                 "SELECT fingerprint FROM volume_index WHERE volume_id = ?1",
                 [volume_id],
                 |r| r.get(0),
             )
-            .optional()?;
-        if !force && stored.as_deref() == Some(fingerprint.as_str()) {
-            return Ok(None);
-        }
-        let ctx = IndexContext {
-            settings: settings.clone(),
-            next_volume_no: self.next_volume_no(volume_id, settings)?,
-        };
-        let corr = Corrections::from_pairs(
-            corrections
-                .iter()
-                .map(|c| (c.target.as_str(), c.value.as_str())),
-        );
-        let mut index = indexing::index_volume(&pages, &corr, &ctx);
+            .optional()?)
+    }
+
+    /// Another volume that holds this 档号, if any.
+    pub fn volume_with_archival_code(&self, code: &str, except: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT volume_id FROM volume_index WHERE archival_code = ?1 AND volume_id <> ?2 LIMIT 1",
+                params![code, except],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Stores a volume's index with the fingerprint of its inputs.
+    pub fn store_index(
+        &self,
+        volume_id: &str,
+        fingerprint: &str,
+        index: &VolumeIndex,
+    ) -> Result<()> {
         let code = index
             .fields
             .get("archival_code")
             .and_then(|f| f.value.clone());
-        if let Some(code) = &code {
-            let other: Option<String> = self
-                .conn
-                .query_row(
-                    "SELECT volume_id FROM volume_index WHERE archival_code = ?1 AND volume_id <> ?2 LIMIT 1",
-                    params![code, volume_id],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if let Some(other) = other {
-                index.findings.push(indexing::Finding {
-                    code: "archival_code_duplicate".into(),
-                    severity: "error".into(),
-                    message: format!("档号 {code} 已用于案卷 {other}"),
-                    page: None,
-                    document: None,
-                });
-            }
-        }
         self.conn.execute(
             "INSERT INTO volume_index(volume_id, fingerprint, archival_code, result, indexed_at)
              VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
              ON CONFLICT(volume_id) DO UPDATE SET fingerprint = ?2, archival_code = ?3, result = ?4,
                indexed_at = excluded.indexed_at",
-            params![volume_id, fingerprint, code, serde_json::to_string(&index)?],
+            params![volume_id, fingerprint, code, serde_json::to_string(index)?],
         )?;
-        Ok(Some(index))
-    }
-
-    /// The next free 案卷号 for a volume without a printed 档号: one past the
-    /// highest number among the other volumes' codes.
-    fn next_volume_no(&self, volume_id: &str, settings: &indexing::BureauSettings) -> Result<u32> {
-        // A 案卷号 once given stays (a re-index must not renumber the volume).
-        let own: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT archival_code FROM volume_index WHERE volume_id = ?1",
-                [volume_id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .flatten();
-        if let Some(n) = own
-            .and_then(|c| indexing::archival::parse(&settings.archival_code_template, &c))
-            .and_then(|p| {
-                p.get(indexing::archival::VOLUME_NO)
-                    .and_then(|n| n.parse::<u32>().ok())
-            })
-        {
-            return Ok(n);
-        }
-        let mut st = self
-            .conn
-            .prepare("SELECT archival_code FROM volume_index WHERE volume_id <> ?1 AND archival_code IS NOT NULL")?;
-        let codes = st.query_map([volume_id], |r| r.get::<_, String>(0))?;
-        let mut max = 0;
-        for code in codes {
-            if let Some(parts) = indexing::archival::parse(&settings.archival_code_template, &code?)
-                && let Some(n) = parts
-                    .get(indexing::archival::VOLUME_NO)
-                    .and_then(|n| n.parse::<u32>().ok())
-            {
-                max = max.max(n);
-            }
-        }
-        Ok(max + 1)
+        Ok(())
     }
 }

@@ -17,8 +17,8 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::imaging::{ImagingRecord, Overrides};
-use crate::model::{ColorMode, PageState, TextLine, TextOrigin};
+use crate::model::record::{ImagingRecord, Overrides};
+use crate::model::{ColorMode, PageState, Severity, TextLine, TextOrigin, Verdict, VolumeStatus};
 
 pub use arrange::{Placement, TrashedPage};
 pub use index::CorrectionRow;
@@ -43,17 +43,17 @@ pub struct VolumeSummary {
 
 impl VolumeSummary {
     /// The volume's status word in `show --json`.
-    pub fn status(&self) -> &'static str {
+    pub fn status(&self) -> VolumeStatus {
         if self.pages == 0 {
-            "empty"
+            VolumeStatus::Empty
         } else if self.processing > 0 {
-            "processing"
+            VolumeStatus::Processing
         } else if self.done == self.pages {
-            "processed"
+            VolumeStatus::Processed
         } else if self.done + self.failed == self.pages {
-            "processed_with_errors"
+            VolumeStatus::ProcessedWithErrors
         } else {
-            "imported"
+            VolumeStatus::Imported
         }
     }
 }
@@ -141,16 +141,53 @@ const PAGE_COLUMNS: &str =
      p.flags, p.text_origin, p.text, p.lines, p.ocr_confidence, p.image_key, p.image_ext,
      p.imaging, p.overrides";
 
+/// Closed sets are stored as their words; a word this version does not know is
+/// an error (a damaged catalogue, or one written by a newer anjuan), never a guess.
+macro_rules! stored_as_words {
+    ($($t:ty),+) => {$(
+        impl rusqlite::types::ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(self.as_str().into())
+            }
+        }
+        impl rusqlite::types::FromSql for $t {
+            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                let word = v.as_str()?;
+                <$t>::parse(word).ok_or_else(|| {
+                    rusqlite::types::FromSqlError::Other(
+                        format!("unknown {} {word:?}", stringify!($t)).into(),
+                    )
+                })
+            }
+        }
+    )+};
+}
+stored_as_words!(PageState, ColorMode, TextOrigin, Severity, Verdict);
+
+/// A stored value that does not read back, said with the volume and page it
+/// belongs to.
+fn corrupt(column: usize, place: &str, what: &str, e: impl std::fmt::Display) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        column,
+        rusqlite::types::Type::Text,
+        format!("damaged catalogue: {place}: {what} unreadable: {e}").into(),
+    )
+}
+
 fn page_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PageRow> {
-    let color: Option<String> = r.get(10)?;
-    let state: String = r.get(11)?;
-    let flags: String = r.get(16)?;
-    let origin: Option<String> = r.get(17)?;
-    let lines: Option<String> = r.get(19)?;
+    let (id, volume_id, seq): (i64, String, u32) = (r.get(0)?, r.get(1)?, r.get(2)?);
+    let place = format!("volume {volume_id} page {seq} (id {id})");
+    let json_of = |column: usize, what: &str| -> rusqlite::Result<Option<String>> {
+        r.get(column).map_err(|e| corrupt(column, &place, what, e))
+    };
+    let flags: String = json_of(16, "flags")?.unwrap_or_else(|| "[]".into());
+    let lines = json_of(19, "OCR lines")?;
+    let imaging = json_of(23, "imaging record")?;
+    let overrides = json_of(24, "the clerk's page decisions")?.unwrap_or_else(|| "{}".into());
     Ok(PageRow {
-        id: r.get(0)?,
-        volume_id: r.get(1)?,
-        seq: r.get(2)?,
+        id,
+        volume_id: volume_id.clone(),
+        seq,
         master_sha256: r.get(3)?,
         master_ext: r.get(4)?,
         source_name: r.get(5)?,
@@ -158,32 +195,32 @@ fn page_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PageRow> {
         width: r.get(7)?,
         height: r.get(8)?,
         dpi: r.get(9)?,
-        color_mode: color.as_deref().and_then(ColorMode::parse),
-        state: PageState::parse(&state).unwrap_or(PageState::Failed),
+        color_mode: r
+            .get(10)
+            .map_err(|e| corrupt(10, &place, "colour mode", e))?,
+        state: r.get(11).map_err(|e| corrupt(11, &place, "state", e))?,
         error: r.get(12)?,
         rotation: r.get(13)?,
         skew_deg: r.get(14)?,
         blank: r.get(15)?,
-        flags: serde_json::from_str(&flags).unwrap_or_default(),
-        text_origin: origin.as_deref().map(|o| {
-            if o == "born_digital" {
-                TextOrigin::BornDigital
-            } else {
-                TextOrigin::Ocr
-            }
-        }),
+        flags: serde_json::from_str(&flags).map_err(|e| corrupt(16, &place, "flags", e))?,
+        text_origin: r
+            .get(17)
+            .map_err(|e| corrupt(17, &place, "text origin", e))?,
         text: r.get(18)?,
-        lines: lines
-            .as_deref()
-            .and_then(|l| serde_json::from_str(l).ok())
-            .unwrap_or_default(),
+        lines: match lines {
+            Some(l) => serde_json::from_str(&l).map_err(|e| corrupt(19, &place, "OCR lines", e))?,
+            None => Vec::new(),
+        },
         ocr_confidence: r.get(20)?,
         image_key: r.get(21)?,
         image_ext: r.get(22)?,
-        imaging: r
-            .get::<_, Option<String>>(23)?
-            .and_then(|j| serde_json::from_str(&j).ok()),
-        overrides: serde_json::from_str(&r.get::<_, String>(24)?).unwrap_or_default(),
+        imaging: imaging
+            .map(|j| serde_json::from_str(&j))
+            .transpose()
+            .map_err(|e| corrupt(23, &place, "imaging record", e))?,
+        overrides: serde_json::from_str(&overrides)
+            .map_err(|e| corrupt(24, &place, "the clerk's page decisions", e))?,
     })
 }
 
@@ -354,7 +391,7 @@ impl Catalogue {
         )?;
         let (origin, text, lines) = match &page.born_digital {
             Some((text, lines)) => (
-                Some("born_digital"),
+                Some(TextOrigin::BornDigital),
                 Some(text.clone()),
                 Some(serde_json::to_string(lines)?),
             ),
@@ -471,10 +508,7 @@ impl Catalogue {
                 r.height,
                 r.rotation,
                 serde_json::to_string(&r.flags)?,
-                match r.text_origin {
-                    TextOrigin::Ocr => "ocr",
-                    TextOrigin::BornDigital => "born_digital",
-                },
+                r.text_origin,
                 r.text,
                 serde_json::to_string(&r.lines)?,
                 r.ocr_confidence,
@@ -537,10 +571,7 @@ impl Catalogue {
         let mut st = self.conn.prepare(
             "SELECT state, COUNT(*) FROM pages WHERE volume_id = ?1 GROUP BY state ORDER BY state",
         )?;
-        let rows = st.query_map([volume_id], |r| {
-            let s: String = r.get(0)?;
-            Ok((PageState::parse(&s).unwrap_or(PageState::Failed), r.get(1)?))
-        })?;
+        let rows = st.query_map([volume_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
@@ -608,7 +639,7 @@ impl Catalogue {
             })
             .unwrap_or_default();
         let status = match (&index, summary.status()) {
-            (Some(_), "processed") => "indexed",
+            (Some(_), VolumeStatus::Processed) => VolumeStatus::Indexed,
             (_, s) => s,
         };
         Ok(VolumeJson {
@@ -619,6 +650,7 @@ impl Catalogue {
             year: field("year").and_then(|y| y.parse().ok()),
             retention: field("retention"),
             agency: field("agency"),
+            compiler: field("compiler"),
             party: field("party"),
             party_id_code: field("party_id_code"),
             case_cause: field("case_cause"),
@@ -629,7 +661,7 @@ impl Catalogue {
             closed_date: field("closed_date"),
             item_count: index.as_ref().map(|i| i.item_count),
             page_count: index.as_ref().map(|i| i.page_count),
-            status: status.to_string(),
+            status,
             documents,
             pages,
         })

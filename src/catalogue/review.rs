@@ -6,6 +6,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Catalogue, write_audit};
+use crate::model::{Severity, Verdict};
 
 /// A defect the reviewer marked, on a page or on the whole volume.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -13,7 +14,7 @@ pub struct ReviewMark {
     pub id: i64,
     /// The scanned page it is on now (None: the whole volume, or a page since removed).
     pub page: Option<u32>,
-    pub severity: String,
+    pub severity: Severity,
     pub note: String,
     pub by: String,
     pub at: String,
@@ -23,8 +24,7 @@ pub struct ReviewMark {
 /// The latest decision on a volume.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReviewDecision {
-    /// `approved` or `returned`.
-    pub decision: String,
+    pub decision: Verdict,
     pub reason: String,
     pub by: String,
     pub at: String,
@@ -38,12 +38,12 @@ impl Catalogue {
         &self,
         volume_id: &str,
         seq: Option<u32>,
-        severity: &str,
+        severity: Severity,
         note: &str,
         actor: &str,
     ) -> Result<i64> {
-        if !matches!(severity, "error" | "warning") {
-            bail!("a mark is an error or a warning, not {severity:?}");
+        if severity == Severity::Info {
+            bail!("a mark is an error or a warning, not {severity}");
         }
         if note.trim().is_empty() {
             bail!("a mark needs a note saying what is wrong");
@@ -126,12 +126,12 @@ impl Catalogue {
     pub fn decide_review(
         &self,
         volume_id: &str,
-        decision: &str,
+        decision: Verdict,
         reason: &str,
         actor: &str,
     ) -> Result<()> {
         match decision {
-            "approved" => {
+            Verdict::Approved => {
                 let open: Vec<String> = self
                     .review_marks(volume_id)?
                     .into_iter()
@@ -145,11 +145,10 @@ impl Catalogue {
                     );
                 }
             }
-            "returned" if reason.trim().is_empty() => {
+            Verdict::Returned if reason.trim().is_empty() => {
                 bail!("returning a volume needs a reason")
             }
-            "returned" => {}
-            other => bail!("a decision is approved or returned, not {other:?}"),
+            Verdict::Returned => {}
         }
         let tx = self.conn.unchecked_transaction()?;
         tx.execute(
@@ -169,7 +168,7 @@ impl Catalogue {
     }
 
     /// The latest decision of every reviewed volume (`approved` or `returned`).
-    pub fn review_states(&self) -> Result<std::collections::BTreeMap<String, String>> {
+    pub fn review_states(&self) -> Result<std::collections::BTreeMap<String, Verdict>> {
         let mut stmt = self.conn.prepare(
             "SELECT volume_id, decision FROM review_decisions d
              WHERE id = (SELECT MAX(id) FROM review_decisions WHERE volume_id = d.volume_id)",

@@ -32,7 +32,7 @@ pub struct SearchHit {
 pub fn query_terms(query: &str) -> Vec<String> {
     query
         .split_whitespace()
-        .map(crate::ocr::text::normalize_punctuation)
+        .map(crate::text::normalize_punctuation)
         .collect()
 }
 
@@ -114,10 +114,10 @@ impl Catalogue {
         let mut hits = Vec::new();
         for row in rows {
             let (volume, volume_name, json) = row?;
-            let Ok(index) = serde_json::from_str::<crate::indexing::VolumeIndex>(&json) else {
+            let Ok(index) = serde_json::from_str::<crate::model::index::VolumeIndex>(&json) else {
                 continue;
             };
-            let mut values: Vec<(String, &crate::indexing::Field, u32)> = index
+            let mut values: Vec<(String, &crate::model::index::Field, u32)> = index
                 .fields
                 .iter()
                 .map(|(k, f)| (k.clone(), f, f.page.unwrap_or(1)))

@@ -16,11 +16,9 @@ pub mod warp;
 
 use anyhow::Result;
 use image::{DynamicImage, GrayImage, ImageBuffer, Luma, Pixel, Rgb, RgbImage};
-use serde::{Deserialize, Serialize};
 
 use crate::capture::raster::encode_jpeg;
 use crate::model::ColorMode;
-use crate::ocr::osd::OsdEngine;
 use analysis::{Analysed, ink_components};
 
 /// Version of the imaging operations; part of every derivative's key, so changing
@@ -38,74 +36,7 @@ pub const MIN_SKEW_DEG: f32 = 0.05;
 /// rest of the range (text lines, ruling lines); photos and blank pages are not.
 pub const MIN_SKEW_GAIN: f32 = 1.25;
 
-/// What a clerk decided for a page; each `Some` wins over the automatic decision.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Overrides {
-    pub rotation: Option<u32>,
-    pub skew_deg: Option<f32>,
-    pub blank: Option<bool>,
-}
-
-/// Everything imaging measured and decided for one page (process metadata).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ImagingRecord {
-    pub version: String,
-    /// Clockwise turn applied to make the page upright.
-    pub rotation: u32,
-    /// `osd`, `lines` (text-line direction), `override` or `none`.
-    pub rotation_source: String,
-    pub osd_confidence: Option<f32>,
-    /// Measured skew (positive = content turned counter-clockwise), if measurable.
-    pub skew_deg: Option<f32>,
-    /// Skew actually corrected (0 when refused or negligible).
-    pub skew_applied: f32,
-    pub skew_gain: Option<f32>,
-    pub axis_ratio: Option<f32>,
-    pub blank: bool,
-    /// Share of the text area covered by ink components (dust excluded).
-    pub ink_coverage: f32,
-    pub ink_components: usize,
-    /// Punch holes left out of the ink count.
-    #[serde(default)]
-    pub punch_holes: usize,
-    /// The same counts for dark ink only (see `dark_ink_threshold`): what is left
-    /// when show-through is left out whatever its strength.
-    #[serde(default)]
-    pub dark_ink_coverage: f32,
-    #[serde(default)]
-    pub dark_ink_components: usize,
-    /// Why the page is (or is not) blank: `ink` (nothing but dust, holes and
-    /// faint show-through), `ocr` (only faint marks and OCR read nothing),
-    /// `override` (the clerk), `none`.
-    #[serde(default)]
-    pub blank_source: String,
-    pub bed_fraction: f32,
-    pub paper_level: u8,
-    pub ink_level: u8,
-    pub sharpness: f32,
-    /// Ink pixels touching the edge of the scan window (analysis resolution).
-    #[serde(default)]
-    pub edge_ink: usize,
-    /// Stroke-like components cut by the worst side of the scan window, and the
-    /// length of that side they cover (mm).
-    #[serde(default)]
-    pub cut_strokes: usize,
-    #[serde(default)]
-    pub cut_spread_mm: f32,
-    /// Separate stretches of that side they cover (lines of text cut).
-    #[serde(default)]
-    pub cut_runs: usize,
-    /// Quality flags with their measured values.
-    pub flags: Vec<Flag>,
-}
-
-/// A quality flag (DA/T 31 §10) and the value that raised it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Flag {
-    pub code: String,
-    pub value: f32,
-    pub limit: f32,
-}
+pub use crate::model::record::{BlankSource, Flag, ImagingRecord, Overrides, RotationSource, Turn};
 
 impl ImagingRecord {
     pub fn flag_codes(&self) -> Vec<String> {
@@ -123,7 +54,7 @@ impl ImagingRecord {
     /// flags of content (contrast, blur, cut text) no longer apply.
     pub fn mark_blank_by_ocr(&mut self) {
         self.blank = true;
-        self.blank_source = "ocr".into();
+        self.blank_source = BlankSource::Ocr;
         self.flags.retain(|f| f.code == "low_dpi");
     }
 }
@@ -469,24 +400,16 @@ pub fn analyse(decoded: DynamicImage, dpi: u32) -> PageAnalysis {
 }
 
 impl PageAnalysis {
-    /// The first guess of the clockwise turn: as scanned, unless the text lines
-    /// clearly run down the page (then OSD decides between 90 and 270).
-    pub fn first_turn(&self, osd: Option<&mut OsdEngine>) -> (u32, &'static str, Option<f32>) {
-        let sideways = self
-            .first
-            .is_some_and(|s| s.axis_ratio < SIDEWAYS_AXIS_RATIO);
-        if sideways
-            && let Some(o) = self.osd(osd)
-            && (o.turn == 90 || o.turn == 270)
-        {
-            return (o.turn, "osd", Some(o.confidence));
-        }
-        (0, "none", None)
+    /// Do the text lines clearly run down the page? Then the page lies on its
+    /// side and the OCR engine's orientation detection decides between 90 and 270.
+    pub fn lies_sideways(&self) -> bool {
+        self.first
+            .is_some_and(|s| s.axis_ratio < SIDEWAYS_AXIS_RATIO)
     }
 
-    /// Tesseract OSD on this page (bed painted paper-white). OSD costs about a
-    /// quarter of a page's OCR, so it is asked only when there is a doubt.
-    pub fn osd(&self, osd: Option<&mut OsdEngine>) -> Option<crate::ocr::osd::Orientation> {
+    /// The page in gray at analysis resolution with its scanner bed painted
+    /// paper-white: what orientation detection should look at.
+    pub fn clean_gray(&self) -> GrayImage {
         let a = &self.analysed;
         let mut clean = a.gray.clone();
         for (p, bed) in clean.iter_mut().zip(&a.bed) {
@@ -494,7 +417,12 @@ impl PageAnalysis {
                 *p = a.paper;
             }
         }
-        osd?.detect(&clean, a.dpi)
+        clean
+    }
+
+    /// The resolution [`PageAnalysis::clean_gray`] is at.
+    pub fn analysis_dpi(&self) -> u32 {
+        self.analysed.dpi
     }
 
     /// Is the page a blank back? (Orientation does not matter for this.) Only
@@ -509,22 +437,16 @@ impl PageAnalysis {
 
     /// Makes the working image turned by `rotation` (clockwise) and records every
     /// decision; the clerk's overrides win.
-    pub fn render(
-        &self,
-        rotation: u32,
-        rotation_source: &str,
-        osd_confidence: Option<f32>,
-        overrides: &Overrides,
-    ) -> (WorkingImage, ImagingRecord) {
-        let (rotation, rotation_source) = match overrides.rotation {
-            Some(r) => (r % 360, "override"),
-            None => (rotation % 360, rotation_source),
+    pub fn render(&self, turn: Turn, overrides: &Overrides) -> (WorkingImage, ImagingRecord) {
+        let (rotation, rotation_source, osd_confidence) = match overrides.rotation {
+            Some(r) => (r % 360, RotationSource::Override, None),
+            None => (turn.degrees % 360, turn.source, turn.confidence),
         };
         let a0 = &self.analysed;
         let mut rec = ImagingRecord {
             version: IMAGING_VERSION.into(),
             rotation,
-            rotation_source: rotation_source.into(),
+            rotation_source,
             osd_confidence,
             bed_fraction: a0.bed_fraction(),
             paper_level: a0.paper,
@@ -561,13 +483,11 @@ impl PageAnalysis {
         rec.dark_ink_components = dark.components;
         rec.blank = overrides.blank.unwrap_or(looks_blank(ink));
         rec.blank_source = match overrides.blank {
-            Some(_) => "override",
-            None if rec.blank => "ink",
-            None => "none",
-        }
-        .into();
+            Some(_) => BlankSource::Override,
+            None if rec.blank => BlankSource::Ink,
+            None => BlankSource::None,
+        };
         rec.sharpness = sharpness(&a);
-        // A 2 mm band along the scan window: printed text keeps a margin wider than that.
         // A 2 mm band along the scan window: printed text keeps a wider margin.
         let band = (a0.dpi as f32 * 2.0 / 25.4).round().max(2.0) as usize;
         rec.edge_ink = a0.edge_ink(band);
@@ -776,12 +696,12 @@ mod blank_back_tests {
     #[test]
     fn a_hard_blank_back_is_blank_or_left_to_ocr_as_faint() {
         let page = analyse(DynamicImage::ImageRgb8(hard_back()), 200);
-        let (_, rec) = page.render(0, "none", None, &Overrides::default());
+        let (_, rec) = page.render(Turn::AS_SCANNED, &Overrides::default());
         assert_eq!(rec.punch_holes, 2, "{rec:?}");
         assert!(rec.blank || rec.nothing_but_faint_marks(), "{rec:?}");
         // The front itself has dark ink: never taken for faint marks.
         let page = analyse(DynamicImage::ImageRgb8(front(200)), 200);
-        let (_, rec) = page.render(0, "none", None, &Overrides::default());
+        let (_, rec) = page.render(Turn::AS_SCANNED, &Overrides::default());
         assert!(!rec.blank && !rec.nothing_but_faint_marks(), "{rec:?}");
     }
 
@@ -805,8 +725,8 @@ mod blank_back_tests {
         rec.mark_blank_by_ocr();
         assert!(rec.blank);
         assert_eq!(
-            (rec.blank_source.as_str(), rec.flag_codes()),
-            ("ocr", vec!["low_dpi".to_string()])
+            (rec.blank_source, rec.flag_codes()),
+            (BlankSource::Ocr, vec!["low_dpi".to_string()])
         );
     }
 }

@@ -5,39 +5,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use serde::{Deserialize, Serialize};
 
-/// The bureau's archive settings (`bureau.json` in the workspace, defaults in
-/// `assets/indexing/bureau.json`).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct BureauSettings {
-    pub fonds_code: Option<String>,
-    pub category_code: String,
-    pub retention: String,
-    pub archival_code_template: String,
-    /// Sign packages (SM2 or Ed25519) when set.
-    #[serde(default)]
-    pub signing: Option<crate::package::sign::SigningSettings>,
-}
-
-impl Default for BureauSettings {
-    fn default() -> Self {
-        serde_json::from_str(include_str!("../../assets/indexing/bureau.json"))
-            .expect("assets/indexing/bureau.json is valid")
-    }
-}
-
-impl BureauSettings {
-    /// The workspace's settings, or the defaults when it has none.
-    pub fn load(path: &Path) -> Result<Self> {
-        match std::fs::read(path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .with_context(|| format!("{} is not valid bureau settings", path.display())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
-            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
-        }
-    }
-}
+pub use crate::model::settings::BureauSettings;
 
 impl BureauSettings {
     /// What is wrong with the settings, in words for the clerk; empty when they
@@ -94,12 +63,7 @@ impl BureauSettings {
     }
 }
 
-/// The current year (UTC), for examples.
-pub fn this_year() -> i32 {
-    crate::package::verify::now_utc()[..4]
-        .parse()
-        .unwrap_or(2000)
-}
+pub use crate::model::time::this_year;
 
 fn template_problems(template: &str) -> Vec<String> {
     let mut out = Vec::new();

@@ -1,32 +1,11 @@
 //! The scanned 卷内目录 read back into rows (序号 文号 责任者 题名 日期 页号 备注),
 //! so that the catalogue we build can be checked against the one on paper.
 
-use serde::{Deserialize, Serialize};
-
 use super::identifiers::find_doc_no;
 use super::values::{dates, squash};
 use crate::model::TextLine;
 
-/// One row of a printed 卷内目录.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ContentsRow {
-    pub seq_no: Option<u32>,
-    pub doc_no: Option<String>,
-    pub responsible: Option<String>,
-    pub title: Option<String>,
-    /// ISO date.
-    pub date: Option<String>,
-    /// Printed page range (页号), first and last.
-    pub pages: Option<(u32, u32)>,
-    pub remark: Option<String>,
-    /// Lowest OCR confidence of the row's lines.
-    pub confidence: f32,
-    /// Top of the row on the contents page (pixels), for highlighting.
-    pub bbox: [u32; 4],
-    /// The scanned page (seq) the row is printed on.
-    #[serde(default)]
-    pub page: Option<u32>,
-}
+pub use crate::model::index::ContentsRow;
 
 const HEADERS: [&str; 7] = ["序号", "文号", "责任者", "题名", "日期", "页号", "备注"];
 

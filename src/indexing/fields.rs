@@ -316,7 +316,7 @@ pub(super) fn extract(
     {
         findings.push(Finding {
             code: "party_id_invalid".into(),
-            severity: "warning".into(),
+            severity: crate::model::Severity::Warning,
             message: format!("当事人代码 {token} 校验位不符"),
             page: Some(*page),
             document: None,
@@ -524,7 +524,7 @@ pub(super) fn extract(
             if code.is_none() {
                 findings.push(Finding {
                     code: "archival_code_incomplete".into(),
-                    severity: "warning".into(),
+                    severity: crate::model::Severity::Warning,
                     message: "无法生成档号：缺少全宗号或年度（在设置中填写全宗号）".into(),
                     page: None,
                     document: None,

@@ -26,211 +26,18 @@ pub mod values;
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
+pub use crate::model::finding::{Finding, Severity};
+pub use crate::model::index::{
+    ContentsRow, Corrections, DOCUMENT_FIELDS, DocumentIndex, Field, PageIndex, PageInput, Target,
+    VOLUME_FIELDS, VolumeIndex,
+};
 pub use archival::BureauSettings;
-pub use contents::ContentsRow;
 use kinds::KindTable;
 use split::PageEvidence;
 use values::squash;
 
-use crate::model::TextLine;
-
 /// Version of the rules, recorded with every index.
 pub const INDEX_VERSION: &str = "indexing-1";
-
-/// One page as indexing sees it: upright-page text lines with boxes.
-#[derive(Debug, Clone)]
-pub struct PageInput {
-    pub seq: u32,
-    pub blank: bool,
-    pub width: u32,
-    pub height: u32,
-    pub lines: Vec<TextLine>,
-}
-
-/// A proposed (or corrected) value with where it came from.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Field {
-    pub value: Option<String>,
-    /// 0..=1; 1 for a clerk's value.
-    pub confidence: f32,
-    /// Scanned page (seq) and box `[l, t, w, h]` of the evidence.
-    pub page: Option<u32>,
-    pub bbox: Option<[u32; 4]>,
-    /// Set by the clerk; automatic passes keep it.
-    #[serde(default)]
-    pub corrected: bool,
-}
-
-impl Field {
-    pub fn found(value: String, confidence: f32, page: u32, bbox: [u32; 4]) -> Self {
-        Field {
-            value: Some(value),
-            confidence,
-            page: Some(page),
-            bbox: Some(bbox),
-            corrected: false,
-        }
-    }
-    pub fn derived(value: Option<String>, confidence: f32) -> Self {
-        Field {
-            confidence: if value.is_some() { confidence } else { 0.0 },
-            value,
-            ..Default::default()
-        }
-    }
-}
-
-/// One document (件).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DocumentIndex {
-    pub seq: u32,
-    pub kind: String,
-    /// How sure the split is that a document starts here.
-    pub start_confidence: f32,
-    pub kind_confidence: f32,
-    pub first_page: u32,
-    /// Last page with content (blank backs after it belong to it too, see
-    /// [`PageIndex::document`]).
-    pub last_page: u32,
-    pub page_no_from: Option<u32>,
-    pub page_no_to: Option<u32>,
-    pub title: Field,
-    pub doc_no: Field,
-    pub responsible: Field,
-    pub date: Field,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PageIndex {
-    pub seq: u32,
-    pub document: Option<u32>,
-    pub page_no: Option<u32>,
-    /// The page number printed (stamped) on the page, when OCR read one.
-    pub stamp: Option<u32>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Finding {
-    pub code: String,
-    /// `info`, `warning` or `error`.
-    pub severity: String,
-    pub message: String,
-    pub page: Option<u32>,
-    pub document: Option<u32>,
-}
-
-/// The whole index of a volume.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct VolumeIndex {
-    pub version: String,
-    /// Volume fields by their §4 JSON names (`party`, `filed_date`, …).
-    pub fields: BTreeMap<String, Field>,
-    pub documents: Vec<DocumentIndex>,
-    pub pages: Vec<PageIndex>,
-    /// 件数 and 页数 of the 卷内目录.
-    pub item_count: u32,
-    pub page_count: u32,
-    /// The scanned 卷内目录 as read.
-    pub printed_contents: Vec<ContentsRow>,
-    pub findings: Vec<Finding>,
-}
-
-/// Volume fields, in the order of the 著录 form.
-pub const VOLUME_FIELDS: &[&str] = &[
-    "archival_code",
-    "fonds_code",
-    "title",
-    "year",
-    "retention",
-    "agency",
-    "compiler",
-    "party",
-    "party_id_code",
-    "case_cause",
-    "filed_date",
-    "decided_date",
-    "decision_no",
-    "fine_amount",
-    "closed_date",
-];
-
-/// Document fields a clerk can correct.
-pub const DOCUMENT_FIELDS: &[&str] = &["title", "doc_no", "responsible", "date"];
-
-/// The clerk's corrections, keyed so that they survive a new automatic pass:
-/// documents are named by their first scanned page.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Corrections {
-    /// Page seq → a document starts here (true) or does not (false).
-    pub starts: BTreeMap<u32, bool>,
-    /// First page → kind.
-    pub kinds: BTreeMap<u32, String>,
-    /// (first page, field) → value.
-    pub doc_fields: BTreeMap<(u32, String), String>,
-    /// Volume field → value.
-    pub fields: BTreeMap<String, String>,
-}
-
-/// A correction's target as stored in the catalogue: `start:12`, `kind:12`,
-/// `doc:12:title`, `field:party`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    Start(u32),
-    Kind(u32),
-    DocField(u32, String),
-    Field(String),
-}
-
-impl Target {
-    pub fn key(&self) -> String {
-        match self {
-            Target::Start(p) => format!("start:{p}"),
-            Target::Kind(p) => format!("kind:{p}"),
-            Target::DocField(p, f) => format!("doc:{p}:{f}"),
-            Target::Field(f) => format!("field:{f}"),
-        }
-    }
-    pub fn parse(key: &str) -> Option<Target> {
-        let mut it = key.splitn(3, ':');
-        Some(match (it.next()?, it.next()?, it.next()) {
-            ("start", p, None) => Target::Start(p.parse().ok()?),
-            ("kind", p, None) => Target::Kind(p.parse().ok()?),
-            ("doc", p, Some(f)) if DOCUMENT_FIELDS.contains(&f) => {
-                Target::DocField(p.parse().ok()?, f.to_string())
-            }
-            ("field", f, None) if VOLUME_FIELDS.contains(&f) => Target::Field(f.to_string()),
-            _ => return None,
-        })
-    }
-}
-
-impl Corrections {
-    /// Builds the corrections from stored (target, value) pairs; unknown targets
-    /// (from a newer version) are ignored.
-    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
-        let mut c = Corrections::default();
-        for (key, value) in pairs {
-            match Target::parse(key) {
-                Some(Target::Start(p)) => {
-                    c.starts.insert(p, value == "true");
-                }
-                Some(Target::Kind(p)) => {
-                    c.kinds.insert(p, value.to_string());
-                }
-                Some(Target::DocField(p, f)) => {
-                    c.doc_fields.insert((p, f), value.to_string());
-                }
-                Some(Target::Field(f)) => {
-                    c.fields.insert(f, value.to_string());
-                }
-                None => {}
-            }
-        }
-        c
-    }
-}
 
 /// What indexing needs from outside the volume.
 #[derive(Debug, Clone, Default)]
@@ -589,16 +396,19 @@ fn checks(
     table: &KindTable,
     findings: &mut Vec<Finding>,
 ) {
-    let mut add =
-        |code: &str, severity: &str, message: String, page: Option<u32>, document: Option<u32>| {
-            findings.push(Finding {
-                code: code.into(),
-                severity: severity.into(),
-                message,
-                page,
-                document,
-            })
-        };
+    let mut add = |code: &str,
+                   severity: Severity,
+                   message: String,
+                   page: Option<u32>,
+                   document: Option<u32>| {
+        findings.push(Finding {
+            code: code.into(),
+            severity,
+            message,
+            page,
+            document,
+        })
+    };
     // How the 页号 were found: stamps that disagree, pages or numbers left over,
     // pages counted because no stamp could be read.
     let doc_of = |seq: u32| {
@@ -610,7 +420,7 @@ fn checks(
     for &(seq, stamp, given) in &numbered.rejected {
         add(
             "page_no_mismatch",
-            "warning",
+            Severity::Warning,
             format!(
                 "第 {seq} 张扫描页读到页号 {stamp}，与前后页的页号章不连续，编为 {}",
                 given.map_or("（无）".to_string(), |n| n.to_string())
@@ -622,7 +432,7 @@ fn checks(
     for &seq in &numbered.unnumbered {
         add(
             "page_without_number",
-            "warning",
+            Severity::Warning,
             format!("第 {seq} 张扫描页夹在相邻页号章之间，没有页号：是空白背面还是夹入的页？"),
             Some(seq),
             doc_of(seq),
@@ -631,7 +441,7 @@ fn checks(
     for &n in &numbered.missing {
         add(
             "page_no_missing",
-            "warning",
+            Severity::Warning,
             format!("页号 {n} 不在任何扫描页上（前后页号章不连续）：是否缺页？"),
             None,
             None,
@@ -646,7 +456,7 @@ fn checks(
         let all = numbered.counted.len() == numbered.numbers.len();
         add(
             "page_no_counted",
-            "info",
+            Severity::Info,
             format!(
                 "{}页号按顺序推算：{}",
                 if all {
@@ -669,7 +479,7 @@ fn checks(
         if printed.len() != counted.len() {
             add(
                 "contents_count_mismatch",
-                "warning",
+                Severity::Warning,
                 format!(
                     "卷内目录列 {} 件，识别出 {} 件",
                     printed.len(),
@@ -690,7 +500,7 @@ fn checks(
             {
                 add(
                     "contents_pages_mismatch",
-                    "warning",
+                    Severity::Warning,
                     format!(
                         "卷内目录第 {} 行页号 {a}-{b}，第 {} 件实为 {}-{}",
                         i + 1,
@@ -707,7 +517,7 @@ fn checks(
             {
                 add(
                     "contents_date_mismatch",
-                    "warning",
+                    Severity::Warning,
                     format!("卷内目录第 {} 行日期 {d}，文件上为 {ours}", i + 1),
                     Some(doc.first_page),
                     Some(doc.seq),
@@ -726,7 +536,7 @@ fn checks(
         {
             add(
                 "stated_count_mismatch",
-                "warning",
+                Severity::Warning,
                 format!(
                     "第 {} 张扫描页写明 {items} 件 {leaves} 页，识别出 {item_count} 件 {page_count} 页",
                     p.seq

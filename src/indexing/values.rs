@@ -38,28 +38,13 @@ impl Date {
     }
     /// Days since 1970-01-01 (for deadline arithmetic).
     pub fn days(&self) -> i64 {
-        // Howard Hinnant's days_from_civil.
-        let y = self.year as i64 - (self.month <= 2) as i64;
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let m = self.month as i64;
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + self.day as i64 - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146097 + doe - 719468
+        crate::model::time::days_from_civil(self.year, self.month, self.day)
+            .expect("a Date is always a valid date")
     }
 
     /// The date of a day number since 1970-01-01 (the inverse of [`Date::days`]).
     pub fn from_days(days: i64) -> Date {
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = (yoe + era * 400 + (month <= 2) as i64) as i32;
+        let (year, month, day) = crate::model::time::civil_from_days(days);
         Date { year, month, day }
     }
 }

@@ -10,7 +10,7 @@ pub mod layout;
 pub mod osd;
 pub mod ppocr;
 pub mod tesseract;
-pub mod text;
+pub use crate::text;
 
 use image::GrayImage;
 use thiserror::Error;

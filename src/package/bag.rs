@@ -16,7 +16,7 @@ use super::metadata::volume_xml;
 use super::verify::{EntryFacts, Verification, check, contents_from, now_utc, verify_package};
 use crate::catalogue::{Catalogue, PageRow};
 use crate::home::Home;
-use crate::indexing::BureauSettings;
+
 use crate::store::Store;
 
 pub use super::sign::{SIGNATURE_FILE, verify_signature};
@@ -47,40 +47,19 @@ fn stored(name: &str) -> bool {
 }
 
 /// Builds (or, unless `force`, keeps a valid existing) package of a volume in `out`.
+/// The volume's index must be current (see `ops::package::pack`, which
+/// re-indexes first); a volume that is not ready is refused with the reason.
 pub fn build_package(home: &Home, volume_id: &str, out: &Path, force: bool) -> Result<Built> {
-    let mut catalogue = Catalogue::open(&home.catalogue_path())?;
-    let settings = BureauSettings::load(&home.bureau_path())?;
-    catalogue.reindex(volume_id, &settings, false)?;
+    let catalogue = Catalogue::open(&home.catalogue_path())?;
+    // The one readiness rule (also the CLI's choice and the 打包 screen's).
+    if let Err(why) = super::ready::readiness(&catalogue, volume_id)? {
+        bail!("volume {volume_id} {}", why.explain(volume_id));
+    }
     let volume = catalogue.volume_json(volume_id)?;
-    // A volume the reviewer sent back stays home until it is approved again.
-    if let Some(d) = catalogue.review_decision(volume_id)?
-        && d.decision == "returned"
-    {
-        bail!(
-            "volume {volume_id} was returned by {} at {} ({}); mend it and have it approved (`anjuan review --volume {volume_id} --approve`) before packing",
-            d.by,
-            d.at,
-            d.reason
-        );
-    }
-    let Some(code) = volume.archival_code.clone() else {
-        bail!(
-            "volume {volume_id} has no 档号: set the 全宗号 (设置 screen, or `anjuan settings --fonds-code …`) or correct it (`anjuan correct --volume {volume_id} archival_code=…`)"
-        );
-    };
-    if !super::verify::archival_code_shape(&code) {
-        bail!("the 档号 {code:?} of volume {volume_id} is malformed; correct it first");
-    }
-    if let Some(dup) = catalogue.volume_index(volume_id)?.and_then(|i| {
-        i.findings
-            .into_iter()
-            .find(|f| f.code == "archival_code_duplicate")
-    }) {
-        bail!(
-            "volume {volume_id}: {}; correct the 档号 first",
-            dup.message
-        );
-    }
+    let code = volume
+        .archival_code
+        .clone()
+        .context("a ready volume has a 档号")?;
     let code: String = code.nfc().collect();
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let final_path = out.join(format!("{code}.zip"));
@@ -153,6 +132,7 @@ pub fn build_package(home: &Home, volume_id: &str, out: &Path, force: bool) -> R
         bytes: serde_json::to_vec_pretty(&review)?,
     });
     let organization = volume.agency.clone().unwrap_or_else(|| "unknown".into());
+    let settings = crate::model::settings::BureauSettings::load(&home.bureau_path())?;
     let signer = super::sign::Signer::from_settings(&settings)?;
 
     // Check what we are about to write before the report exists …

@@ -5,6 +5,7 @@
 use quick_xml::escape::escape;
 
 use crate::model::VolumeJson;
+use crate::model::index::VOLUME_FIELDS;
 
 pub const XML_NAMESPACE: &str = "urn:anjuan:volume:1";
 
@@ -19,29 +20,33 @@ fn num<T: ToString>(v: Option<T>) -> Option<String> {
     v.map(|v| v.to_string())
 }
 
+/// A JSON value as XML text: numbers without a needless `.0`; null is absent.
+fn xml_value(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
+            _ => n.to_string(),
+        }),
+        other => Some(other.to_string()),
+    }
+}
+
 pub fn volume_xml(v: &VolumeJson) -> String {
     let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     x.push_str(&format!(
         "<volume xmlns=\"{XML_NAMESPACE}\" schema_version=\"1\">\n"
     ));
     el(&mut x, 2, "id", Some(v.id.clone()));
-    el(&mut x, 2, "archival_code", v.archival_code.clone());
-    el(&mut x, 2, "fonds_code", v.fonds_code.clone());
-    el(&mut x, 2, "title", v.title.clone());
-    el(&mut x, 2, "year", num(v.year));
-    el(&mut x, 2, "retention", v.retention.clone());
-    el(&mut x, 2, "agency", v.agency.clone());
-    el(&mut x, 2, "party", v.party.clone());
-    el(&mut x, 2, "party_id_code", v.party_id_code.clone());
-    el(&mut x, 2, "case_cause", v.case_cause.clone());
-    el(&mut x, 2, "filed_date", v.filed_date.clone());
-    el(&mut x, 2, "decided_date", v.decided_date.clone());
-    el(&mut x, 2, "decision_no", v.decision_no.clone());
-    el(&mut x, 2, "fine_amount", num(v.fine_amount));
-    el(&mut x, 2, "closed_date", v.closed_date.clone());
+    // The volume fields from the one table, valued as in volume.json.
+    let json = serde_json::to_value(v).unwrap_or_default();
+    for f in VOLUME_FIELDS {
+        el(&mut x, 2, f.key, json.get(f.key).and_then(xml_value));
+    }
     el(&mut x, 2, "item_count", num(v.item_count));
     el(&mut x, 2, "page_count", num(v.page_count));
-    el(&mut x, 2, "status", Some(v.status.clone()));
+    el(&mut x, 2, "status", Some(v.status.to_string()));
     x.push_str("  <documents>\n");
     for d in &v.documents {
         x.push_str("    <document>\n");

@@ -7,6 +7,7 @@ pub mod glyphless;
 pub mod hashes;
 pub mod metadata;
 pub mod pdf;
+pub mod ready;
 pub mod schema;
 pub mod sign;
 pub mod verify;

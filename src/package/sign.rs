@@ -3,12 +3,12 @@
 //! `1234567812345678`) or Ed25519. Configured in `bureau.json` (`signing`); the key
 //! file holds the 32-byte secret in hex (`anjuan keygen` makes one).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
-use crate::indexing::BureauSettings;
+use crate::model::settings::BureauSettings;
 
 /// Name of the signature tag file in the bag.
 pub const SIGNATURE_FILE: &str = "signature.json";
@@ -17,16 +17,11 @@ pub const SIGNED_FILE: &str = "tagmanifest-sha256.txt";
 /// The default SM2 distinguishing identifier (GB/T 35276).
 const SM2_ID: &str = "1234567812345678";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SigningSettings {
-    /// `sm2` or `ed25519`.
-    pub algorithm: String,
-    pub key_file: PathBuf,
-}
+pub use crate::model::settings::{SigningAlgorithm, SigningSettings};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct SignatureFile {
-    algorithm: String,
+    algorithm: SigningAlgorithm,
     signed_file: String,
     /// Hex: SEC1 uncompressed point (SM2) or the 32-byte key (Ed25519).
     public_key: String,
@@ -34,7 +29,7 @@ struct SignatureFile {
 }
 
 pub struct Signer {
-    algorithm: String,
+    algorithm: SigningAlgorithm,
     secret: [u8; 32],
 }
 
@@ -53,26 +48,20 @@ impl Signer {
         let Some(s) = &settings.signing else {
             return Ok(None);
         };
-        if !matches!(s.algorithm.as_str(), "sm2" | "ed25519") {
-            bail!(
-                "unknown signing algorithm {:?}: use sm2 or ed25519",
-                s.algorithm
-            );
-        }
         Ok(Some(Signer {
-            algorithm: s.algorithm.clone(),
+            algorithm: s.algorithm,
             secret: read_secret(&s.key_file)?,
         }))
     }
 
     pub fn public_key(&self) -> Result<String> {
-        Ok(match self.algorithm.as_str() {
-            "ed25519" => hex::encode(
+        Ok(match self.algorithm {
+            SigningAlgorithm::Ed25519 => hex::encode(
                 ed25519_dalek::SigningKey::from_bytes(&self.secret)
                     .verifying_key()
                     .to_bytes(),
             ),
-            _ => {
+            SigningAlgorithm::Sm2 => {
                 let key = sm2::dsa::SigningKey::from_slice(SM2_ID, &self.secret)
                     .map_err(|e| anyhow::anyhow!("bad SM2 key: {e}"))?;
                 hex::encode(key.verifying_key().to_sec1_bytes())
@@ -82,8 +71,8 @@ impl Signer {
 
     /// The signature file's bytes for `message`.
     pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
-        let signature = match self.algorithm.as_str() {
-            "ed25519" => {
+        let signature = match self.algorithm {
+            SigningAlgorithm::Ed25519 => {
                 use ed25519_dalek::Signer as _;
                 hex::encode(
                     ed25519_dalek::SigningKey::from_bytes(&self.secret)
@@ -91,7 +80,7 @@ impl Signer {
                         .to_bytes(),
                 )
             }
-            _ => {
+            SigningAlgorithm::Sm2 => {
                 use sm2::dsa::signature::Signer as _;
                 let key = sm2::dsa::SigningKey::from_slice(SM2_ID, &self.secret)
                     .map_err(|e| anyhow::anyhow!("bad SM2 key: {e}"))?;
@@ -102,7 +91,7 @@ impl Signer {
             }
         };
         let file = SignatureFile {
-            algorithm: self.algorithm.clone(),
+            algorithm: self.algorithm,
             signed_file: SIGNED_FILE.into(),
             public_key: self.public_key()?,
             signature,
@@ -120,8 +109,8 @@ pub fn verify_signature(file: &[u8], signed: &[u8]) -> Result<String, String> {
     }
     let key = hex::decode(&f.public_key).map_err(|_| "public key is not hex".to_string())?;
     let sig = hex::decode(&f.signature).map_err(|_| "signature is not hex".to_string())?;
-    match f.algorithm.as_str() {
-        "ed25519" => {
+    match f.algorithm {
+        SigningAlgorithm::Ed25519 => {
             use ed25519_dalek::Verifier as _;
             let key: [u8; 32] = key
                 .try_into()
@@ -131,7 +120,7 @@ pub fn verify_signature(file: &[u8], signed: &[u8]) -> Result<String, String> {
             key.verify(signed, &sig)
                 .map_err(|_| "signature does not match".to_string())?;
         }
-        "sm2" => {
+        SigningAlgorithm::Sm2 => {
             use sm2::dsa::signature::Verifier as _;
             let key =
                 sm2::dsa::VerifyingKey::from_sec1_bytes(SM2_ID, &key).map_err(|e| e.to_string())?;
@@ -139,7 +128,6 @@ pub fn verify_signature(file: &[u8], signed: &[u8]) -> Result<String, String> {
             key.verify(signed, &sig)
                 .map_err(|_| "signature does not match".to_string())?;
         }
-        other => return Err(format!("unknown algorithm {other:?}")),
     }
     Ok(format!(
         "{} {}…",
@@ -149,7 +137,7 @@ pub fn verify_signature(file: &[u8], signed: &[u8]) -> Result<String, String> {
 }
 
 /// Makes a new secret key file (mode 0600) and returns its public key.
-pub fn keygen(algorithm: &str, out: &Path) -> Result<String> {
+pub fn keygen(algorithm: SigningAlgorithm, out: &Path) -> Result<String> {
     if out.exists() {
         bail!("{} exists; refusing to overwrite a key", out.display());
     }
@@ -157,14 +145,13 @@ pub fn keygen(algorithm: &str, out: &Path) -> Result<String> {
     loop {
         rand::fill(&mut secret);
         // An SM2 secret must be a non-zero scalar below the group order.
-        if algorithm != "sm2" || sm2::dsa::SigningKey::from_slice(SM2_ID, &secret).is_ok() {
+        if algorithm != SigningAlgorithm::Sm2
+            || sm2::dsa::SigningKey::from_slice(SM2_ID, &secret).is_ok()
+        {
             break;
         }
     }
-    let signer = Signer {
-        algorithm: algorithm.to_string(),
-        secret,
-    };
+    let signer = Signer { algorithm, secret };
     let public = signer.public_key()?;
     crate::fsutil::write_atomic(out, format!("{}\n", hex::encode(secret)).as_bytes())?;
     #[cfg(unix)]
@@ -181,9 +168,9 @@ mod tests {
 
     #[test]
     fn both_algorithms_sign_and_catch_a_change() {
-        for algorithm in ["sm2", "ed25519"] {
+        for algorithm in [SigningAlgorithm::Sm2, SigningAlgorithm::Ed25519] {
             let signer = Signer {
-                algorithm: algorithm.into(),
+                algorithm,
                 secret: [7u8; 32],
             };
             let file = signer.sign(b"manifest").unwrap();
@@ -191,7 +178,7 @@ mod tests {
             assert!(verify_signature(&file, b"manifesT").is_err(), "{algorithm}");
             // A signature made with another key does not verify under this one.
             let other = Signer {
-                algorithm: algorithm.into(),
+                algorithm,
                 secret: [9u8; 32],
             }
             .sign(b"manifest")

@@ -947,25 +947,7 @@ pub fn file_sha256(path: &Path) -> Result<String> {
     Ok(sha256_hex(&std::fs::read(path)?))
 }
 
-/// The current time, UTC, `YYYY-MM-DDTHH:MM:SSZ`.
-pub fn now_utc() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let crate::indexing::values::Date {
-        year: y,
-        month: m,
-        day: d,
-    } = crate::indexing::values::Date::from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem / 60 % 60,
-        rem % 60
-    )
-}
+pub use crate::model::time::now_utc;
 
 #[cfg(test)]
 mod tests {
@@ -993,13 +975,6 @@ mod tests {
         assert!(!archival_code_shape("J037"));
         assert!(!archival_code_shape("J037--0012"));
         assert!(!archival_code_shape("J0 37-ZF"));
-    }
-
-    #[test]
-    fn the_clock_formats_utc() {
-        let now = now_utc();
-        assert_eq!(now.len(), 20);
-        assert!(now.starts_with("20") && now.ends_with('Z'));
     }
 
     #[test]

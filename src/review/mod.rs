@@ -14,7 +14,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::catalogue::Catalogue;
-use crate::indexing::Finding;
+use crate::model::{Finding, Severity};
 use crate::model::{PageState, VolumeJson};
 pub use statutory::ReviewRules;
 
@@ -32,7 +32,7 @@ pub struct Review {
 }
 
 impl Review {
-    pub fn count(&self, severity: &str) -> usize {
+    pub fn count(&self, severity: Severity) -> usize {
         self.findings
             .iter()
             .filter(|f| f.severity == severity)
@@ -62,7 +62,7 @@ pub fn review_volume(
         }
         None => findings.push(Finding {
             code: "not_indexed".into(),
-            severity: "warning".into(),
+            severity: Severity::Warning,
             message: "案卷尚未著录（页面未全部处理），无法检查卷内文件与法定期限".into(),
             page: None,
             document: None,
@@ -72,7 +72,7 @@ pub fn review_volume(
     for m in marks.iter().filter(|m| !m.resolved) {
         findings.push(Finding {
             code: "reviewer_mark".into(),
-            severity: m.severity.clone(),
+            severity: m.severity,
             message: format!("质检标记 #{}：{}（{}）", m.id, m.note, m.by),
             page: m.page,
             document: None,
@@ -94,7 +94,7 @@ pub fn quality(volume: &VolumeJson, failed: &[u32]) -> Vec<Finding> {
     for &seq in failed {
         out.push(Finding {
             code: "page_failed".into(),
-            severity: "error".into(),
+            severity: Severity::Error,
             message: format!("第 {seq} 张扫描页处理失败，需重扫或重试"),
             page: Some(seq),
             document: None,
@@ -116,11 +116,10 @@ pub fn quality(volume: &VolumeJson, failed: &[u32]) -> Vec<Finding> {
                 code: flag.clone(),
                 // Cut text is lost text: the page must be scanned again.
                 severity: if flag == "cut_content" {
-                    "error"
+                    Severity::Error
                 } else {
-                    "warning"
-                }
-                .into(),
+                    Severity::Warning
+                },
                 message: format!("第 {} 张扫描页：{what}", p.seq),
                 page: Some(p.seq),
                 document: p.document,
@@ -149,19 +148,11 @@ pub fn acceptance_sample(candidates: &[String], percent: f64, seed: u64) -> Vec<
     picked
 }
 
-fn rank(severity: &str) -> u8 {
-    match severity {
-        "error" => 0,
-        "warning" => 1,
-        _ => 2,
-    }
-}
-
 /// Worst first, then in page order; findings of the whole volume before pages.
 fn sort(findings: &mut [Finding]) {
     findings.sort_by_key(|f| {
         (
-            rank(&f.severity),
+            std::cmp::Reverse(f.severity),
             f.page.unwrap_or(0),
             f.document.unwrap_or(0),
         )

@@ -14,8 +14,9 @@ use super::calendar::WorkCalendar;
 use crate::indexing::identifiers::find_doc_no;
 use crate::indexing::kinds::KindTable;
 use crate::indexing::values::{Date, squash};
-use crate::indexing::{Finding, VolumeIndex};
+use crate::model::index::VolumeIndex;
 use crate::model::{DocumentJson, VolumeJson};
+use crate::model::{Finding, Severity};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct ReviewRules {
@@ -42,7 +43,7 @@ pub struct Mention {
     pub kind: String,
     pub any_of: Vec<String>,
     pub code: String,
-    pub severity: String,
+    pub severity: Severity,
     pub law: String,
 }
 
@@ -58,7 +59,7 @@ pub struct Required {
     #[serde(default)]
     pub when: Option<String>,
     pub code: String,
-    pub severity: String,
+    pub severity: Severity,
     pub law: String,
 }
 
@@ -311,13 +312,13 @@ impl Out {
     fn add(
         &mut self,
         code: &str,
-        severity: &str,
+        severity: Severity,
         message: String,
         document: Option<&DocumentJson>,
     ) {
         self.0.push(Finding {
             code: code.into(),
-            severity: severity.into(),
+            severity,
             message,
             page: document.map(|d| d.first_page),
             document: document.map(|d| d.seq),
@@ -334,11 +335,11 @@ impl Out {
         document: Option<&DocumentJson>,
     ) {
         if dates.iter().all(|d| d.sure) {
-            self.add(code, "error", message, document);
+            self.add(code, Severity::Error, message, document);
         } else {
             self.add(
                 code,
-                "warning",
+                Severity::Warning,
                 format!("{message}。日期存疑，请核对后确认"),
                 document,
             );
@@ -415,7 +416,7 @@ pub fn check(
             None if case.of_kind(&r.kind).is_empty() => {
                 out.add(
                     &r.code,
-                    &r.severity,
+                    r.severity,
                     format!("卷内缺少{}：{}", name(&r.kind), r.law),
                     None,
                 );
@@ -434,7 +435,7 @@ pub fn check(
                 if !serving && unknown == 0 {
                     out.add(
                         &r.code,
-                        &r.severity,
+                        r.severity,
                         format!(
                             "卷内没有{}的{}{}：{}",
                             name(served),
@@ -451,7 +452,7 @@ pub fn check(
                 } else if !serving {
                     out.add(
                         &r.code,
-                        "warning",
+                        Severity::Warning,
                         format!(
                             "未能确认哪份{}送达{}（{unknown} 份未读出所送文书），请核对：{}",
                             name(&r.kind),
@@ -471,7 +472,7 @@ pub fn check(
             if !text.is_empty() && !m.any_of.iter().any(|w| text.contains(w.as_str())) {
                 out.add(
                     &m.code,
-                    &m.severity,
+                    m.severity,
                     format!(
                         "{}（第{}页起）未见「{}」：{}",
                         Case::name(doc),
@@ -523,7 +524,12 @@ pub fn check(
                 }
             );
             if extension.is_some() {
-                out.add("DECISION_OVER_90_DAYS", "info", message, decision_doc);
+                out.add(
+                    "DECISION_OVER_90_DAYS",
+                    Severity::Info,
+                    message,
+                    decision_doc,
+                );
             } else {
                 out.breach("DECISION_OVER_90_DAYS", &[f, d], message, decision_doc);
             }
@@ -661,7 +667,7 @@ pub fn check(
             if served.date.days() > end {
                 out.add(
                     "SERVICE_LATE",
-                    "warning",
+                    Severity::Warning,
                     format!(
                         "决定书送达日 {} 晚于决定日期 {} 后{}{}的期满之日 {}（行政处罚法第六十一条）",
                         served.says(),
@@ -679,7 +685,7 @@ pub fn check(
                     if days > rules.payment_within_days {
                         out.add(
                             "PAYMENT_LATE",
-                            "info",
+                            Severity::Info,
                             format!(
                                 "缴款日 {} 距决定书送达日 {} 共 {days} 日，超过 {} 日（行政处罚法第六十七条、第七十二条：可加处罚款）",
                                 p.says(),
@@ -738,7 +744,7 @@ mod tests {
             "retention": null, "agency": null, "party": null, "party_id_code": null,
             "case_cause": null, "filed_date": "2021-03-03", "decided_date": "2021-04-20",
             "decision_no": null, "fine_amount": null, "closed_date": "2021-05-10",
-            "item_count": 9, "page_count": 9, "status": "done",
+            "item_count": 9, "page_count": 9, "status": "indexed",
             "documents": documents, "pages": []
         }))
         .unwrap()
@@ -769,7 +775,7 @@ mod tests {
             .iter()
             .find(|f| f.code == "DECISION_OVER_90_DAYS")
             .unwrap();
-        assert_eq!((f.severity.as_str(), f.document), ("error", Some(6)));
+        assert_eq!((f.severity, f.document), (Severity::Error, Some(6)));
         assert!(f.message.contains("91 日"), "{}", f.message);
         v.decided_date = Some("2021-06-01".into()); // 90 days: in time
         assert!(!codes(&v).contains(&"DECISION_OVER_90_DAYS".to_string()));
@@ -782,7 +788,7 @@ mod tests {
             .iter()
             .find(|f| f.code == "DECISION_OVER_90_DAYS")
             .unwrap();
-        assert_eq!(f.severity, "info");
+        assert_eq!(f.severity, Severity::Info);
     }
 
     #[test]
@@ -929,7 +935,7 @@ mod tests {
                 .find(|f| f.code == "DECISION_WITHIN_DEFENSE_PERIOD");
             assert_eq!(f.is_some(), breach, "{decided}: {found:?}");
             if let Some(f) = f {
-                assert_eq!(f.severity, "error");
+                assert_eq!(f.severity, Severity::Error);
                 // The values compared and where each was read.
                 for part in [
                     "2019-04-10",
@@ -983,7 +989,7 @@ mod tests {
             .iter()
             .find(|f| f.code == "MISSING_SERVICE_RECEIPT")
             .expect("missing receipt");
-        assert_eq!(f.severity, "error");
+        assert_eq!(f.severity, Severity::Error);
         assert!(
             f.message.contains("第7页为行政处罚事先告知书送达"),
             "{}",
@@ -999,7 +1005,7 @@ mod tests {
         assert!(
             found
                 .iter()
-                .all(|f| f.code != "MISSING_SERVICE_RECEIPT" || f.severity == "warning")
+                .all(|f| f.code != "MISSING_SERVICE_RECEIPT" || f.severity == Severity::Warning)
         );
     }
 
@@ -1016,7 +1022,7 @@ mod tests {
             .iter()
             .find(|f| f.code == "DECISION_BEFORE_FILING")
             .unwrap();
-        assert_eq!(f.severity, "error");
+        assert_eq!(f.severity, Severity::Error);
         let mut fields = std::collections::BTreeMap::new();
         fields.insert(
             "decided_date".to_string(),
@@ -1042,7 +1048,7 @@ mod tests {
             .iter()
             .find(|f| f.code == "DECISION_BEFORE_FILING")
             .unwrap();
-        assert_eq!(f.severity, "warning");
+        assert_eq!(f.severity, Severity::Warning);
         assert!(f.message.contains("存疑"), "{}", f.message);
     }
 }

@@ -19,7 +19,8 @@ use crate::indexing::Target;
 use crate::jobs;
 use crate::model::PageState;
 use crate::ocr::EngineChoice;
-use crate::pipeline::ProcessEvent;
+use crate::ops;
+use crate::ops::pipeline::ProcessEvent;
 use crate::store::Store;
 
 /// How the workstation runs (tests choose a fake engine, a fake scanner and no
@@ -138,14 +139,14 @@ pub enum Command {
     /// 质检: mark a defect on a page (seq) or the whole volume (None).
     MarkDefect {
         seq: Option<u32>,
-        severity: String,
+        severity: crate::model::Severity,
         note: String,
     },
     /// 质检: the marked defect was mended.
     ResolveMark(i64),
     /// 质检: `approved` or `returned`, with the reason.
     DecideReview {
-        decision: String,
+        decision: crate::model::Verdict,
         reason: String,
     },
     /// Open the page with this seq of the current volume in the viewer.
@@ -235,7 +236,7 @@ pub struct ViewState {
     pub settings_saved: Option<crate::indexing::BureauSettings>,
     /// 质检: the defect note being typed, its severity, and a return reason.
     pub review_note: String,
-    pub review_severity: String,
+    pub review_severity: crate::model::Severity,
     pub review_reason: String,
 }
 
@@ -271,7 +272,7 @@ impl Default for ViewState {
             settings_draft: None,
             settings_saved: None,
             review_note: String::new(),
-            review_severity: "error".into(),
+            review_severity: crate::model::Severity::Error,
             review_reason: String::new(),
         }
     }
@@ -291,8 +292,10 @@ pub struct CaseData {
     /// The selected volume's review: quality, indexing and statutory findings,
     /// the reviewer's marks and decision.
     pub review: Option<crate::review::Review>,
+    /// Every volume: may it be packed now, or why not (the packer's rule).
+    pub readiness: std::collections::BTreeMap<String, Result<(), crate::package::ready::NotReady>>,
     /// The latest review decision of every reviewed volume.
-    pub review_states: std::collections::BTreeMap<String, String>,
+    pub review_states: std::collections::BTreeMap<String, crate::model::Verdict>,
 }
 
 pub struct WorkstationApp {
@@ -490,7 +493,7 @@ impl WorkstationApp {
                 severity,
                 note,
             } => self.review_action(|cat, volume, actor| {
-                cat.add_review_mark(volume, seq, &severity, &note, actor)
+                cat.add_review_mark(volume, seq, severity, &note, actor)
                     .map(|_| ())
             }),
             Command::ResolveMark(id) => {
@@ -498,7 +501,7 @@ impl WorkstationApp {
             }
             Command::DecideReview { decision, reason } => {
                 self.review_action(|cat, volume, actor| {
-                    cat.decide_review(volume, &decision, &reason, actor)
+                    cat.decide_review(volume, decision, &reason, actor)
                 });
                 self.view.review_reason.clear();
                 self.reload_volumes();
@@ -510,13 +513,13 @@ impl WorkstationApp {
                 }
             }
             Command::SaveBureauSettings(settings) => {
-                match settings.save(&self.home.bureau_path()) {
+                match ops::save_settings(&self.home, &settings) {
                     Ok(()) => {
                         self.view.settings_saved = Some(settings);
                         self.messages.push(self.texts().set("saved").into());
                         // Indexing notices the new settings in every volume's
                         // fingerprint and derives the 档号 again.
-                        self.enqueue(TaskSpec::Process { volume: None });
+                        self.enqueue(TaskSpec::Reindex);
                     }
                     Err(e) => self.messages.push(format!("{e:#}")),
                 }
@@ -680,7 +683,8 @@ impl WorkstationApp {
             home: self.home.clone(),
             scanner: self.config.scanner.clone(),
             engine: self.config.engine.clone(),
-            workers: self.config.workers,
+            // One OCR engine per core at most: never oversubscribed.
+            workers: self.config.workers.clamp(1, jobs::default_workers().max(1)),
             egui: self.egui.clone(),
         };
         self.task = Some(tasks::spawn(spec, cx));
@@ -789,6 +793,10 @@ impl WorkstationApp {
             self.catalogue.review_states(),
         ) {
             (Ok(codes), Ok(packages), Ok(states)) => {
+                match crate::package::ready::readiness_of_all(&self.catalogue) {
+                    Ok(r) => self.data.readiness = r,
+                    Err(e) => self.messages.push(format!("{e:#}")),
+                }
                 self.data.archival_codes = codes;
                 self.data.packages = packages;
                 self.data.review_states = states;
@@ -860,14 +868,7 @@ impl WorkstationApp {
             return;
         };
         let actor = crate::catalogue::current_actor();
-        let result = changes
-            .iter()
-            .try_for_each(|(target, value)| {
-                self.catalogue
-                    .set_correction(&volume, target, value.as_deref(), &actor)
-            })
-            .and_then(|()| crate::indexing::BureauSettings::load(&self.home.bureau_path()))
-            .and_then(|settings| self.catalogue.reindex(&volume, &settings, false));
+        let result = ops::correct(&self.home, &mut self.catalogue, &volume, &changes, &actor);
         if let Err(e) = result {
             self.messages.push(format!("{e:#}"));
         }
@@ -905,15 +906,14 @@ impl WorkstationApp {
             return;
         };
         let actor = crate::catalogue::current_actor();
-        if let Err(e) = change(&mut self.catalogue, &volume, &actor) {
+        if let Err(e) = ops::arrange_then_reindex(&self.home, &mut self.catalogue, &volume, |cat| {
+            change(cat, &volume, &actor)
+        }) {
             self.messages.push(format!("{e:#}"));
         }
         self.reload_pages();
         self.reload_trash();
         self.volumes_dirty_since.get_or_insert_with(Instant::now);
-        self.enqueue(TaskSpec::Process {
-            volume: Some(volume),
-        });
     }
 
     fn reload_trash(&mut self) {

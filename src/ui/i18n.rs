@@ -357,30 +357,30 @@ impl Texts {
         }
     }
 
+    /// Why a volume cannot be packed, in a few words.
+    pub fn not_ready(&self, why: &crate::package::ready::NotReady) -> &'static str {
+        use crate::package::ready::NotReady;
+        match why {
+            NotReady::Empty => self.rev("empty_volume"),
+            NotReady::Unprocessed { .. } => self.package_state_unprocessed,
+            NotReady::NotIndexed => self.package_state_unindexed,
+            NotReady::NoArchivalCode => self.package_state_no_code,
+            NotReady::MalformedArchivalCode(_) => self.rev("malformed_code"),
+            NotReady::DuplicateArchivalCode { .. } => self.rev("duplicate_code"),
+            NotReady::Returned { .. } => self.rev("returned"),
+        }
+    }
+
     /// The label of a volume or document field (its name in the standard).
     pub fn field(&self, name: &str) -> &'static str {
         let zh = std::ptr::eq(self, &ZH);
-        let (z, e) = match name {
-            "archival_code" => ("档号", "Archival code"),
-            "fonds_code" => ("全宗号", "Fonds"),
-            "title" => ("题名", "Title"),
-            "year" => ("年度", "Year"),
-            "retention" => ("保管期限", "Retention"),
-            "agency" => ("执法机关", "Agency"),
-            "compiler" => ("立卷单位", "Compiled by"),
-            "party" => ("当事人", "Party"),
-            "party_id_code" => ("统一社会信用代码/身份证号", "Party's ID code"),
-            "case_cause" => ("案由", "Cause"),
-            "filed_date" => ("立案日期", "Filed"),
-            "decided_date" => ("决定日期", "Decided"),
-            "decision_no" => ("决定书文号", "Decision no."),
-            "fine_amount" => ("罚款金额（元）", "Fine (yuan)"),
-            "closed_date" => ("结案日期", "Closed"),
-            "doc_no" => ("文号", "Doc no."),
-            "responsible" => ("责任者", "Responsible"),
-            "date" => ("日期", "Date"),
-            _ => ("?", "?"),
-        };
+        let (z, e) = crate::model::index::volume_field(name)
+            .or_else(|| {
+                crate::model::index::DOCUMENT_FIELD_TABLE
+                    .iter()
+                    .find(|f| f.key == name)
+            })
+            .map_or(("?", "?"), |f| (f.zh, f.en));
         if zh { z } else { e }
     }
 
@@ -391,6 +391,9 @@ impl Texts {
             "no_findings" => ("未发现问题", "Nothing found"),
             "not_reviewed" => ("尚未质检", "Not reviewed yet"),
             "approved" => ("已批准", "Approved"),
+            "empty_volume" => ("无页面", "no pages"),
+            "malformed_code" => ("档号格式不对", "malformed archival code"),
+            "duplicate_code" => ("档号重复", "duplicate archival code"),
             "returned" => ("已退回", "Returned"),
             "outdated" => (
                 "批准后案卷又有改动，请重新质检",

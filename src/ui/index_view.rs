@@ -36,11 +36,11 @@ fn form_fields<'a>(
 ) -> Vec<(Target, String, &'a Field)> {
     let mut out: Vec<(Target, String, &Field)> = VOLUME_FIELDS
         .iter()
-        .filter_map(|name| {
-            let f = index.fields.get(*name)?;
+        .filter_map(|field| {
+            let f = index.fields.get(field.key)?;
             Some((
-                Target::Field(name.to_string()),
-                t.field(name).to_string(),
+                Target::Field(field.key.to_string()),
+                t.field(field.key).to_string(),
                 f,
             ))
         })

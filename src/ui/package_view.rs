@@ -8,21 +8,13 @@ use super::app::{Command, WorkstationApp};
 use super::i18n::Texts;
 use crate::package::verify::Verification;
 
-/// Why a volume can or cannot be packed now.
+/// Why a volume can or cannot be packed now: the packer's own rule
+/// ([`crate::package::ready`]), read when the volume list is reloaded.
 fn readiness(t: &Texts, app: &WorkstationApp, id: &str) -> (bool, &'static str) {
-    let Some(v) = app.data.volumes.iter().find(|v| v.id == id) else {
-        return (false, "");
-    };
-    if v.pages == 0 || v.done != v.pages {
-        return (false, t.package_state_unprocessed);
-    }
-    if app.data.review_states.get(id).map(String::as_str) == Some("returned") {
-        return (false, t.rev("returned"));
-    }
-    match app.data.archival_codes.get(id) {
-        None => (false, t.package_state_unindexed),
-        Some(None) => (false, t.package_state_no_code),
-        Some(Some(_))
+    match app.data.readiness.get(id) {
+        None => (false, ""),
+        Some(Err(why)) => (false, t.not_ready(why)),
+        Some(Ok(()))
             if app
                 .data
                 .packages
@@ -31,7 +23,7 @@ fn readiness(t: &Texts, app: &WorkstationApp, id: &str) -> (bool, &'static str) 
         {
             (true, t.package_state_packed)
         }
-        Some(Some(_)) => (true, t.package_state_ready),
+        Some(Ok(())) => (true, t.package_state_ready),
     }
 }
 
@@ -192,6 +184,9 @@ pub fn package_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
             }
             if let Some(e) = &r.error {
                 ui.colored_label(Color32::RED, e);
+            }
+            if let Some(why) = &r.not_ready {
+                ui.colored_label(Color32::RED, t.not_ready(why));
             }
             if let Some(v) = &r.verification {
                 report(ui, t, v);

@@ -4,6 +4,7 @@
 //! the page or the volume, closes them once mended, and approves (refused while a
 //! mark is open) or returns the volume with a reason.
 
+use crate::model::{Severity, Verdict};
 use egui::{Color32, RichText};
 
 use super::app::{Command, WorkstationApp};
@@ -40,7 +41,7 @@ pub fn review_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                         .map_or(t.rev("whole_volume").to_string(), |p| t.page_n(p));
                     ui.label(
                         RichText::new(format!("#{} {place}：{}", m.id, m.note))
-                            .color(super::views::severity_colour(&m.severity)),
+                            .color(super::views::severity_colour(m.severity)),
                     );
                     if ui.button(t.rev("resolve")).clicked() {
                         app.push(Command::ResolveMark(m.id));
@@ -54,7 +55,7 @@ pub fn review_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                     .on_disabled_hover_text(t.rev("open_marks"));
                 if approve.clicked() {
                     app.push(Command::DecideReview {
-                        decision: "approved".into(),
+                        decision: Verdict::Approved,
                         reason: String::new(),
                     });
                 }
@@ -71,7 +72,7 @@ pub fn review_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                     .clicked()
                 {
                     app.push(Command::DecideReview {
-                        decision: "returned".into(),
+                        decision: Verdict::Returned,
                         reason: app.view.review_reason.clone(),
                     });
                 }
@@ -90,7 +91,7 @@ fn decision_line(ui: &mut egui::Ui, t: &Texts, review: &crate::review::Review) {
             ui.label(RichText::new(t.rev("not_reviewed")).strong());
         }
         Some(d) => {
-            let (word, colour) = if d.decision == "approved" {
+            let (word, colour) = if d.decision == Verdict::Approved {
                 (t.rev("approved"), Color32::from_rgb(40, 140, 60))
             } else {
                 (t.rev("returned"), Color32::RED)
@@ -115,10 +116,10 @@ fn mark_form(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
             .labelled_by(label.id);
         let label = ui.label(t.rev("severity"));
         egui::ComboBox::from_id_salt("mark_severity")
-            .selected_text(t.rev(&app.view.review_severity))
+            .selected_text(t.rev(app.view.review_severity.as_str()))
             .show_ui(ui, |ui| {
-                for s in ["error", "warning"] {
-                    ui.selectable_value(&mut app.view.review_severity, s.to_string(), t.rev(s));
+                for s in [Severity::Error, Severity::Warning] {
+                    ui.selectable_value(&mut app.view.review_severity, s, t.rev(s.as_str()));
                 }
             })
             .response
@@ -138,7 +139,7 @@ fn mark_form(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
         if on_page || on_volume {
             app.push(Command::MarkDefect {
                 seq: if on_page { page } else { None },
-                severity: app.view.review_severity.clone(),
+                severity: app.view.review_severity,
                 note,
             });
         }

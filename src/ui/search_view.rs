@@ -76,7 +76,7 @@ pub fn search_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
         .show(ui, &mut app.view.scene_rect, |ui| {
             let r = ui.add(egui::Image::new(&tex).fit_to_exact_size(size));
             for line in &row.lines {
-                let text = crate::ocr::text::normalize_punctuation(&line.text).to_lowercase();
+                let text = crate::text::normalize_punctuation(&line.text).to_lowercase();
                 if terms.iter().any(|term| text.contains(&term.to_lowercase())) {
                     let [x, y, w, h] = line.bbox.map(|v| v as f32);
                     let rect =

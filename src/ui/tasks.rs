@@ -12,9 +12,10 @@ use crate::capture::scanner::ScanSettings;
 use crate::capture::{self, ImportReport, sample};
 use crate::catalogue::{Catalogue, Placement};
 use crate::home::Home;
-use crate::jobs::{self, CancelToken};
+use crate::jobs::CancelToken;
 use crate::ocr::EngineChoice;
-use crate::pipeline::{self, ProcessEvent, ProcessOptions};
+use crate::ops::PackEvent;
+use crate::ops::pipeline::{self, ProcessEvent, ProcessOptions};
 use crate::store::Store;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +36,8 @@ pub enum TaskSpec {
         out: PathBuf,
         force: bool,
     },
+    /// Index every volume again (after the settings changed).
+    Reindex,
     /// Run the 四性检测 on a package file.
     Verify {
         path: PathBuf,
@@ -63,15 +66,7 @@ pub enum TaskKind {
     Scan,
 }
 
-/// One volume's packaging (or one package's check) as the 打包 screen lists it.
-#[derive(Debug, Clone)]
-pub struct PackageOutcome {
-    pub volume: Option<String>,
-    pub path: Option<PathBuf>,
-    pub reused: bool,
-    pub verification: Option<crate::package::verify::Verification>,
-    pub error: Option<String>,
-}
+pub use crate::ops::PackOutcome as PackageOutcome;
 
 #[derive(Debug)]
 pub enum TaskEvent {
@@ -117,7 +112,7 @@ pub fn spawn(spec: TaskSpec, cx: TaskContext) -> RunningTask {
     let cancel = CancelToken::new();
     let kind = match spec {
         TaskSpec::Import { .. } => TaskKind::Import,
-        TaskSpec::Process { .. } => TaskKind::Process,
+        TaskSpec::Process { .. } | TaskSpec::Reindex => TaskKind::Process,
         TaskSpec::Sample => TaskKind::Sample,
         TaskSpec::Package { .. } | TaskSpec::Verify { .. } => TaskKind::Package,
         TaskSpec::Scan { .. } => TaskKind::Scan,
@@ -213,39 +208,28 @@ fn run(
             out,
             force,
         } => {
-            let total = volumes.len();
-            for (i, v) in volumes.iter().enumerate() {
-                if cancel.is_cancelled() {
-                    break;
-                }
-                send(TaskEvent::Progress {
-                    done: i,
+            let selection = crate::ops::package::Selection::Volumes(volumes);
+            let mut total = 0;
+            crate::ops::pack_batch(&cx.home, &selection, &out, force, cancel, |e| match e {
+                PackEvent::Started { total: t } => total = t,
+                PackEvent::Packing { done, volume } => send(TaskEvent::Progress {
+                    done,
                     total,
-                    label: v.clone(),
-                });
-                let outcome = match crate::package::bag::build_package(&cx.home, v, &out, force) {
-                    Ok(b) => PackageOutcome {
-                        volume: Some(v.clone()),
-                        path: Some(b.path),
-                        reused: b.reused,
-                        verification: Some(b.verification),
-                        error: None,
-                    },
-                    Err(e) => PackageOutcome {
-                        volume: Some(v.clone()),
-                        path: None,
-                        reused: false,
-                        verification: None,
-                        error: Some(format!("{e:#}")),
-                    },
-                };
-                send(TaskEvent::Packaged(outcome));
-            }
+                    label: volume,
+                }),
+                PackEvent::Outcome(o) => send(TaskEvent::Packaged(o)),
+            })?;
             send(TaskEvent::Progress {
                 done: total,
                 total,
                 label: String::new(),
             });
+            Ok(None)
+        }
+        TaskSpec::Reindex => {
+            crate::ops::pipeline::index_volumes(&cx.home, None, false, |e| {
+                send(TaskEvent::Process(e.clone()))
+            })?;
             Ok(None)
         }
         TaskSpec::Scan {
@@ -257,13 +241,7 @@ fn run(
                 volume,
                 settings,
                 placement,
-                process: Some(ProcessOptions {
-                    volume: None,
-                    workers: cx.workers.max(1).min(jobs::default_workers().max(1)),
-                    engine: cx.engine.clone(),
-                    retry_failed: false,
-                    reindex: false,
-                }),
+                process: Some(ProcessOptions::new(None, cx.engine.clone(), cx.workers)),
             };
             let (mut scanned, mut processed) = (0, 0);
             let report =
@@ -314,33 +292,13 @@ fn run(
             }))
         }
         TaskSpec::Verify { path } => {
-            let outcome = match crate::package::verify::verify_package(&path) {
-                Ok(v) => PackageOutcome {
-                    volume: None,
-                    path: Some(path),
-                    reused: true,
-                    verification: Some(v),
-                    error: None,
-                },
-                Err(e) => PackageOutcome {
-                    volume: None,
-                    path: Some(path),
-                    reused: true,
-                    verification: None,
-                    error: Some(format!("{e:#}")),
-                },
-            };
-            send(TaskEvent::Packaged(outcome));
+            send(TaskEvent::Packaged(crate::ops::package::verify_again(
+                &path,
+            )));
             Ok(None)
         }
         TaskSpec::Process { volume } => {
-            let opts = ProcessOptions {
-                volume,
-                workers: cx.workers.max(1).min(jobs::default_workers().max(1)),
-                engine: cx.engine.clone(),
-                retry_failed: false,
-                reindex: false,
-            };
+            let opts = ProcessOptions::new(volume, cx.engine.clone(), cx.workers);
             pipeline::process(&cx.home, &opts, cancel, |e| {
                 send(TaskEvent::Process(e.clone()))
             })?;

@@ -1,5 +1,6 @@
 //! The views: they draw from the app's state and push commands; they never write.
 
+use crate::model::{Finding, Severity};
 use egui::{Color32, RichText, Sense, Vec2};
 
 use super::app::{Command, ImportDialog, Screen, WorkstationApp};
@@ -313,11 +314,11 @@ fn page_actions(
 }
 
 /// The colour a finding's severity is shown in.
-pub(super) fn severity_colour(severity: &str) -> Color32 {
+pub(super) fn severity_colour(severity: Severity) -> Color32 {
     match severity {
-        "error" => Color32::RED,
-        "warning" => Color32::from_rgb(200, 120, 0),
-        _ => Color32::GRAY,
+        Severity::Error => Color32::RED,
+        Severity::Warning => Color32::from_rgb(200, 120, 0),
+        Severity::Info => Color32::GRAY,
     }
 }
 
@@ -327,11 +328,11 @@ pub(super) fn findings_list(
     ui: &mut egui::Ui,
     t: &Texts,
     app: &mut WorkstationApp,
-    findings: &[crate::indexing::Finding],
+    findings: &[Finding],
     open: fn(u32) -> Command,
 ) {
     for f in findings {
-        let text = RichText::new(&f.message).color(severity_colour(&f.severity));
+        let text = RichText::new(&f.message).color(severity_colour(f.severity));
         let at = f.page.or_else(|| {
             let d = f.document?;
             let index = app.data.index.as_ref()?;

@@ -41,7 +41,10 @@ fn mad(a: &GrayImage, b: &GrayImage) -> f64 {
 
 fn straighten(img: RgbImage) -> (DynamicImage, imaging::ImagingRecord) {
     let page = imaging::analyse(DynamicImage::ImageRgb8(img), DPI);
-    let (w, rec) = page.render(0, "none", None, &Overrides::default());
+    let (w, rec) = page.render(
+        anjuan::model::record::Turn::AS_SCANNED,
+        &Overrides::default(),
+    );
     (w.image, rec)
 }
 
@@ -253,7 +256,10 @@ fn a_clerks_decision_survives_reruns_and_can_be_undone() {
     fake(&t, &[]);
     let p = &t.catalogue().pages(&vid).unwrap()[0];
     assert_eq!((p.rotation, p.blank), (Some(90), Some(true)));
-    assert_eq!(p.imaging.as_ref().unwrap().rotation_source, "override");
+    assert_eq!(
+        p.imaging.as_ref().unwrap().rotation_source.as_str(),
+        "override"
+    );
     assert_eq!(p.text.as_deref(), Some(""), "a blank page is not read");
     // Processing everything again keeps the clerk's decision.
     fake(&t, &["--redo"]);

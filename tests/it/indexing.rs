@@ -452,12 +452,9 @@ fn made_archival_codes_are_unique_and_stay_put() {
     ]));
     assert_eq!(code, 0, "{err}");
     let index = t.catalogue().volume_index(&ids[2]).unwrap().unwrap();
-    assert!(
-        index
-            .findings
-            .iter()
-            .any(|f| f.code == "archival_code_duplicate" && f.severity == "error")
-    );
+    assert!(index.findings.iter().any(
+        |f| f.code == "archival_code_duplicate" && f.severity == anjuan::model::Severity::Error
+    ));
 }
 
 #[test]

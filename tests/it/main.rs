@@ -1,6 +1,7 @@
 //! Integration tests: one binary (shared build), modules by stage.
 //! Fixtures are made by the tests themselves (see `fixtures`).
 
+mod architecture;
 mod crash_resume;
 mod export;
 mod fixtures;

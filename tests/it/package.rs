@@ -504,3 +504,47 @@ fn signed_packages_verify_and_a_forged_manifest_does_not() {
         );
     }
 }
+
+#[test]
+fn package_all_packs_the_ready_volumes_and_names_the_others_with_their_reason() {
+    let t = TestHome::new();
+    let ready = packable(&t);
+    // A second volume, sent back by the reviewer; a third, imported but not processed.
+    let returned = packable(&t);
+    let (code, _, err) =
+        run(t
+            .cli()
+            .args(["review", "--volume", &returned, "--return", "印章不清"]));
+    assert_eq!(code, 0, "{err}");
+    let f = t.path("later.jpg");
+    std::fs::write(&f, plain_jpeg(402, 560)).unwrap();
+    let (code, out, err) = run(t.cli().arg("import").arg(&f));
+    assert_eq!(code, 0, "{err}");
+    let pending = out.trim().to_string();
+
+    let (code, out, err) = run(t
+        .cli()
+        .args(["package", "--all", "--out"])
+        .arg(t.path("outbox")));
+    assert_eq!(code, 0, "nothing failed, so exit 0: {err}");
+    let packed: Vec<&str> = out.lines().collect();
+    assert_eq!(packed.len(), 1, "{out}\n{err}");
+    assert!(Path::new(packed[0]).exists());
+    assert!(
+        err.contains(&format!("left out: {returned} was returned")) && err.contains("印章不清"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("left out: {pending} 0 of 1 page(s) processed")),
+        "{err}"
+    );
+    assert!(!err.contains(&format!("left out: {ready}")), "{err}");
+
+    // Asked for by name, a volume that is not ready is an error.
+    let (code, _, err) = run(t
+        .cli()
+        .args(["package", "--volume", &pending, "--out"])
+        .arg(t.path("outbox")));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("page(s) processed"), "{err}");
+}

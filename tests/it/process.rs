@@ -4,7 +4,7 @@ use anjuan::home::Home;
 use anjuan::jobs::CancelToken;
 use anjuan::model::PageState;
 use anjuan::ocr::{EngineChoice, fake::FakeFactory};
-use anjuan::pipeline::{self, ProcessEvent, ProcessOptions};
+use anjuan::ops::pipeline::{self, ProcessEvent, ProcessOptions};
 
 use crate::fixtures::*;
 

@@ -74,6 +74,7 @@ fn show_json_keeps_the_contract() {
         "party",
         "party_id_code",
         "case_cause",
+        "compiler",
         "filed_date",
         "decided_date",
         "decision_no",

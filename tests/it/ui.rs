@@ -721,7 +721,7 @@ fn reviewer_opens_a_finding_marks_a_defect_and_approves_in_the_review_screen() {
         t.catalogue()
             .review_decision(&vid)
             .unwrap()
-            .is_some_and(|d| d.decision == "approved")
+            .is_some_and(|d| d.decision == anjuan::model::Verdict::Approved)
     });
     step_until(&mut h, "status shown", |h| {
         h.query_by_label_contains("已批准").is_some()

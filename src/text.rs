@@ -1,4 +1,6 @@
-//! Clean OCR text: no spaces between Chinese characters, spaces kept between Latin words.
+//! Clean page text (OCR or born-digital) the same way everywhere: no spaces
+//! between Chinese characters, spaces kept between Latin words, one form of
+//! punctuation for search.
 
 /// Wide characters of Chinese text: ideographs, CJK punctuation, full-width forms.
 pub fn is_cjk(c: char) -> bool {

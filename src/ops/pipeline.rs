@@ -17,6 +17,7 @@ use crate::catalogue::{Catalogue, PageResult, PageRow};
 use crate::home::Home;
 use crate::imaging::{self, IMAGING_VERSION};
 use crate::jobs::{self, CancelToken};
+use crate::model::record::{RotationSource, Turn};
 use crate::model::{ColorMode, TextOrigin};
 use crate::ocr::osd::OsdEngine;
 use crate::ocr::{self, EngineChoice, OcrEngine};
@@ -36,10 +37,17 @@ pub struct ProcessOptions {
 
 impl Default for ProcessOptions {
     fn default() -> Self {
+        ProcessOptions::new(None, EngineChoice::default(), jobs::default_workers())
+    }
+}
+
+impl ProcessOptions {
+    /// The pending pages of one volume (or all), new pages only, no forced re-index.
+    pub fn new(volume: Option<String>, engine: EngineChoice, workers: usize) -> Self {
         ProcessOptions {
-            volume: None,
-            workers: jobs::default_workers(),
-            engine: EngineChoice::default(),
+            volume,
+            workers: workers.max(1),
+            engine,
             retry_failed: false,
             reindex: false,
         }
@@ -244,8 +252,8 @@ pub fn index_volumes(
     force: bool,
     mut on_event: impl FnMut(&ProcessEvent),
 ) -> Result<()> {
-    let mut catalogue = Catalogue::open(&home.catalogue_path())?;
-    let settings = crate::indexing::BureauSettings::load(&home.bureau_path())?;
+    let catalogue = Catalogue::open(&home.catalogue_path())?;
+    let settings = crate::model::settings::BureauSettings::load(&home.bureau_path())?;
     let ids: Vec<String> = match volume {
         Some(v) => vec![v.to_string()],
         None => catalogue
@@ -255,7 +263,7 @@ pub fn index_volumes(
             .collect(),
     };
     for id in ids {
-        if let Some(index) = catalogue.reindex(&id, &settings, force)? {
+        if let Some(index) = super::index::reindex(&catalogue, &id, &settings, force)? {
             on_event(&ProcessEvent::VolumeIndexed {
                 volume_id: id,
                 documents: index.documents.len(),
@@ -390,13 +398,23 @@ pub fn process_page(
     };
     let fixed = row.overrides.rotation.is_some() || born_digital.is_some();
     let blank = row.overrides.blank.unwrap_or_else(|| page.is_blank());
-    let (turn, source, conf) = if fixed || blank {
-        (0, "none", None)
-    } else {
-        page.first_turn(osd.as_deref_mut())
+    // The first guess: as scanned, unless the text lines run down the page; then
+    // the engine's orientation detection decides between 90 and 270. It costs
+    // about a quarter of a page's OCR, so it is asked only when there is a doubt.
+    let detect = |osd: Option<&mut OsdEngine>| osd?.detect(&page.clean_gray(), page.analysis_dpi());
+    let turn = match detect(
+        osd.as_deref_mut()
+            .filter(|_| !fixed && !blank && page.lies_sideways()),
+    ) {
+        Some(o) if o.turn == 90 || o.turn == 270 => Turn {
+            degrees: o.turn,
+            source: RotationSource::Osd,
+            confidence: Some(o.confidence),
+        },
+        _ => Turn::AS_SCANNED,
     };
     lap("orientation");
-    let (mut working, mut record) = page.render(turn, source, conf, &row.overrides);
+    let (mut working, mut record) = page.render(turn, &row.overrides);
     lap("render");
 
     let (origin, lines, text, engine_name) = if let Some(text) = born_digital {
@@ -420,11 +438,15 @@ pub fn process_page(
         ocr_time += t.elapsed();
         if !fixed
             && reads_poorly(&lines, record.ink_components)
-            && let Some(o) = page.osd(osd)
+            && let Some(o) = detect(osd)
             && o.turn != record.rotation
         {
-            let (turned, turned_record) =
-                page.render(o.turn, "osd+ocr", Some(o.confidence), &row.overrides);
+            let turn = Turn {
+                degrees: o.turn,
+                source: RotationSource::OsdAfterOcr,
+                confidence: Some(o.confidence),
+            };
+            let (turned, turned_record) = page.render(turn, &row.overrides);
             let t = std::time::Instant::now();
             let turned_lines = engine.recognize(&turned.gray(), dpi)?;
             ocr_time += t.elapsed();

@@ -1,0 +1,69 @@
+//! Findings: what any stage has to say about a volume, its pages or documents.
+
+use serde::{Deserialize, Serialize};
+
+crate::word_enum! {
+    /// How serious a finding is. Ordered: `Info < Warning < Error`.
+    #[derive(PartialOrd, Ord)]
+    pub enum Severity {
+        Info = "info",
+        Warning = "warning",
+        Error = "error",
+    }
+}
+
+crate::word_enum! {
+    /// A reviewer's decision on a volume (质检).
+    pub enum Verdict {
+        /// Fit to be packed.
+        Approved = "approved",
+        /// Sent back to the clerk, with the reason.
+        Returned = "returned",
+    }
+}
+
+/// One finding: a code (stable, for programs), a severity, a message for people
+/// and the scanned page (seq) or document (件号) it concerns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub code: String,
+    pub severity: Severity,
+    pub message: String,
+    pub page: Option<u32>,
+    pub document: Option<u32>,
+}
+
+impl Finding {
+    pub fn new(code: &str, severity: Severity, message: impl Into<String>) -> Self {
+        Finding {
+            code: code.into(),
+            severity,
+            message: message.into(),
+            page: None,
+            document: None,
+        }
+    }
+    pub fn on_page(mut self, page: Option<u32>) -> Self {
+        self.page = page;
+        self
+    }
+    pub fn on_document(mut self, document: Option<u32>) -> Self {
+        self.document = document;
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severities_order_and_read_back() {
+        assert!(Severity::Error > Severity::Warning && Severity::Warning > Severity::Info);
+        for &s in Severity::ALL {
+            assert_eq!(Severity::parse(s.as_str()), Some(s));
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{s}\""));
+        }
+        assert_eq!(Severity::parse("fatal"), None);
+    }
+}

@@ -1,0 +1,55 @@
+//! The bureau's settings (`bureau.json` in the home): what every stage may read,
+//! none owns. Checking them against the 档号 rules is indexing's business
+//! ([`crate::indexing::archival`]).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+/// The bureau's archive settings (`bureau.json` in the workspace, defaults in
+/// `assets/indexing/bureau.json`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct BureauSettings {
+    pub fonds_code: Option<String>,
+    pub category_code: String,
+    pub retention: String,
+    pub archival_code_template: String,
+    /// Sign packages (SM2 or Ed25519) when set.
+    #[serde(default)]
+    pub signing: Option<SigningSettings>,
+}
+
+impl Default for BureauSettings {
+    fn default() -> Self {
+        serde_json::from_str(include_str!("../../assets/indexing/bureau.json"))
+            .expect("assets/indexing/bureau.json is valid")
+    }
+}
+
+impl BureauSettings {
+    /// The workspace's settings, or the defaults when it has none.
+    pub fn load(path: &Path) -> Result<Self> {
+        match std::fs::read(path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .with_context(|| format!("{} is not valid bureau settings", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+        }
+    }
+}
+
+crate::word_enum! {
+    /// Signature of packages: SM2 (GB/T 32918, the State's choice) or Ed25519.
+    #[derive(clap::ValueEnum)]
+    pub enum SigningAlgorithm {
+        Sm2 = "sm2",
+        Ed25519 = "ed25519",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SigningSettings {
+    pub algorithm: SigningAlgorithm,
+    pub key_file: PathBuf,
+}
