@@ -39,7 +39,7 @@ export OMP_THREAD_LIMIT := 1
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup apt bench
+.PHONY: run test setup apt bench lint-tools
 
 ## run: set up, build, and open the workstation (with the sample volume on first start)
 run: setup
@@ -49,9 +49,16 @@ run: setup
 	  xvfb-run -a ./target/release/anjuan $(ARGS); \
 	else ./target/release/anjuan $(ARGS); fi
 
-## test: set up, then run every test (unit, integration, UI)
-test: setup
+## test: set up, check the house rules (format, clippy), then run every test
+## (unit, integration, UI); the lint build shares the test build's dependencies
+test: setup lint-tools
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets -- -D warnings
 	$(CARGO) test --no-fail-fast
+
+# rustfmt and clippy come with rustup's default profile; add them when missing.
+lint-tools:
+	@$(CARGO) fmt --version >/dev/null 2>&1 && $(CARGO) clippy --version >/dev/null 2>&1 || rustup component add rustfmt clippy
 
 setup: apt $(PDFIUM_LIB) $(ORT_LIB) $(PPOCR_MODELS) $(FUSED_MODELS) $(BAGIT_PY)
 

@@ -262,11 +262,16 @@ pub enum Command {
     ///
     /// A valid package already in DIR is kept unless --force. The zip is written under a
     /// temporary name and renamed only after it passed its check.
+    ///
+    /// With --all, every volume that is ready is packed and each one left out is
+    /// named with its reason (not processed, no 档号, returned by the reviewer, …);
+    /// exit 0 unless a package failed. A volume asked for by --volume that is not
+    /// ready is an error (exit 1).
     Package {
         /// Volumes to pack (repeat); see --all
         #[arg(long, required_unless_present = "all")]
         volume: Vec<String>,
-        /// Every volume that is processed and indexed
+        /// Every ready volume: processed, indexed, with a 档号, not returned
         #[arg(long)]
         all: bool,
         #[arg(long)]

@@ -21,7 +21,8 @@ pub struct OsdEngine {
     handle: *mut tesseract_sys::TessBaseAPI,
 }
 
-// The handle is used by one thread at a time (one engine per worker).
+// SAFETY: the handle is owned by this value and used by one thread at a time
+// (one engine per worker); Tesseract's API object has no thread affinity.
 unsafe impl Send for OsdEngine {}
 
 /// What OSD says about a page.
@@ -79,6 +80,7 @@ impl OsdEngine {
     fn set_characters(&mut self, n: u32) {
         let name = CString::new("min_characters_to_try").expect("no NUL");
         let value = CString::new(n.to_string()).expect("no NUL");
+        // SAFETY: a live handle and two NUL-terminated strings Tesseract copies.
         unsafe {
             tesseract_sys::TessBaseAPISetVariable(self.handle, name.as_ptr(), value.as_ptr());
         }

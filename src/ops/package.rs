@@ -60,7 +60,7 @@ impl PackOutcome {
 pub enum PackEvent {
     Started { total: usize },
     Packing { done: usize, volume: String },
-    Outcome(PackOutcome),
+    Outcome(Box<PackOutcome>),
 }
 
 /// Which volumes a batch takes.
@@ -126,7 +126,7 @@ pub fn pack_batch(
                 }
             }
         };
-        on_event(PackEvent::Outcome(outcome.clone()));
+        on_event(PackEvent::Outcome(Box::new(outcome.clone())));
         outcomes.push(outcome);
     }
     Ok(outcomes)

@@ -164,13 +164,6 @@ pub fn build_package(home: &Home, volume_id: &str, out: &Path, force: bool) -> R
             return Err(e);
         }
     };
-    if let Some(ms) = std::env::var("ANJUAN_TEST_PAUSE_BEFORE_RENAME_MS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-    {
-        // Lets the crash test kill a run between writing and renaming.
-        std::thread::sleep(std::time::Duration::from_millis(ms));
-    }
     std::fs::rename(&temp, &final_path)
         .with_context(|| format!("cannot move the package to {}", final_path.display()))?;
     if let Ok(dir) = std::fs::File::open(out) {

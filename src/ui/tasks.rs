@@ -217,7 +217,7 @@ fn run(
                     total,
                     label: volume,
                 }),
-                PackEvent::Outcome(o) => send(TaskEvent::Packaged(o)),
+                PackEvent::Outcome(o) => send(TaskEvent::Packaged(*o)),
             })?;
             send(TaskEvent::Progress {
                 done: total,

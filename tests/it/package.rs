@@ -408,16 +408,16 @@ fn a_crash_while_packing_leaves_no_package_that_looks_whole() {
     let t = TestHome::new();
     let vid = packable(&t);
     let outbox = t.path("outbox");
-    let mut child = t
-        .cli()
-        .args(["package", "--volume", &vid, "--out"])
-        .arg(&outbox)
-        .env("ANJUAN_TEST_PAUSE_BEFORE_RENAME_MS", "60000")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let start = std::time::Instant::now();
+    let zips = || -> Vec<PathBuf> {
+        std::fs::read_dir(&outbox)
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "zip"))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
     let partial = || {
         std::fs::read_dir(&outbox)
             .map(|d| {
@@ -426,28 +426,53 @@ fn a_crash_while_packing_leaves_no_package_that_looks_whole() {
             })
             .unwrap_or(false)
     };
-    while !partial() {
-        assert!(
-            start.elapsed().as_secs() < 60,
-            "no temporary package appeared"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
+    // Killed (SIGKILL) at different moments of packing: while the temporary zip is
+    // being written or checked, or after the rename. Whatever the moment, a file
+    // named like a package is a whole, valid package.
+    for delay_ms in [0u64, 5, 20, 60] {
+        let _ = std::fs::remove_dir_all(&outbox);
+        let mut child = t
+            .cli()
+            .args(["package", "--volume", &vid, "--force", "--out"])
+            .arg(&outbox)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let start = std::time::Instant::now();
+        while !partial() && zips().is_empty() && child.try_wait().unwrap().is_none() {
+            assert!(start.elapsed().as_secs() < 60, "packing never started");
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        child.wait().unwrap();
+        for zip in zips() {
+            assert_eq!(
+                verify(&t, &zip).0,
+                0,
+                "killed after {delay_ms} ms: {} looks whole but is not",
+                zip.display()
+            );
+        }
     }
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
-    let finished: Vec<String> = std::fs::read_dir(&outbox)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".zip"))
-        .collect();
-    assert!(
-        finished.is_empty(),
-        "a half package looks whole: {finished:?}"
-    );
-    // The next run cleans up and finishes.
+    // A run killed while writing leaves its temporary file (named after a process
+    // id above any pid_max, so no live process owns it); the next run removes
+    // it and finishes.
+    let _ = std::fs::remove_dir_all(&outbox);
+    std::fs::create_dir_all(&outbox).unwrap();
     let zip = package(&t, &vid);
-    assert_eq!(verify(&t, &zip).0, 0);
+    let stale = outbox.join(format!(
+        ".{}.partial-4999999",
+        zip.file_name().unwrap().to_string_lossy()
+    ));
+    std::fs::write(&stale, b"PK\x03\x04 half a zip").unwrap();
+    let (code, out, err) = run(t
+        .cli()
+        .args(["package", "--volume", &vid, "--force", "--out"])
+        .arg(&outbox));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(verify(&t, Path::new(out.trim())).0, 0);
     let left: Vec<String> = std::fs::read_dir(&outbox)
         .unwrap()
         .flatten()
