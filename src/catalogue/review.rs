@@ -3,13 +3,13 @@
 
 use anyhow::{Result, bail};
 use rusqlite::{OptionalExtension, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Catalogue, write_audit};
 use crate::model::{Severity, Verdict};
 
 /// A defect the reviewer marked, on a page or on the whole volume.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReviewMark {
     pub id: i64,
     /// The scanned page it is on now (None: the whole volume, or a page since removed).
@@ -22,7 +22,7 @@ pub struct ReviewMark {
 }
 
 /// The latest decision on a volume.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReviewDecision {
     pub decision: Verdict,
     pub reason: String,

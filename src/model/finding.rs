@@ -24,7 +24,7 @@ crate::word_enum! {
 
 /// One finding: a code (stable, for programs), a severity, a message for people
 /// and the scanned page (seq) or document (件号) it concerns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Finding {
     pub code: String,
     pub severity: Severity,

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// What a clerk decided for a page; each `Some` wins over the automatic decision.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Overrides {
     pub rotation: Option<u32>,
     pub skew_deg: Option<f32>,
@@ -12,7 +12,7 @@ pub struct Overrides {
 }
 
 /// Everything imaging measured and decided for one page (process metadata).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ImagingRecord {
     pub version: String,
     /// Clockwise turn applied to make the page upright.
@@ -64,7 +64,7 @@ pub struct ImagingRecord {
 }
 
 /// A quality flag (DA/T 31 §10) and the value that raised it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Flag {
     pub code: String,
     pub value: f32,

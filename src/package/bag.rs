@@ -3,17 +3,20 @@
 //! to a temp file and renamed so that a crash never leaves a half package that
 //! looks whole.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use serde_json::json;
 use unicode_normalization::UnicodeNormalization;
 
-use super::export::{finished_pages, volume_pdf};
-use super::hashes::digests;
+use super::export::{FinishedPage, finished_pages, write_volume_pdf};
+use super::hashes::{Digests, DualHasher, digests};
 use super::metadata::volume_xml;
-use super::verify::{EntryFacts, Verification, check, contents_from, now_utc, verify_package};
+use super::records::{
+    CorrectionRecord, ImageProvenance, MasterRef, OcrProvenance, PageFlags, ProcessRecord,
+    ReviewRecord, Transform,
+};
+use super::verify::{ContentsBuilder, EntryFacts, Verification, check, now_utc, verify_package};
 use crate::catalogue::{Catalogue, PageRow};
 use crate::home::Home;
 
@@ -31,10 +34,61 @@ pub struct Built {
     pub reused: bool,
 }
 
-/// One file of the bag, path relative to the bag root.
+/// One file of the bag, path relative to the bag root, with its digests. Images
+/// and the PDF stay on disk and are streamed whenever they are read, so packing
+/// holds at most one image in memory, however large the volume.
 struct Entry {
     name: String,
-    bytes: Vec<u8>,
+    source: Source,
+    digests: Digests,
+}
+
+enum Source {
+    Bytes(Vec<u8>),
+    File(PathBuf),
+}
+
+impl Entry {
+    fn bytes(name: impl Into<String>, bytes: Vec<u8>) -> Entry {
+        Entry {
+            name: name.into(),
+            digests: digests(&bytes),
+            source: Source::Bytes(bytes),
+        }
+    }
+
+    fn file(name: impl Into<String>, path: PathBuf) -> Result<Entry> {
+        let mut hasher = DualHasher::default();
+        std::io::copy(&mut open(&path)?, &mut hasher)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        Ok(Entry {
+            name: name.into(),
+            digests: hasher.finish(),
+            source: Source::File(path),
+        })
+    }
+
+    fn open(&self) -> Result<Box<dyn Read + '_>> {
+        Ok(match &self.source {
+            Source::Bytes(b) => Box::new(&b[..]),
+            Source::File(path) => Box::new(open(path)?),
+        })
+    }
+}
+
+fn open(path: &Path) -> Result<std::io::BufReader<std::fs::File>> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    Ok(std::io::BufReader::new(file))
+}
+
+/// A temporary file of this process, removed when dropped.
+struct TempFile(PathBuf);
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 fn stored(name: &str) -> bool {
@@ -78,81 +132,75 @@ pub fn build_package(home: &Home, volume_id: &str, out: &Path, force: bool) -> R
 
     remove_stale_partials(out, &code);
     let store = Store::new(home.store_dir());
-    let (rows, images) = finished_pages(&catalogue, &store, volume_id)?;
+    let pages = finished_pages(&catalogue, &store, volume_id)?;
     let mut payload: Vec<Entry> = Vec::new();
-    for (r, img) in rows.iter().zip(&images) {
-        let ext = r.image_ext.as_deref().unwrap_or("jpg");
-        payload.push(Entry {
-            name: format!("data/images/{code}-{:04}.{ext}", r.seq),
-            bytes: img.clone(),
-        });
+    for p in &pages {
+        let name = format!("data/images/{code}-{:04}.{}", p.row.seq, p.image_ext());
+        payload.push(Entry::file(name, p.image.clone())?);
     }
-    for r in &rows {
-        let mut text = r.text.clone().unwrap_or_default();
+    let process = process_record(&code, volume_id, &pages, &payload);
+    for p in &pages {
+        let mut text = p.row.text.clone().unwrap_or_default();
         text.push('\n');
-        payload.push(Entry {
-            name: format!("data/text/{code}-{:04}.txt", r.seq),
-            bytes: text.into_bytes(),
-        });
+        let name = format!("data/text/{code}-{:04}.txt", p.row.seq);
+        payload.push(Entry::bytes(name, text.into_bytes()));
     }
-    payload.push(Entry {
-        name: format!("data/pdf/{code}.pdf"),
-        bytes: volume_pdf(&rows, &images, &code)?,
-    });
-    payload.push(Entry {
-        name: "data/metadata/volume.json".into(),
-        bytes: serde_json::to_vec_pretty(&volume)?,
-    });
-    payload.push(Entry {
-        name: "data/metadata/volume.xml".into(),
-        bytes: volume_xml(&volume).into_bytes(),
-    });
-    payload.push(Entry {
-        name: "data/report/process.json".into(),
-        bytes: serde_json::to_vec_pretty(&process_record(&code, volume_id, &rows, &images))?,
-    });
-    let corrections = catalogue.corrections(volume_id)?;
-    // Every finding (image quality, catalogue against images, statutory checks),
-    // the reviewer's marks and decision.
-    let reviewed =
-        crate::review::review_volume(&catalogue, volume_id, crate::review::ReviewRules::builtin())?;
-    let review = json!({
-        "volume": volume_id,
-        "archival_code": code,
-        "created_at": now_utc(),
-        "rules": crate::review::ReviewRules::builtin().version,
-        "decision": reviewed.decision,
-        "findings": reviewed.findings,
-        "marks": reviewed.marks,
-        "page_flags": rows.iter().filter(|r| !r.flags.is_empty()).map(|r| json!({"page": r.seq, "flags": r.flags})).collect::<Vec<_>>(),
-        "corrections": corrections.iter().map(|c| json!({"target": c.target, "value": c.value, "by": c.actor, "at": c.at})).collect::<Vec<_>>(),
-    });
-    payload.push(Entry {
-        name: "data/report/review.json".into(),
-        bytes: serde_json::to_vec_pretty(&review)?,
-    });
+    // The PDF goes to a temporary file beside the package, page by page.
+    let pdf = TempFile(out.join(format!(".{code}.pdf.partial-{}", std::process::id())));
+    {
+        let mut w = std::io::BufWriter::new(
+            std::fs::File::create(&pdf.0)
+                .with_context(|| format!("cannot create {}", pdf.0.display()))?,
+        );
+        write_volume_pdf(&mut w, &pages, &code)?;
+        w.flush()?;
+    }
+    payload.push(Entry::file(format!("data/pdf/{code}.pdf"), pdf.0.clone())?);
+    payload.push(Entry::bytes(
+        "data/metadata/volume.json",
+        serde_json::to_vec_pretty(&volume)?,
+    ));
+    payload.push(Entry::bytes(
+        "data/metadata/volume.xml",
+        volume_xml(&volume).into_bytes(),
+    ));
+    payload.push(Entry::bytes(
+        "data/report/process.json",
+        serde_json::to_vec_pretty(&process)?,
+    ));
+    let rows: Vec<&PageRow> = pages.iter().map(|p| &p.row).collect();
+    let review = review_record(&catalogue, volume_id, &code, &rows)?;
+    payload.push(Entry::bytes(
+        "data/report/review.json",
+        serde_json::to_vec_pretty(&review)?,
+    ));
     let organization = volume.agency.clone().unwrap_or_else(|| "unknown".into());
     let settings = crate::model::settings::BureauSettings::load(&home.bureau_path())?;
     let signer = super::sign::Signer::from_settings(&settings)?;
 
     // Check what we are about to write before the report exists …
-    let bag = with_tags(&payload, &code, &organization, signer.as_ref())?;
-    let pre = check(&in_memory(&code, &bag), &format!("{code}.zip"), false);
+    let tags = tag_files(&payload, &code, &organization, signer.as_ref())?;
+    let pre = check(
+        &contents_of(&code, tags.iter().chain(&payload))?,
+        &format!("{code}.zip"),
+        false,
+    );
     if !pre.passed {
         bail!(
             "the package of {volume_id} fails its check; nothing written:\n{}",
             pre.text()
         );
     }
-    payload.push(Entry {
-        name: "data/report/verification.json".into(),
-        bytes: serde_json::to_vec_pretty(&pre)?,
-    });
-    let bag = with_tags(&payload, &code, &organization, signer.as_ref())?;
+    payload.push(Entry::bytes(
+        "data/report/verification.json",
+        serde_json::to_vec_pretty(&pre)?,
+    ));
+    let tags = tag_files(&payload, &code, &organization, signer.as_ref())?;
 
     // … write it under a temporary name, check the file itself, then rename.
     let temp = out.join(format!(".{code}.zip.partial-{}", std::process::id()));
-    let written = write_zip(&temp, &code, &bag).and_then(|()| verify_package(&temp));
+    let written =
+        write_zip(&temp, &code, tags.iter().chain(&payload)).and_then(|()| verify_package(&temp));
     let verification = match written {
         Ok(v) if v.passed => v,
         Ok(v) => {
@@ -178,62 +226,116 @@ pub fn build_package(home: &Home, volume_id: &str, out: &Path, force: bool) -> R
     })
 }
 
+/// Every finding (image quality, catalogue against images, statutory checks),
+/// the reviewer's marks and decision, the clerk's corrections.
+fn review_record(
+    catalogue: &Catalogue,
+    volume_id: &str,
+    code: &str,
+    rows: &[&PageRow],
+) -> Result<ReviewRecord> {
+    let corrections = catalogue.corrections(volume_id)?;
+    let rules = crate::review::ReviewRules::builtin();
+    let reviewed = crate::review::review_volume(catalogue, volume_id, rules)?;
+    Ok(ReviewRecord {
+        volume: volume_id.to_string(),
+        archival_code: code.to_string(),
+        created_at: now_utc(),
+        rules: rules.version.clone(),
+        decision: reviewed.decision,
+        findings: reviewed.findings,
+        marks: reviewed.marks,
+        page_flags: rows
+            .iter()
+            .filter(|r| !r.flags.is_empty())
+            .map(|r| PageFlags {
+                page: r.seq,
+                flags: r.flags.clone(),
+            })
+            .collect(),
+        corrections: corrections
+            .into_iter()
+            .map(|c| CorrectionRecord {
+                target: c.target,
+                value: c.value,
+                by: c.actor,
+                at: c.at,
+            })
+            .collect(),
+    })
+}
+
 /// Per image: the master's checksum and every transform with its parameters.
 fn process_record(
     code: &str,
     volume_id: &str,
-    rows: &[PageRow],
-    images: &[Vec<u8>],
-) -> serde_json::Value {
-    let list: Vec<serde_json::Value> = rows
+    pages: &[FinishedPage],
+    images: &[Entry],
+) -> ProcessRecord {
+    let images = pages
         .iter()
         .zip(images)
-        .map(|(r, img)| {
-            let ext = r.image_ext.as_deref().unwrap_or("jpg");
-            let unchanged = crate::store::sha256_hex(img) == r.master_sha256;
+        .map(|(page, img)| {
+            let r = &page.row;
+            let ext = page.image_ext();
+            let unchanged = img.digests.sha256 == r.master_sha256;
             let mut transforms = Vec::new();
             if let Some(rec) = &r.imaging
                 && !unchanged
             {
                 if rec.rotation != 0 {
-                    transforms.push(json!({"operation": "rotate", "clockwise_degrees": rec.rotation, "decided_by": rec.rotation_source}));
+                    transforms.push(Transform::Rotate {
+                        clockwise_degrees: rec.rotation,
+                        decided_by: rec.rotation_source,
+                    });
                 }
                 if rec.skew_applied != 0.0 {
-                    transforms.push(json!({"operation": "deskew", "degrees": rec.skew_applied, "measured_degrees": rec.skew_deg}));
+                    transforms.push(Transform::Deskew {
+                        degrees: rec.skew_applied,
+                        measured_degrees: rec.skew_deg,
+                    });
                 }
                 if rec.bed_fraction > 0.0 {
-                    transforms.push(json!({"operation": "paint_scanner_bed", "area_fraction": rec.bed_fraction, "paper_level": rec.paper_level}));
+                    transforms.push(Transform::PaintScannerBed {
+                        area_fraction: rec.bed_fraction,
+                        paper_level: rec.paper_level,
+                    });
                 }
-                transforms.push(json!({"operation": "encode", "format": ext}));
+                transforms.push(Transform::Encode {
+                    format: ext.to_string(),
+                });
             }
-            json!({
-                "file": format!("data/images/{code}-{:04}.{ext}", r.seq),
-                "seq": r.seq,
-                "master": {
-                    "sha256": r.master_sha256,
-                    "format": r.master_ext,
-                    "original_name": r.source_name,
-                    "source_page": r.source_page,
+            ImageProvenance {
+                file: format!("data/images/{code}-{:04}.{ext}", r.seq),
+                seq: r.seq,
+                master: MasterRef {
+                    sha256: r.master_sha256.clone(),
+                    format: r.master_ext.clone(),
+                    original_name: r.source_name.clone(),
+                    source_page: r.source_page,
                 },
-                "unchanged_master": unchanged,
-                "transforms": transforms,
-                "imaging": r.imaging,
-                "overrides": r.overrides,
-                "ocr": {"text_origin": r.text_origin, "confidence": r.ocr_confidence},
-            })
+                unchanged_master: unchanged,
+                transforms,
+                imaging: r.imaging.clone(),
+                overrides: r.overrides.clone(),
+                ocr: OcrProvenance {
+                    text_origin: r.text_origin,
+                    confidence: r.ocr_confidence,
+                },
+            }
         })
         .collect();
-    json!({
-        "software": format!("anjuan {}", env!("CARGO_PKG_VERSION")),
-        "created_at": now_utc(),
-        "volume": volume_id,
-        "images": list,
-    })
+    ProcessRecord {
+        software: format!("anjuan {}", env!("CARGO_PKG_VERSION")),
+        created_at: now_utc(),
+        volume: volume_id.to_string(),
+        images,
+    }
 }
 
-/// The payload plus the tag files: declaration, bag-info, both manifests, the tag
+/// The tag files for a payload: declaration, bag-info, both manifests, the tag
 /// manifest and (when configured) the signature over it.
-fn with_tags(
+fn tag_files(
     payload: &[Entry],
     code: &str,
     organization: &str,
@@ -243,10 +345,9 @@ fn with_tags(
     let mut sm3 = String::new();
     let mut bytes = 0u64;
     for e in payload {
-        let d = digests(&e.bytes);
-        sha.push_str(&format!("{}  {}\n", d.sha256, e.name));
-        sm3.push_str(&format!("{}  {}\n", d.sm3, e.name));
-        bytes += d.bytes;
+        sha.push_str(&format!("{}  {}\n", e.digests.sha256, e.name));
+        sm3.push_str(&format!("{}  {}\n", e.digests.sm3, e.name));
+        bytes += e.digests.bytes;
     }
     let bagit = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".to_string();
     let info = format!(
@@ -256,62 +357,47 @@ fn with_tags(
         env!("CARGO_PKG_VERSION")
     );
     let mut tags = vec![
-        Entry {
-            name: "bagit.txt".into(),
-            bytes: bagit.into_bytes(),
-        },
-        Entry {
-            name: "bag-info.txt".into(),
-            bytes: info.into_bytes(),
-        },
-        Entry {
-            name: "manifest-sha256.txt".into(),
-            bytes: sha.into_bytes(),
-        },
-        Entry {
-            name: "manifest-sm3.txt".into(),
-            bytes: sm3.into_bytes(),
-        },
+        Entry::bytes("bagit.txt", bagit.into_bytes()),
+        Entry::bytes("bag-info.txt", info.into_bytes()),
+        Entry::bytes("manifest-sha256.txt", sha.into_bytes()),
+        Entry::bytes("manifest-sm3.txt", sm3.into_bytes()),
     ];
     let tagmanifest: String = tags
         .iter()
-        .map(|t| format!("{}  {}\n", digests(&t.bytes).sha256, t.name))
+        .map(|t| format!("{}  {}\n", t.digests.sha256, t.name))
         .collect();
     if let Some(s) = signer {
-        tags.push(Entry {
-            name: SIGNATURE_FILE.into(),
-            bytes: s.sign(tagmanifest.as_bytes())?,
-        });
+        tags.push(Entry::bytes(
+            SIGNATURE_FILE,
+            s.sign(tagmanifest.as_bytes())?,
+        ));
     }
-    tags.push(Entry {
-        name: "tagmanifest-sha256.txt".into(),
-        bytes: tagmanifest.into_bytes(),
-    });
-    let mut all: Vec<Entry> = tags;
-    all.extend(payload.iter().map(|e| Entry {
-        name: e.name.clone(),
-        bytes: e.bytes.clone(),
-    }));
-    Ok(all)
+    tags.push(Entry::bytes(
+        "tagmanifest-sha256.txt",
+        tagmanifest.into_bytes(),
+    ));
+    Ok(tags)
 }
 
-fn in_memory(code: &str, bag: &[Entry]) -> super::verify::Contents {
-    let facts = bag
-        .iter()
-        .map(|e| EntryFacts {
-            name: format!("{code}/{}", e.name),
+/// The bag as the checks see it, read entry by entry as from the zip.
+fn contents_of<'a>(
+    code: &str,
+    bag: impl Iterator<Item = &'a Entry> + Clone,
+) -> Result<super::verify::Contents> {
+    let names: Vec<String> = bag.clone().map(|e| format!("{code}/{}", e.name)).collect();
+    let mut contents = ContentsBuilder::new(names.iter().map(String::as_str));
+    for (e, name) in bag.zip(&names) {
+        contents.fact(EntryFacts {
+            name: name.clone(),
             plain_method: true,
             ..Default::default()
-        })
-        .collect();
-    let raw = bag
-        .iter()
-        .map(|e| (format!("{code}/{}", e.name), Ok(e.bytes.clone())))
-        .collect();
-    contents_from(facts, raw)
+        });
+        contents.read(name, e.open()?);
+    }
+    Ok(contents.finish())
 }
 
-fn write_zip(path: &Path, code: &str, bag: &[Entry]) -> Result<()> {
+fn write_zip<'a>(path: &Path, code: &str, bag: impl Iterator<Item = &'a Entry>) -> Result<()> {
     let file =
         std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(file));
@@ -325,9 +411,10 @@ fn write_zip(path: &Path, code: &str, bag: &[Entry]) -> Result<()> {
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(method)
             .unix_permissions(0o644)
-            .large_file(e.bytes.len() as u64 >= u32::MAX as u64);
+            .large_file(e.digests.bytes >= u32::MAX as u64);
         zip.start_file(name, options)?;
-        zip.write_all(&e.bytes)?;
+        std::io::copy(&mut e.open()?, &mut zip)
+            .with_context(|| format!("cannot write {} into the package", e.name))?;
     }
     let mut w = zip.finish()?;
     w.flush()?;
@@ -337,14 +424,18 @@ fn write_zip(path: &Path, code: &str, bag: &[Entry]) -> Result<()> {
 
 /// Removes temporary files that a killed run left behind (never a finished package).
 fn remove_stale_partials(out: &Path, code: &str) {
-    let prefix = format!(".{code}.zip.partial-");
+    let prefixes = [
+        format!(".{code}.zip.partial-"),
+        format!(".{code}.pdf.partial-"),
+    ];
     let Ok(dir) = std::fs::read_dir(out) else {
         return;
     };
     for entry in dir.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(pid) = name
-            .strip_prefix(&prefix)
+        let Some(pid) = prefixes
+            .iter()
+            .find_map(|p| name.strip_prefix(p.as_str()))
             .and_then(|p| p.parse::<i32>().ok())
         else {
             continue;

@@ -8,6 +8,7 @@ pub mod hashes;
 pub mod metadata;
 pub mod pdf;
 pub mod ready;
+pub mod records;
 pub mod schema;
 pub mod sign;
 pub mod verify;

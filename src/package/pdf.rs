@@ -6,6 +6,10 @@
 //! we use a glyph-less font ([`super::glyphless`]) with CID = UTF-16 code unit and a
 //! ToUnicode map, so search and copy give the exact text. Each line is stretched
 //! (`Tz`) over its box, so selection follows the image. JPEG images go in unchanged.
+//!
+//! Objects are written to the output one at a time as they are made (each page's
+//! image is loaded only while its object is written), with our own
+//! cross-reference table at the end, so a volume's PDF never sits in memory whole.
 
 use std::io::Write;
 
@@ -13,15 +17,15 @@ use anyhow::{Context, Result, bail};
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, TextRenderingMode};
-use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+use pdf_writer::writers::{Catalog, DocumentInfo};
+use pdf_writer::{Chunk, Content, Filter, Finish, Name, Rect, Ref, Str, TextStr};
 
 use super::glyphless;
 use crate::model::TextLine;
 
-/// One page to write.
+/// One page to write (its image comes from the loader given to
+/// [`write_searchable_pdf`]: JPEG, embedded as is, or PNG).
 pub struct PdfPage<'a> {
-    /// The working image: JPEG (embedded as is) or PNG.
-    pub image: &'a [u8],
     pub image_ext: &'a str,
     pub width_px: u32,
     pub height_px: u32,
@@ -72,12 +76,72 @@ fn to_unicode_cmap() -> Vec<u8> {
     s.into_bytes()
 }
 
-/// Writes the pages as one PDF.
-pub fn write_searchable_pdf(pages: &[PdfPage<'_>], title: &str) -> Result<Vec<u8>> {
+/// Writes indirect objects to the output one at a time and remembers where each
+/// begins, for the cross-reference table.
+struct ObjectWriter<W: Write> {
+    out: W,
+    position: u64,
+    /// Byte offset of object `n` at index `n - 1`.
+    offsets: Vec<Option<u64>>,
+}
+
+impl<W: Write> ObjectWriter<W> {
+    fn new(mut out: W, objects: usize) -> Result<Self> {
+        // The binary marker tells transfer programs that the file is not text.
+        let header = b"%PDF-1.7\n%\x80\x80\x80\x80\n";
+        out.write_all(header)?;
+        Ok(ObjectWriter {
+            out,
+            position: header.len() as u64,
+            offsets: vec![None; objects],
+        })
+    }
+
+    /// Writes the one object that `build` puts into a fresh chunk.
+    fn object(&mut self, id: Ref, build: impl FnOnce(&mut Chunk)) -> Result<()> {
+        let mut chunk = Chunk::new();
+        build(&mut chunk);
+        let slot = (id.get() as usize)
+            .checked_sub(1)
+            .and_then(|i| self.offsets.get_mut(i))
+            .context("object number out of range")?;
+        *slot = Some(self.position);
+        self.out.write_all(chunk.as_bytes())?;
+        self.position += chunk.len() as u64;
+        Ok(())
+    }
+
+    /// The cross-reference table and trailer (ISO 32000-1 §7.5.4–7.5.5).
+    fn finish(mut self, catalog: Ref, info: Ref) -> Result<u64> {
+        let start = self.position;
+        let mut x = format!("xref\n0 {}\n0000000000 65535 f\r\n", self.offsets.len() + 1);
+        for (n, offset) in self.offsets.iter().enumerate() {
+            let offset = offset.with_context(|| format!("object {} was never written", n + 1))?;
+            x.push_str(&format!("{offset:010} 00000 n\r\n"));
+        }
+        x.push_str(&format!(
+            "trailer\n<<\n  /Size {}\n  /Root {} 0 R\n  /Info {} 0 R\n>>\nstartxref\n{start}\n%%EOF",
+            self.offsets.len() + 1,
+            catalog.get(),
+            info.get()
+        ));
+        self.out.write_all(x.as_bytes())?;
+        self.out.flush()?;
+        Ok(start + x.len() as u64)
+    }
+}
+
+/// Writes the pages as one PDF to `out`; `image(i)` gives page `i`'s image
+/// bytes when they are needed. Returns the number of bytes written.
+pub fn write_searchable_pdf(
+    out: impl Write,
+    pages: &[PdfPage<'_>],
+    title: &str,
+    mut image: impl FnMut(usize) -> Result<Vec<u8>>,
+) -> Result<u64> {
     if pages.is_empty() {
         bail!("a PDF needs at least one page");
     }
-    let mut pdf = Pdf::new();
     let mut next = 1;
     let mut alloc = || {
         let r = Ref::new(next);
@@ -89,58 +153,87 @@ pub fn write_searchable_pdf(pages: &[PdfPage<'_>], title: &str) -> Result<Vec<u8
         (alloc(), alloc(), alloc(), alloc(), alloc(), alloc());
     let page_ids: Vec<(Ref, Ref, Ref)> =
         pages.iter().map(|_| (alloc(), alloc(), alloc())).collect();
+    let mut pdf = ObjectWriter::new(out, next as usize - 1)?;
 
-    pdf.catalog(catalog_id).pages(pages_id);
-    pdf.pages(pages_id)
-        .kids(page_ids.iter().map(|(p, _, _)| *p))
-        .count(pages.len() as i32);
-    pdf.document_info(info_id)
-        .title(TextStr(title))
-        .producer(TextStr(&format!("anjuan {}", crate::VERSION)));
+    pdf.object(catalog_id, |c| {
+        c.indirect(catalog_id).start::<Catalog>().pages(pages_id);
+    })?;
+    pdf.object(pages_id, |c| {
+        c.pages(pages_id)
+            .kids(page_ids.iter().map(|(p, _, _)| *p))
+            .count(pages.len() as i32);
+    })?;
+    pdf.object(info_id, |c| {
+        c.indirect(info_id)
+            .start::<DocumentInfo>()
+            .title(TextStr(title))
+            .producer(TextStr(&format!("anjuan {}", crate::VERSION)));
+    })?;
 
     // The glyph-less font, shared by all pages.
     let name = Name(b"GlyphLessFont");
-    pdf.type0_font(font_id)
-        .base_font(name)
-        .encoding_predefined(Name(b"Identity-H"))
-        .descendant_font(cid_id)
-        .to_unicode(cmap_id);
-    pdf.cid_font(cid_id)
-        .subtype(CidFontType::Type2)
-        .base_font(name)
-        .system_info(SystemInfo {
-            registry: Str(b"Adobe"),
-            ordering: Str(b"Identity"),
-            supplement: 0,
-        })
-        .font_descriptor(descriptor_id)
-        .default_width(glyphless::ADVANCE as f32)
-        .cid_to_gid_map_stream(map_id);
-    pdf.font_descriptor(descriptor_id)
-        .name(name)
-        .flags(FontFlags::SYMBOLIC)
-        .bbox(Rect::new(0.0, -120.0, glyphless::ADVANCE as f32, 880.0))
-        .italic_angle(0.0)
-        .ascent(880.0)
-        .descent(-120.0)
-        .cap_height(880.0)
-        .stem_v(80.0)
-        .font_file2(file_id);
+    pdf.object(font_id, |c| {
+        c.type0_font(font_id)
+            .base_font(name)
+            .encoding_predefined(Name(b"Identity-H"))
+            .descendant_font(cid_id)
+            .to_unicode(cmap_id);
+    })?;
+    pdf.object(cid_id, |c| {
+        c.cid_font(cid_id)
+            .subtype(CidFontType::Type2)
+            .base_font(name)
+            .system_info(SystemInfo {
+                registry: Str(b"Adobe"),
+                ordering: Str(b"Identity"),
+                supplement: 0,
+            })
+            .font_descriptor(descriptor_id)
+            .default_width(glyphless::ADVANCE as f32)
+            .cid_to_gid_map_stream(map_id);
+    })?;
+    pdf.object(descriptor_id, |c| {
+        c.font_descriptor(descriptor_id)
+            .name(name)
+            .flags(FontFlags::SYMBOLIC)
+            .bbox(Rect::new(0.0, -120.0, glyphless::ADVANCE as f32, 880.0))
+            .italic_angle(0.0)
+            .ascent(880.0)
+            .descent(-120.0)
+            .cap_height(880.0)
+            .stem_v(80.0)
+            .font_file2(file_id);
+    })?;
     let font = glyphless::font();
-    pdf.stream(file_id, &deflate(&font))
-        .filter(Filter::FlateDecode)
-        .pair(Name(b"Length1"), font.len() as i32);
-    pdf.stream(cmap_id, &deflate(&to_unicode_cmap()))
-        .filter(Filter::FlateDecode);
+    let packed_font = deflate(&font);
+    pdf.object(file_id, |c| {
+        c.stream(file_id, &packed_font)
+            .filter(Filter::FlateDecode)
+            .pair(Name(b"Length1"), font.len() as i32);
+    })?;
+    let cmap = deflate(&to_unicode_cmap());
+    pdf.object(cmap_id, |c| {
+        c.stream(cmap_id, &cmap).filter(Filter::FlateDecode);
+    })?;
     // Every CID draws glyph 1.
     let map: Vec<u8> = (0..=0xFFFFu32).flat_map(|_| [0u8, 1u8]).collect();
-    pdf.stream(map_id, &deflate(&map))
-        .filter(Filter::FlateDecode);
+    let map = deflate(&map);
+    pdf.object(map_id, |c| {
+        c.stream(map_id, &map).filter(Filter::FlateDecode);
+    })?;
 
-    for (page, &(page_id, content_id, image_id)) in pages.iter().zip(&page_ids) {
+    for (i, (page, &(page_id, content_id, image_id))) in pages.iter().zip(&page_ids).enumerate() {
         let k = 72.0 / page.dpi.max(1) as f32;
         let (w_pt, h_pt) = (page.width_px as f32 * k, page.height_px as f32 * k);
-        write_image(&mut pdf, image_id, page)?;
+        let bytes = image(i)?;
+        let mut failed = None;
+        pdf.object(image_id, |c| {
+            failed = write_image(c, image_id, page, &bytes).err();
+        })?;
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        drop(bytes);
 
         let mut c = Content::new();
         c.save_state();
@@ -176,27 +269,41 @@ pub fn write_searchable_pdf(pages: &[PdfPage<'_>], title: &str) -> Result<Vec<u8
             c.show(Str(&bytes));
         }
         c.end_text();
-        pdf.stream(content_id, &deflate(&c.finish().into_vec()))
-            .filter(Filter::FlateDecode);
-
-        let mut p = pdf.page(page_id);
-        p.media_box(Rect::new(0.0, 0.0, w_pt, h_pt));
-        p.parent(pages_id);
-        p.contents(content_id);
-        let mut res = p.resources();
-        res.x_objects().pair(Name(b"Im0"), image_id);
-        res.fonts().pair(Name(b"F0"), font_id);
-        res.finish();
-        p.finish();
+        let content = deflate(&c.finish().into_vec());
+        pdf.object(content_id, |c| {
+            c.stream(content_id, &content).filter(Filter::FlateDecode);
+        })?;
+        pdf.object(page_id, |c| {
+            let mut p = c.page(page_id);
+            p.media_box(Rect::new(0.0, 0.0, w_pt, h_pt));
+            p.parent(pages_id);
+            p.contents(content_id);
+            let mut res = p.resources();
+            res.x_objects().pair(Name(b"Im0"), image_id);
+            res.fonts().pair(Name(b"F0"), font_id);
+            res.finish();
+            p.finish();
+        })?;
     }
-    Ok(pdf.finish())
+    pdf.finish(catalog_id, info_id)
 }
 
-fn write_image(pdf: &mut Pdf, id: Ref, page: &PdfPage<'_>) -> Result<()> {
+/// The whole PDF in memory (for small documents and tests).
+pub fn searchable_pdf_bytes(
+    pages: &[PdfPage<'_>],
+    title: &str,
+    image: impl FnMut(usize) -> Result<Vec<u8>>,
+) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    write_searchable_pdf(&mut out, pages, title, image)?;
+    Ok(out)
+}
+
+fn write_image(pdf: &mut Chunk, id: Ref, page: &PdfPage<'_>, image: &[u8]) -> Result<()> {
     match page.image_ext {
         "jpg" => {
-            let comps = jpeg_components(page.image).context("the page JPEG has no frame header")?;
-            let mut x = pdf.image_xobject(id, page.image);
+            let comps = jpeg_components(image).context("the page JPEG has no frame header")?;
+            let mut x = pdf.image_xobject(id, image);
             x.width(page.width_px as i32)
                 .height(page.height_px as i32)
                 .bits_per_component(8)
@@ -212,8 +319,7 @@ fn write_image(pdf: &mut Pdf, id: Ref, page: &PdfPage<'_>) -> Result<()> {
             }
         }
         _ => {
-            let img =
-                image::load_from_memory(page.image).context("the page image cannot be read")?;
+            let img = image::load_from_memory(image).context("the page image cannot be read")?;
             let gray = crate::imaging::convert::to_gray(&img);
             let bilevel = gray.pixels().all(|p| p.0[0] == 0 || p.0[0] == 255);
             if bilevel {

@@ -1,5 +1,6 @@
-//! The package metadata checked against the project's own schemas
-//! (`schemas/volume.schema.json`, `schemas/volume.xsd`), which are compiled into
+//! The package metadata and reports checked against the project's own schemas
+//! (`schemas/volume.schema.json`, `schemas/volume.xsd`, `schemas/process.schema.json`,
+//! `schemas/review.schema.json`), which are compiled into
 //! the binary so that `verify` on the receiving side needs no other file and no
 //! network: JSON Schema 2020-12 through `jsonschema`, XSD through libxml2.
 
@@ -13,30 +14,60 @@ pub const VOLUME_XSD: &str = include_str!("../../schemas/volume.xsd");
 /// At most this many problems are reported per file; the first ones say enough.
 const MAX_PROBLEMS: usize = 8;
 
+/// The JSON Schema of `process.json` (made from `records::ProcessRecord`).
+pub const PROCESS_JSON_SCHEMA: &str = include_str!("../../schemas/process.schema.json");
+/// The JSON Schema of `review.json` (made from `records::ReviewRecord`).
+pub const REVIEW_JSON_SCHEMA: &str = include_str!("../../schemas/review.schema.json");
+
+/// The JSON documents of a package that have a schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonDocument {
+    Volume,
+    Process,
+    Review,
+}
+
+impl JsonDocument {
+    fn schema(self) -> (&'static str, &'static str) {
+        match self {
+            JsonDocument::Volume => ("volume.schema.json", VOLUME_JSON_SCHEMA),
+            JsonDocument::Process => ("process.schema.json", PROCESS_JSON_SCHEMA),
+            JsonDocument::Review => ("review.schema.json", REVIEW_JSON_SCHEMA),
+        }
+    }
+
+    /// Problems of a document against its JSON Schema (empty when it conforms).
+    pub fn problems(self, bytes: &[u8]) -> Vec<String> {
+        type Compiled = OnceLock<Result<jsonschema::Validator, String>>;
+        static VALIDATORS: [Compiled; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+        let (file, text) = self.schema();
+        let validator = VALIDATORS[self as usize].get_or_init(|| {
+            let schema: serde_json::Value =
+                serde_json::from_str(text).map_err(|e| e.to_string())?;
+            jsonschema::validator_for(&schema).map_err(|e| e.to_string())
+        });
+        let validator = match validator {
+            Ok(v) => v,
+            Err(e) => return vec![format!("{file} does not compile: {e}")],
+        };
+        let instance: serde_json::Value = match serde_json::from_slice(bytes) {
+            Ok(v) => v,
+            Err(e) => return vec![format!("not JSON: {e}")],
+        };
+        validator
+            .iter_errors(&instance)
+            .take(MAX_PROBLEMS)
+            .map(|e| {
+                let at = e.instance_path().to_string();
+                format!("{} {e}", if at.is_empty() { "/" } else { &at })
+            })
+            .collect()
+    }
+}
+
 /// Problems of a `volume.json` against the JSON Schema (empty when it conforms).
 pub fn volume_json_problems(bytes: &[u8]) -> Vec<String> {
-    static VALIDATOR: OnceLock<Result<jsonschema::Validator, String>> = OnceLock::new();
-    let validator = VALIDATOR.get_or_init(|| {
-        let schema: serde_json::Value =
-            serde_json::from_str(VOLUME_JSON_SCHEMA).map_err(|e| e.to_string())?;
-        jsonschema::validator_for(&schema).map_err(|e| e.to_string())
-    });
-    let validator = match validator {
-        Ok(v) => v,
-        Err(e) => return vec![format!("volume.schema.json does not compile: {e}")],
-    };
-    let instance: serde_json::Value = match serde_json::from_slice(bytes) {
-        Ok(v) => v,
-        Err(e) => return vec![format!("not JSON: {e}")],
-    };
-    validator
-        .iter_errors(&instance)
-        .take(MAX_PROBLEMS)
-        .map(|e| {
-            let at = e.instance_path().to_string();
-            format!("{} {e}", if at.is_empty() { "/" } else { &at })
-        })
-        .collect()
+    JsonDocument::Volume.problems(bytes)
 }
 
 /// Problems of a `volume.xml` against the XML Schema (empty when it conforms).

@@ -321,6 +321,22 @@ fn every_kind_of_tampering_is_caught_and_named() {
             "A6",
             "volume.xml: schema",
         ),
+        (
+            "process.json outside its schema",
+            edit_text("process.json", |s| {
+                s.replacen("\"unchanged_master\"", "\"perhaps_unchanged\"", 1)
+            }),
+            "I5",
+            "process.json: schema",
+        ),
+        (
+            "review.json outside its schema",
+            edit_text("review.json", |s| {
+                s.replacen("\"findings\"", "\"findings_lost\"", 1)
+            }),
+            "I5",
+            "review.json: schema",
+        ),
     ];
     for (what, edit, check, file) in cases {
         let bad = t.path(&format!("{what}.zip"));
