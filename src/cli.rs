@@ -15,6 +15,7 @@ use crate::model::{Severity, Verdict};
 use crate::ocr::{EngineChoice, fake::FakeFactory};
 use crate::ops;
 use crate::ops::pipeline::{self, ProcessEvent, ProcessOptions, ScanEvent, ScanRequest};
+use crate::ops::review::{ReviewAction, ReviewDone};
 use crate::store::Store;
 
 #[derive(Debug, Parser)]
@@ -45,6 +46,52 @@ pub enum EngineArg {
     /// Test engine, configured by ANJUAN_FAKE_OCR
     #[value(hide = true)]
     Fake,
+}
+
+/// A clockwise turn, in degrees.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq)]
+pub enum Turn {
+    #[value(name = "0")]
+    None,
+    #[value(name = "90")]
+    Quarter,
+    #[value(name = "180")]
+    Half,
+    #[value(name = "270")]
+    ThreeQuarters,
+}
+
+impl Turn {
+    fn degrees(self) -> u32 {
+        match self {
+            Turn::None => 0,
+            Turn::Quarter => 90,
+            Turn::Half => 180,
+            Turn::ThreeQuarters => 270,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq)]
+pub enum YesNo {
+    Yes,
+    No,
+}
+
+/// A reviewer's mark is an error or a warning (findings may also be info).
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq)]
+pub enum MarkSeverity {
+    Error,
+    Warning,
+}
+
+impl From<MarkSeverity> for Severity {
+    fn from(s: MarkSeverity) -> Severity {
+        match s {
+            MarkSeverity::Error => Severity::Error,
+            MarkSeverity::Warning => Severity::Warning,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -162,15 +209,15 @@ pub enum Command {
         /// The page's number in scan order
         #[arg(long)]
         seq: u32,
-        /// Clockwise turn to make the page upright: 0, 90, 180 or 270
-        #[arg(long, value_parser = ["0", "90", "180", "270"])]
-        rotate: Option<String>,
+        /// Clockwise turn to make the page upright
+        #[arg(long, value_enum)]
+        rotate: Option<Turn>,
         /// Skew to correct, degrees (positive = content turned counter-clockwise)
         #[arg(long, allow_hyphen_values = true)]
         skew: Option<f32>,
         /// Mark (yes) or unmark (no) as a blank back
-        #[arg(long, value_parser = ["yes", "no"])]
-        blank: Option<String>,
+        #[arg(long, value_enum)]
+        blank: Option<YesNo>,
         /// Undo every decision of yours for this page
         #[arg(long, conflicts_with_all = ["rotate", "skew", "blank"])]
         auto: bool,
@@ -239,8 +286,8 @@ pub enum Command {
         #[arg(long)]
         note: Option<String>,
         /// The mark's severity
-        #[arg(long, value_parser = ["error", "warning"], default_value = "error")]
-        severity: String,
+        #[arg(long, value_enum, default_value_t = MarkSeverity::Error)]
+        severity: MarkSeverity,
         /// Close mark ID (the defect was mended)
         #[arg(long, value_name = "ID")]
         resolve: Option<i64>,
@@ -385,16 +432,16 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
                 row.overrides.clone()
             };
             if let Some(r) = rotate {
-                o.rotation = Some(r.parse()?);
+                o.rotation = Some(r.degrees());
             }
             if skew.is_some() {
                 o.skew_deg = skew;
             }
             if let Some(b) = blank {
-                o.blank = Some(b == "yes");
+                o.blank = Some(b == YesNo::Yes);
             }
             let actor = crate::catalogue::current_actor();
-            cat.set_overrides(row.id, &o, &actor)?;
+            ops::decide_page(&mut cat, row.id, &o, &actor)?;
             eprintln!(
                 "page {seq} of {volume} will be made again with {}; run `anjuan process`",
                 serde_json::to_string(&o)?
@@ -736,34 +783,41 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
             let cat = Catalogue::open(&home.catalogue_path())?;
             anyhow::ensure!(cat.volume_exists(&volume)?, "no volume {volume}");
             let actor = crate::catalogue::current_actor();
+            // clap lets --mark and --resolve go together, and --approve or
+            // --return alone; they are taken in that order.
+            let mut actions = Vec::new();
             if let Some(seq) = mark {
-                let note = note.as_deref().unwrap_or_default();
-                let id = cat.add_review_mark(
-                    &volume,
-                    (seq > 0).then_some(seq),
-                    Severity::parse(&severity).context("a mark is an error or a warning")?,
-                    note,
-                    &actor,
-                )?;
-                eprintln!("mark #{id} added");
+                actions.push(ReviewAction::Mark {
+                    page: (seq > 0).then_some(seq),
+                    severity: severity.into(),
+                    note: note.clone().unwrap_or_default(),
+                });
             }
             if let Some(id) = resolve {
-                cat.resolve_review_mark(&volume, id, &actor)?;
-                eprintln!("mark #{id} resolved");
+                actions.push(ReviewAction::Resolve(id));
             }
             if approve {
                 // --approve excludes --mark, so a note here is the approval's remark.
-                cat.decide_review(
-                    &volume,
-                    Verdict::Approved,
-                    note.as_deref().unwrap_or_default(),
-                    &actor,
-                )?;
-                eprintln!("{volume} approved");
+                actions.push(ReviewAction::Decide {
+                    verdict: Verdict::Approved,
+                    reason: note.clone().unwrap_or_default(),
+                });
             }
             if let Some(reason) = &return_reason {
-                cat.decide_review(&volume, Verdict::Returned, reason, &actor)?;
-                eprintln!("{volume} returned: {reason}");
+                actions.push(ReviewAction::Decide {
+                    verdict: Verdict::Returned,
+                    reason: reason.clone(),
+                });
+            }
+            for action in actions {
+                let done = ops::review::act(&cat, &volume, action, &actor)?;
+                let said = match (&done, &return_reason) {
+                    (ReviewDone::Decided(Verdict::Returned), Some(reason)) => {
+                        format!("{volume} returned: {reason}")
+                    }
+                    _ => done.describe(&volume),
+                };
+                eprintln!("{said}");
             }
             let rules = crate::review::ReviewRules::builtin();
             let review = crate::review::review_volume(&cat, &volume, rules)?;

@@ -2,7 +2,7 @@ use clap::Parser;
 
 use anjuan::cli::{self, Cli};
 
-fn main() {
+fn main() -> std::process::ExitCode {
     // One single-threaded Tesseract per worker: OpenMP must not spawn threads of its
     // own inside each engine (several engines × OpenMP threads run many times slower).
     // libgomp reads its environment when it is loaded, before `main`, so setting the
@@ -52,5 +52,7 @@ fn main() {
             },
         },
     };
-    std::process::exit(code);
+    // Returning (not `process::exit`) lets destructors run: buffered output is
+    // flushed and temporary files are removed.
+    std::process::ExitCode::from(u8::try_from(code).unwrap_or(1))
 }

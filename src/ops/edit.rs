@@ -10,6 +10,7 @@ use crate::home::Home;
 use crate::indexing::kinds::KindTable;
 use crate::indexing::values::{Date, dates};
 use crate::model::index::{Target, ValueKind, VolumeIndex};
+use crate::model::record::Overrides;
 use crate::model::settings::BureauSettings;
 
 /// Reads a clerk's `KEY=VALUE` (the command line's `correct`): a volume field
@@ -144,12 +145,56 @@ pub fn arrange_then_reindex<T>(
     Ok(out)
 }
 
+/// A clerk's decisions for one page (turn, straighten, blank back), which win
+/// over the automatic ones; the page is made again from its master on the next
+/// processing run. Values no page can take are refused with the reason.
+pub fn decide_page(
+    catalogue: &mut Catalogue,
+    page_id: i64,
+    overrides: &Overrides,
+    actor: &str,
+) -> Result<()> {
+    if let Some(r) = overrides.rotation
+        && !matches!(r, 0 | 90 | 180 | 270)
+    {
+        bail!("a page turns by 0, 90, 180 or 270 degrees, not {r}");
+    }
+    if let Some(s) = overrides.skew_deg
+        && !(s.is_finite() && s.abs() <= MAX_SKEW_DEG)
+    {
+        bail!(
+            "a skew of {s}° is not a straightening (at most ±{MAX_SKEW_DEG}°; turn the page instead)"
+        );
+    }
+    catalogue.set_overrides(page_id, overrides, actor)
+}
+
+/// Larger angles are turns, not skew.
+const MAX_SKEW_DEG: f32 = 45.0;
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn field(key: &str) -> Target {
         Target::Field(key.into())
+    }
+
+    #[test]
+    fn page_decisions_no_page_can_take_are_refused_with_the_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cat = Catalogue::open(&dir.path().join("c.sqlite")).unwrap();
+        let turn = Overrides {
+            rotation: Some(45),
+            ..Default::default()
+        };
+        let e = decide_page(&mut cat, 1, &turn, "t").unwrap_err();
+        assert!(e.to_string().contains("0, 90, 180 or 270"), "{e}");
+        let skew = Overrides {
+            skew_deg: Some(f32::NAN),
+            ..Default::default()
+        };
+        assert!(decide_page(&mut cat, 1, &skew, "t").is_err());
     }
 
     #[test]

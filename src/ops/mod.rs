@@ -13,6 +13,7 @@ pub mod edit;
 pub mod index;
 pub mod package;
 pub mod pipeline;
+pub mod review;
 
-pub use edit::{arrange_then_reindex, correct, parse_correction, save_settings};
+pub use edit::{arrange_then_reindex, correct, decide_page, parse_correction, save_settings};
 pub use package::{PackEvent, PackOutcome, pack_batch};

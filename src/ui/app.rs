@@ -21,6 +21,7 @@ use crate::model::PageState;
 use crate::ocr::EngineChoice;
 use crate::ops;
 use crate::ops::pipeline::ProcessEvent;
+use crate::ops::review::ReviewAction;
 use crate::store::Store;
 
 /// How the workstation runs (tests choose a fake engine, a fake scanner and no
@@ -492,16 +493,16 @@ impl WorkstationApp {
                 seq,
                 severity,
                 note,
-            } => self.review_action(|cat, volume, actor| {
-                cat.add_review_mark(volume, seq, severity, &note, actor)
-                    .map(|_| ())
+            } => self.review_action(ReviewAction::Mark {
+                page: seq,
+                severity,
+                note,
             }),
-            Command::ResolveMark(id) => {
-                self.review_action(|cat, volume, actor| cat.resolve_review_mark(volume, id, actor))
-            }
+            Command::ResolveMark(id) => self.review_action(ReviewAction::Resolve(id)),
             Command::DecideReview { decision, reason } => {
-                self.review_action(|cat, volume, actor| {
-                    cat.decide_review(volume, decision, &reason, actor)
+                self.review_action(ReviewAction::Decide {
+                    verdict: decision,
+                    reason,
                 });
                 self.view.review_reason.clear();
                 self.reload_volumes();
@@ -655,7 +656,7 @@ impl WorkstationApp {
             }
             Command::Override { page_id, overrides } => {
                 let actor = crate::catalogue::current_actor();
-                match self.catalogue.set_overrides(page_id, &overrides, &actor) {
+                match ops::decide_page(&mut self.catalogue, page_id, &overrides, &actor) {
                     Ok(()) => {
                         if let Some(p) = self.data.pages.iter_mut().find(|p| p.id == page_id) {
                             p.overrides = overrides;
@@ -819,13 +820,13 @@ impl WorkstationApp {
     }
 
     /// A reviewer's change to the current volume (milliseconds: done here).
-    fn review_action(&mut self, change: impl FnOnce(&Catalogue, &str, &str) -> Result<()>) {
+    fn review_action(&mut self, action: ReviewAction) {
         let Some(volume) = self.view.volume.clone() else {
             return;
         };
         let actor = crate::catalogue::current_actor();
-        match change(&self.catalogue, &volume, &actor) {
-            Ok(()) => self.view.review_note.clear(),
+        match ops::review::act(&self.catalogue, &volume, action, &actor) {
+            Ok(_) => self.view.review_note.clear(),
             Err(e) => self.messages.push(format!("{e:#}")),
         }
         self.reload_index();
