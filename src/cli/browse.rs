@@ -1,0 +1,145 @@
+use super::*;
+
+#[derive(Debug, clap::Args)]
+pub struct VolumesArgs {
+    #[arg(long)]
+    pub json: bool,
+}
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    #[arg(long)]
+    pub volume: String,
+    #[arg(long)]
+    pub json: bool,
+}
+#[derive(Debug, clap::Args)]
+pub struct SearchArgs {
+    pub query: String,
+    #[arg(long)]
+    pub json: bool,
+    #[arg(long, default_value_t = 100)]
+    pub limit: usize,
+}
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    #[arg(long)]
+    pub volume: String,
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+pub(super) fn volumes(home: &Home, args: VolumesArgs) -> Result<i32> {
+    let VolumesArgs { json } = args;
+    let cat = Catalogue::open(&home.catalogue_path())?;
+    let vols = cat.list_volumes()?;
+    if json {
+        let v: Vec<_> = vols
+                .iter()
+                .map(|v| serde_json::json!({"id": v.id, "name": v.name, "pages": v.pages, "done": v.done, "failed": v.failed, "status": v.status()}))
+                .collect();
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        for v in vols {
+            println!("{}\t{}\t{} pages\t{}", v.id, v.name, v.pages, v.status());
+        }
+    }
+    Ok(0)
+}
+
+pub(super) fn show(home: &Home, args: ShowArgs) -> Result<i32> {
+    let ShowArgs { volume, json } = args;
+    let cat = Catalogue::open(&home.catalogue_path())?;
+    let v = cat.volume_json(&volume)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        println!("{}  {} pages  {}", v.id, v.pages.len(), v.status);
+        let fields = [
+            ("档号", v.archival_code.clone()),
+            ("题名", v.title.clone()),
+            ("当事人", v.party.clone()),
+            ("代码", v.party_id_code.clone()),
+            ("案由", v.case_cause.clone()),
+            ("立案日期", v.filed_date.clone()),
+            ("决定书文号", v.decision_no.clone()),
+            ("决定日期", v.decided_date.clone()),
+            ("罚款金额", v.fine_amount.map(|a| a.to_string())),
+            ("结案日期", v.closed_date.clone()),
+        ];
+        for (label, value) in fields.iter().filter(|f| f.1.is_some()) {
+            println!("  {label}: {}", value.as_deref().unwrap_or(""));
+        }
+        if !v.documents.is_empty() {
+            println!(
+                "  卷内目录 ({} 件 {} 页):",
+                v.item_count.unwrap_or(0),
+                v.page_count.unwrap_or(0)
+            );
+            for d in &v.documents {
+                let pages = match (d.page_no_from, d.page_no_to) {
+                    (Some(a), Some(b)) if a != b => format!("{a}-{b}"),
+                    (Some(a), _) => a.to_string(),
+                    _ => String::new(),
+                };
+                println!(
+                    "  {:>3}  p.{}-{}  {:<22} {:<24} {:<10} {}",
+                    d.seq,
+                    d.first_page,
+                    d.last_page,
+                    d.kind,
+                    d.title.as_deref().unwrap_or(""),
+                    d.date.as_deref().unwrap_or(""),
+                    pages
+                );
+            }
+        }
+        for p in &v.pages {
+            let text = p.text.as_deref().unwrap_or("");
+            let first = text.lines().next().unwrap_or("");
+            println!(
+                "{:>4}  {:<16} {:>4} dpi  {:<7} {}",
+                p.seq,
+                p.source,
+                p.dpi.map(|d| d.to_string()).unwrap_or_else(|| "?".into()),
+                p.color_mode.as_deref().unwrap_or(""),
+                first
+            );
+        }
+    }
+    Ok(0)
+}
+
+pub(super) fn search(home: &Home, args: SearchArgs) -> Result<i32> {
+    let SearchArgs { query, json, limit } = args;
+    let cat = Catalogue::open(&home.catalogue_path())?;
+    let hits = cat.search_all(&query, limit)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&hits)?);
+    } else if hits.is_empty() {
+        eprintln!("no page contains {query:?}");
+    } else {
+        for h in &hits {
+            match &h.field {
+                Some(f) => println!("{} p.{}\t[{f}] {}", h.volume, h.page, h.snippet),
+                None => println!("{} p.{}\t{}", h.volume, h.page, h.snippet),
+            }
+        }
+    }
+    Ok(0)
+}
+
+pub(super) fn export(home: &Home, args: ExportArgs) -> Result<i32> {
+    let ExportArgs { volume, out } = args;
+    let cat = Catalogue::open(&home.catalogue_path())?;
+    let store = Store::new(home.store_dir());
+    let r = crate::package::export::export_volume(&cat, &store, &volume, &out)?;
+    eprintln!(
+        "wrote {} ({:.1} MB, images {:.1} MB) and {} text files",
+        r.pdf.display(),
+        r.pdf_bytes as f64 / 1e6,
+        r.image_bytes as f64 / 1e6,
+        r.texts.len()
+    );
+    println!("{}", r.pdf.display());
+    Ok(0)
+}

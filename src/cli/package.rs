@@ -1,0 +1,161 @@
+use super::*;
+
+#[derive(Debug, clap::Args)]
+pub struct PackageArgs {
+    /// Volumes to pack (repeat); see --all
+    #[arg(long, required_unless_present = "all")]
+    pub volume: Vec<String>,
+    /// Every ready volume: processed, indexed, with a 档号, not returned
+    #[arg(long)]
+    pub all: bool,
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Pack again even when a valid package exists
+    #[arg(long)]
+    pub force: bool,
+    /// Print the 四性检测 reports as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    #[arg(required = true)]
+    pub packages: Vec<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub(super) fn package(home: &Home, args: PackageArgs) -> Result<i32> {
+    let PackageArgs {
+        volume,
+        all,
+        out,
+        force,
+        json,
+    } = args;
+    pack(home, volume, all, &out, force, json)
+}
+
+pub(super) fn verify(args: VerifyArgs) -> Result<i32> {
+    let VerifyArgs { packages, json } = args;
+    let mut all_passed = true;
+    let mut reports = Vec::new();
+    for p in &packages {
+        match crate::package::verify::verify_package(p) {
+            Ok(v) => {
+                all_passed &= v.passed;
+                if !json {
+                    print!("{}", v.text());
+                }
+                reports.push(serde_json::to_value(&v)?);
+            }
+            Err(e) => {
+                all_passed = false;
+                if !json {
+                    println!("{}: 未通过 FAIL: {e:#}", p.display());
+                }
+                reports.push(
+                    serde_json::json!({"package": p, "passed": false, "error": format!("{e:#}")}),
+                );
+            }
+        }
+    }
+    if json {
+        let out = if reports.len() == 1 {
+            reports.remove(0)
+        } else {
+            serde_json::Value::Array(reports)
+        };
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    }
+    Ok(if all_passed { 0 } else { 1 })
+}
+
+/// `anjuan package`: every ready volume (`--all`; the others named with their
+/// reason) or the volumes asked for (one that is not ready is an error).
+fn pack(
+    home: &Home,
+    volumes: Vec<String>,
+    all: bool,
+    out: &std::path::Path,
+    force: bool,
+    json: bool,
+) -> Result<i32> {
+    let selection = if all {
+        ops::package::Selection::AllReady
+    } else {
+        ops::package::Selection::Volumes(volumes)
+    };
+    let bar = progress_bar("打包 package");
+    let outcomes = ops::pack_batch(
+        home,
+        &selection,
+        out,
+        force,
+        &CancelToken::new(),
+        |e| match e {
+            ops::PackEvent::Started { total } => bar.set_length(total as u64),
+            ops::PackEvent::Packing { done, volume } => {
+                bar.set_position(done as u64);
+                bar.set_message(volume);
+            }
+            ops::PackEvent::Outcome(_) => {}
+        },
+    )?;
+    bar.finish_and_clear();
+    let mut failed = 0;
+    for o in &outcomes {
+        let v = o.volume.as_deref().unwrap_or("?");
+        match (&o.not_ready, &o.error, &o.verification) {
+            (Some(why), _, _) => {
+                // Asked for by name, a volume that cannot be packed is an error.
+                if all {
+                    eprintln!("left out: {v} {}", why.explain(v));
+                } else {
+                    failed += 1;
+                    eprintln!("error: {v} {}", why.explain(v));
+                }
+            }
+            (None, Some(e), _) => {
+                failed += 1;
+                eprintln!("error: {v}: {e}");
+            }
+            (None, None, Some(check)) => {
+                eprintln!(
+                    "{v}: {} {}",
+                    if o.reused {
+                        "kept valid package"
+                    } else {
+                        "packed"
+                    },
+                    if check.passed {
+                        "四性检测通过"
+                    } else {
+                        "四性检测未通过"
+                    }
+                );
+                if !check.passed {
+                    failed += 1;
+                }
+                if let Some(p) = &o.path {
+                    println!("{}", p.display());
+                }
+            }
+            (None, None, None) => {}
+        }
+    }
+    let packed = outcomes.iter().filter(|o| o.verification.is_some()).count();
+    let left_out = outcomes.iter().filter(|o| o.not_ready.is_some()).count();
+    eprintln!(
+        "{packed} package(s) in {}; {left_out} volume(s) left out, {failed} failed",
+        out.display()
+    );
+    if json {
+        let reports: Vec<_> = outcomes
+            .iter()
+            .filter_map(|o| o.verification.as_ref())
+            .collect();
+        eprintln!("{}", serde_json::to_string_pretty(&reports)?);
+    }
+    Ok(if failed > 0 { 1 } else { 0 })
+}

@@ -1,0 +1,175 @@
+use super::*;
+
+#[derive(Debug, clap::Args)]
+pub struct ReviewArgs {
+    #[arg(long, required_unless_present = "sample")]
+    pub volume: Option<String>,
+    /// Draw PERCENT of the processed volumes for full inspection (验收)
+    #[arg(long, value_name = "PERCENT", conflicts_with_all = ["volume", "mark", "resolve", "approve", "return_reason"])]
+    pub sample: Option<f64>,
+    /// The draw's seed (printed; the same seed draws the same volumes)
+    #[arg(long, requires = "sample")]
+    pub seed: Option<u64>,
+    #[arg(long)]
+    pub json: bool,
+    /// Mark a defect on scanned page N (0: the whole volume); needs --note
+    #[arg(long, value_name = "N", requires = "note")]
+    pub mark: Option<u32>,
+    /// What is wrong (with --mark), or a remark (with --approve)
+    #[arg(long)]
+    pub note: Option<String>,
+    /// The mark's severity
+    #[arg(long, value_enum, default_value_t = MarkSeverity::Error)]
+    pub severity: MarkSeverity,
+    /// Close mark ID (the defect was mended)
+    #[arg(long, value_name = "ID")]
+    pub resolve: Option<i64>,
+    /// Approve the volume for packaging
+    #[arg(long, conflicts_with_all = ["return_reason", "mark", "resolve"])]
+    pub approve: bool,
+    /// Send the volume back, saying why
+    #[arg(long = "return", value_name = "REASON", conflicts_with_all = ["mark", "resolve"])]
+    pub return_reason: Option<String>,
+}
+
+/// 验收: draws `percent` of the processed volumes not sent back, audited.
+fn draw_sample(home: &Home, percent: f64, seed: Option<u64>, json: bool) -> Result<i32> {
+    let cat = Catalogue::open(&home.catalogue_path())?;
+    let states = cat.review_states()?;
+    let candidates: Vec<String> = cat
+        .list_volumes()?
+        .into_iter()
+        .filter(|v| v.status() == crate::model::VolumeStatus::Processed)
+        .filter(|v| states.get(&v.id) != Some(&Verdict::Returned))
+        .map(|v| v.id)
+        .collect();
+    let seed = seed.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64)
+    });
+    let picked = crate::review::acceptance_sample(&candidates, percent, seed);
+    let actor = crate::catalogue::current_actor();
+    cat.audit(
+        &actor,
+        "review_sample",
+        None,
+        &format!(
+            "{percent}% of {} with seed {seed}: {}",
+            candidates.len(),
+            picked.join(" ")
+        ),
+    )?;
+    if json {
+        let out = serde_json::json!({"percent": percent, "seed": seed, "of": candidates.len(), "volumes": picked});
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        for v in &picked {
+            println!("{v}");
+        }
+    }
+    eprintln!(
+        "{} of {} processed volume(s) drawn for full inspection (seed {seed})",
+        picked.len(),
+        candidates.len()
+    );
+    Ok(0)
+}
+
+pub(super) fn review(home: &Home, args: ReviewArgs) -> Result<i32> {
+    if let Some(percent) = args.sample {
+        return draw_sample(home, percent, args.seed, args.json);
+    }
+    let ReviewArgs {
+        volume,
+        json,
+        mark,
+        note,
+        severity,
+        resolve,
+        approve,
+        return_reason,
+        ..
+    } = args;
+    let volume = volume.context("--volume is needed")?;
+    let cat = Catalogue::open(&home.catalogue_path())?;
+    anyhow::ensure!(cat.volume_exists(&volume)?, "no volume {volume}");
+    let actor = crate::catalogue::current_actor();
+    // clap lets --mark and --resolve go together, and --approve or
+    // --return alone; they are taken in that order.
+    let mut actions = Vec::new();
+    if let Some(seq) = mark {
+        actions.push(ReviewAction::Mark {
+            page: (seq > 0).then_some(seq),
+            severity: severity.into(),
+            note: note.clone().unwrap_or_default(),
+        });
+    }
+    if let Some(id) = resolve {
+        actions.push(ReviewAction::Resolve(id));
+    }
+    if approve {
+        // --approve excludes --mark, so a note here is the approval's remark.
+        actions.push(ReviewAction::Decide {
+            verdict: Verdict::Approved,
+            reason: note.clone().unwrap_or_default(),
+        });
+    }
+    if let Some(reason) = &return_reason {
+        actions.push(ReviewAction::Decide {
+            verdict: Verdict::Returned,
+            reason: reason.clone(),
+        });
+    }
+    for action in actions {
+        let done = ops::review::act(&cat, &volume, action, &actor)?;
+        let said = match (&done, &return_reason) {
+            (ReviewDone::Decided(Verdict::Returned), Some(reason)) => {
+                format!("{volume} returned: {reason}")
+            }
+            _ => done.describe(&volume),
+        };
+        eprintln!("{said}");
+    }
+    let rules = crate::review::ReviewRules::builtin();
+    let review = crate::review::review_volume(&cat, &volume, rules)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&review)?);
+    } else {
+        for f in &review.findings {
+            let place = match (f.page, f.document) {
+                (Some(p), Some(d)) => format!("p.{p} 件{d}"),
+                (Some(p), None) => format!("p.{p}"),
+                (None, Some(d)) => format!("件{d}"),
+                (None, None) => "-".into(),
+            };
+            println!("{}\t{}\t{place}\t{}", f.severity, f.code, f.message);
+        }
+    }
+    let status = match &review.decision {
+        Some(d) => format!(
+            "{} by {} at {}{}{}",
+            d.decision,
+            d.by,
+            d.at,
+            if d.reason.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", d.reason)
+            },
+            if d.outdated {
+                ", the volume changed since"
+            } else {
+                ""
+            }
+        ),
+        None => "not reviewed".into(),
+    };
+    eprintln!(
+        "{volume}: {} error(s), {} warning(s), {} note(s); {status}",
+        review.count(Severity::Error),
+        review.count(Severity::Warning),
+        review.count(Severity::Info)
+    );
+    Ok(0)
+}

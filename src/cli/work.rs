@@ -1,0 +1,315 @@
+use super::*;
+
+#[derive(Debug, clap::Args)]
+pub struct ProcessArgs {
+    /// Only this volume
+    #[arg(long)]
+    pub volume: Option<String>,
+    /// Workers (one single-threaded OCR engine each) [default: one per core]
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// OCR engine
+    #[arg(long, value_enum, default_value_t = EngineArg::Auto)]
+    pub engine: EngineArg,
+    /// Tesseract languages (with --engine tesseract), e.g. chi_sim or chi_sim+eng
+    #[arg(long, default_value = crate::ocr::DEFAULT_LANGUAGES)]
+    pub lang: String,
+    /// Also retry pages that failed in an earlier run
+    #[arg(long)]
+    pub retry_failed: bool,
+    /// Process finished pages again too (e.g. after an upgrade of anjuan)
+    #[arg(long)]
+    pub redo: bool,
+    /// Index the volumes again even when their pages did not change (the clerk's corrections are kept)
+    #[arg(long)]
+    pub reindex: bool,
+}
+#[derive(Debug, clap::Args)]
+pub struct PageArgs {
+    #[arg(long)]
+    pub volume: String,
+    /// The page's number in scan order
+    #[arg(long)]
+    pub seq: u32,
+    /// Clockwise turn to make the page upright
+    #[arg(long, value_enum)]
+    pub rotate: Option<Turn>,
+    /// Skew to correct, degrees (positive = content turned counter-clockwise)
+    #[arg(long, allow_hyphen_values = true)]
+    pub skew: Option<f32>,
+    /// Mark (yes) or unmark (no) as a blank back
+    #[arg(long, value_enum)]
+    pub blank: Option<YesNo>,
+    /// Undo every decision of yours for this page
+    #[arg(long, conflicts_with_all = ["rotate", "skew", "blank"])]
+    pub auto: bool,
+}
+#[derive(Debug, clap::Args)]
+pub struct CorrectArgs {
+    #[arg(long)]
+    pub volume: String,
+    #[arg(value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Withdraw your correction of KEY (the automatic proposal applies again)
+    #[arg(long, value_name = "KEY")]
+    pub undo: Vec<String>,
+}
+#[derive(Debug, clap::Args)]
+pub struct SettingsArgs {
+    /// 全宗号, letters and digits (e.g. J037); "" clears it
+    #[arg(long)]
+    pub fonds_code: Option<String>,
+    /// 门类代码 (e.g. XZCF)
+    #[arg(long)]
+    pub category_code: Option<String>,
+    /// 保管期限 used when a volume shows none: Y, D30 or D10
+    #[arg(long)]
+    pub retention: Option<String>,
+    /// 档号 template; fields {全宗号} {门类代码} {年度} {保管期限} {案卷号:04}
+    #[arg(long)]
+    pub template: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+#[derive(Debug, clap::Args)]
+pub struct KeygenArgs {
+    #[arg(long, value_enum, default_value_t = crate::model::settings::SigningAlgorithm::Sm2)]
+    pub algorithm: crate::model::settings::SigningAlgorithm,
+    #[arg(long)]
+    pub out: PathBuf,
+}
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// Page images or folders [default: the rendered sample volume]
+    pub paths: Vec<PathBuf>,
+    /// Workers, and parallel tesseract processes [default: one per core]
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    #[arg(long, default_value = crate::ocr::DEFAULT_LANGUAGES)]
+    pub lang: String,
+    /// Only measure packaging's hashing (SHA-256 + SM3 of 500 MB)
+    #[arg(long)]
+    pub hashing: bool,
+}
+
+pub(super) fn process(home: &Home, args: ProcessArgs) -> Result<i32> {
+    let ProcessArgs {
+        volume,
+        jobs,
+        engine,
+        lang,
+        retry_failed,
+        redo,
+        reindex,
+    } = args;
+    if redo {
+        let cat = Catalogue::open(&home.catalogue_path())?;
+        let n = cat.requeue_pages(volume.as_deref())?;
+        eprintln!("{n} page(s) queued to be processed again");
+    }
+    let opts = ProcessOptions {
+        retry_failed,
+        reindex,
+        ..ProcessOptions::new(
+            volume,
+            engine_choice(engine, lang),
+            jobs.unwrap_or_else(jobs::default_workers),
+        )
+    };
+    run_process(home, &opts)
+}
+
+pub(super) fn page(home: &Home, args: PageArgs) -> Result<i32> {
+    let PageArgs {
+        volume,
+        seq,
+        rotate,
+        skew,
+        blank,
+        auto,
+    } = args;
+    let mut cat = Catalogue::open(&home.catalogue_path())?;
+    let row = cat
+        .pages(&volume)?
+        .into_iter()
+        .find(|p| p.seq == seq)
+        .with_context(|| format!("volume {volume} has no page {seq}"))?;
+    let mut o = if auto {
+        Default::default()
+    } else {
+        row.overrides.clone()
+    };
+    if let Some(r) = rotate {
+        o.rotation = Some(r.degrees());
+    }
+    if skew.is_some() {
+        o.skew_deg = skew;
+    }
+    if let Some(b) = blank {
+        o.blank = Some(b == YesNo::Yes);
+    }
+    let actor = crate::catalogue::current_actor();
+    ops::decide_page(&mut cat, row.id, &o, &actor)?;
+    eprintln!(
+        "page {seq} of {volume} will be made again with {}; run `anjuan process`",
+        serde_json::to_string(&o)?
+    );
+    Ok(0)
+}
+
+pub(super) fn correct(home: &Home, args: CorrectArgs) -> Result<i32> {
+    let CorrectArgs { volume, set, undo } = args;
+    let mut changes = set
+        .iter()
+        .map(|pair| ops::parse_correction(pair))
+        .collect::<Result<Vec<_>>>()?;
+    for key in &undo {
+        changes.push((ops::edit::parse_target(key)?, None));
+    }
+    let mut cat = Catalogue::open(&home.catalogue_path())?;
+    let actor = crate::catalogue::current_actor();
+    ops::correct(home, &mut cat, &volume, &changes, &actor)?;
+    let v = cat.volume_json(&volume)?;
+    eprintln!(
+        "{volume}: {} document(s); party {}, archival code {}",
+        v.documents.len(),
+        v.party.as_deref().unwrap_or("-"),
+        v.archival_code.as_deref().unwrap_or("-")
+    );
+    Ok(0)
+}
+
+pub(super) fn settings(home: &Home, args: SettingsArgs) -> Result<i32> {
+    let SettingsArgs {
+        fonds_code,
+        category_code,
+        retention,
+        template,
+        json,
+    } = args;
+    let path = home.bureau_path();
+    let mut settings = crate::model::settings::BureauSettings::load(&path)?;
+    let before = settings.clone();
+    if let Some(f) = fonds_code {
+        settings.fonds_code = Some(f.trim().to_string()).filter(|f| !f.is_empty());
+    }
+    if let Some(c) = category_code {
+        settings.category_code = c.trim().to_string();
+    }
+    if let Some(r) = retention {
+        settings.retention = r.trim().to_string();
+    }
+    if let Some(t) = template {
+        settings.archival_code_template = t.trim().to_string();
+    }
+    if settings != before {
+        ops::save_settings(home, &settings)?;
+        let mut reindexed = 0;
+        ops::pipeline::index_volumes(home, None, false, |e| {
+            if let crate::ops::pipeline::ProcessEvent::VolumeIndexed { .. } = e {
+                reindexed += 1;
+            }
+        })?;
+        eprintln!(
+            "saved {}; {reindexed} volume(s) indexed again",
+            path.display()
+        );
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&settings)?);
+    } else {
+        let year = crate::indexing::archival::this_year();
+        println!(
+            "全宗号 fonds_code\t{}",
+            settings.fonds_code.as_deref().unwrap_or("-")
+        );
+        println!("门类代码 category_code\t{}", settings.category_code);
+        println!("保管期限 retention\t{}", settings.retention);
+        println!("档号模板 template\t{}", settings.archival_code_template);
+        println!(
+            "例 example\t{}",
+            settings
+                .example_code(year, 1)
+                .unwrap_or_else(|| "- (no 全宗号: volumes get no 档号)".into())
+        );
+    }
+    Ok(0)
+}
+
+pub(super) fn keygen(args: KeygenArgs) -> Result<i32> {
+    let KeygenArgs { algorithm, out } = args;
+    let public = crate::package::sign::keygen(algorithm, &out)?;
+    eprintln!(
+        "wrote the secret key to {} (keep it safe); public key:",
+        out.display()
+    );
+    println!("{public}");
+    Ok(0)
+}
+
+pub(super) fn bench(args: BenchArgs) -> Result<i32> {
+    let BenchArgs {
+        paths,
+        jobs,
+        lang,
+        hashing,
+    } = args;
+    if hashing {
+        crate::bench::hashing();
+        return Ok(0);
+    }
+    crate::bench::run(&paths, jobs.unwrap_or_else(jobs::default_workers), &lang)?;
+    Ok(0)
+}
+
+fn run_process(home: &Home, opts: &ProcessOptions) -> Result<i32> {
+    let cancel = CancelToken::new();
+    let bar = progress_bar("处理 process");
+    let started = std::time::Instant::now();
+    let summary = pipeline::process(home, opts, &cancel, |e| match e {
+        ProcessEvent::Started { total } => bar.set_length(*total as u64),
+        ProcessEvent::PageStarted { volume_id, seq, .. } => {
+            bar.set_message(format!("{volume_id} p.{seq}"))
+        }
+        ProcessEvent::PageDone { .. } => bar.inc(1),
+        ProcessEvent::PageFailed {
+            volume_id,
+            seq,
+            error,
+            ..
+        } => {
+            bar.inc(1);
+            bar.suspend(|| eprintln!("error: {volume_id} page {seq}: {error}"));
+        }
+        ProcessEvent::WorkerFailed { error } => bar.suspend(|| eprintln!("error: {error}")),
+        ProcessEvent::VolumeIndexed {
+            volume_id,
+            documents,
+            findings,
+        } => bar.suspend(|| {
+            eprintln!("{volume_id}: indexed, {documents} document(s), {findings} finding(s)")
+        }),
+    })
+    .context("process failed")?;
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "{} of {} page(s) processed, {} failed, in {:.1} s ({:.1} pages/min)",
+        summary.done,
+        summary.total,
+        summary.failed,
+        secs,
+        if secs > 0.0 {
+            summary.done as f64 * 60.0 / secs
+        } else {
+            0.0
+        }
+    );
+    if !summary.worker_errors.is_empty() && summary.done + summary.failed < summary.total {
+        bail!(
+            "the OCR engine could not start: {}",
+            summary.worker_errors[0]
+        );
+    }
+    Ok(if summary.failed > 0 { 1 } else { 0 })
+}
