@@ -1,4 +1,5 @@
 use super::*;
+use crate::ops::arrange::{Arranged, Arrangement as OpsArrangement};
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
@@ -356,55 +357,60 @@ fn apply_arrangement(home: &Home, volume: &str, a: Arrangement) -> Result<i32> {
         }
         return Ok(0);
     }
-    // New pages wait for `process`; otherwise the index follows the new order now.
-    let message = ops::arrange_then_reindex(home, &mut cat, volume, |cat| {
-        rearrange(home, cat, volume, &a)
-    })?;
+    let actor = crate::catalogue::current_actor();
+    let asked = arrangement_asked(&cat, volume, &a)?;
+    let done = ops::arrange::arrange(home, &mut cat, volume, asked, &actor)?;
+    let message = match (done, &a.replace) {
+        (Arranged::Added(ids), Some((n, _))) => format!(
+            "page {n} replaced by {} page(s); the old one is in the trash",
+            ids.len()
+        ),
+        (Arranged::Added(ids), None) => format!("{} page(s) inserted", ids.len()),
+        (Arranged::Moved(n), _) => format!("{n} page(s) moved"),
+        (Arranged::Removed(n), _) => format!(
+            "{n} page(s) moved to the trash (anjuan arrange --volume {volume} --restore puts them back)"
+        ),
+        (Arranged::Restored(n), _) => format!("{n} page(s) put back"),
+    };
     eprintln!("{message}");
     Ok(0)
 }
 
-/// Does what `arrange` was asked; returns what to tell the clerk.
-fn rearrange(home: &Home, cat: &mut Catalogue, volume: &str, a: &Arrangement) -> Result<String> {
-    let actor = crate::catalogue::current_actor();
-    let ids = |cat: &Catalogue, spec: &str| -> Result<Vec<i64>> {
+/// The flags of `arrange` (one action, clap sees to that) as the typed request,
+/// page numbers turned into the pages' ids.
+fn arrangement_asked(cat: &Catalogue, volume: &str, a: &Arrangement) -> Result<OpsArrangement> {
+    let ids = |spec: &str| -> Result<Vec<i64>> {
         parse_pages(spec)?
             .into_iter()
             .map(|n| page_id_at(cat, volume, n))
             .collect()
     };
     let before = a.before.map(|n| page_id_at(cat, volume, n)).transpose()?;
-    let store = Store::new(home.store_dir());
     Ok(if let Some(spec) = &a.move_pages {
-        let ids = ids(cat, spec)?;
-        cat.move_pages(volume, &ids, before, &actor)?;
-        format!("{} page(s) moved", ids.len())
+        OpsArrangement::Move {
+            pages: ids(spec)?,
+            before,
+        }
     } else if let Some(spec) = &a.remove {
-        let ids = ids(cat, spec)?;
-        let n = cat.remove_pages(volume, &ids, &actor)?;
-        format!(
-            "{n} page(s) moved to the trash (anjuan arrange --volume {volume} --restore puts them back)"
-        )
+        OpsArrangement::Remove(ids(spec)?)
     } else if let Some(file) = &a.insert {
-        let place = before.map_or(Placement::Append, Placement::Before);
-        let ids = capture::add_file_at(cat, &store, volume, file, place, &actor)?;
-        format!("{} page(s) inserted", ids.len())
+        OpsArrangement::Add {
+            file: file.clone(),
+            placement: before.map_or(Placement::Append, Placement::Before),
+        }
     } else if let Some((n, file)) = &a.replace {
-        let old = page_id_at(cat, volume, *n)?;
-        let ids = capture::add_file_at(cat, &store, volume, file, Placement::Replace(old), &actor)?;
-        format!(
-            "page {n} replaced by {} page(s); the old one is in the trash",
-            ids.len()
-        )
+        OpsArrangement::Add {
+            file: file.clone(),
+            placement: Placement::Replace(page_id_at(cat, volume, *n)?),
+        }
     } else if a.restore {
-        let all: Vec<i64> = cat
-            .trashed_pages(volume)?
-            .iter()
-            .map(|t| t.trash_id)
-            .collect();
-        let n = cat.restore_pages(volume, &all, &actor)?;
-        format!("{n} page(s) put back")
+        OpsArrangement::Restore(
+            cat.trashed_pages(volume)?
+                .iter()
+                .map(|t| t.trash_id)
+                .collect(),
+        )
     } else {
-        String::new()
+        bail!("nothing to arrange")
     })
 }

@@ -9,6 +9,7 @@
 //! [`CancelToken`](crate::jobs::CancelToken); the UI runs it on a task thread, the
 //! CLI in the foreground with a progress bar.
 
+pub mod arrange;
 pub mod edit;
 pub mod index;
 pub mod package;

@@ -20,6 +20,7 @@ use crate::jobs;
 use crate::model::PageState;
 use crate::ocr::EngineChoice;
 use crate::ops;
+use crate::ops::arrange::Arrangement;
 use crate::ops::pipeline::ProcessEvent;
 use crate::ops::review::ReviewAction;
 use crate::store::Store;
@@ -194,87 +195,110 @@ pub struct ScanDialog {
     pub settings: ScanSettings,
 }
 
-/// Transient UI state: selection, viewer, dialogs.
+/// Transient UI state, one struct per screen (views read and edit their own;
+/// what changes the catalogue goes through a [`Command`]).
+#[derive(Default)]
 pub struct ViewState {
+    pub screen: Screen,
+    /// The volume every screen works on, and the page the viewer shows.
     pub volume: Option<String>,
     pub page: Option<i64>,
+    pub viewer: ViewerState,
+    pub capture: CaptureState,
+    pub index: IndexState,
+    pub search: SearchState,
+    pub package: PackageState,
+    pub settings: SettingsState,
+    pub review: ReviewState,
+}
+
+/// The page viewer, shared by the screens that show a page.
+pub struct ViewerState {
     pub scene_rect: egui::Rect,
     pub show_boxes: bool,
     /// Show the master as scanned instead of the working image.
     pub show_original: bool,
     pub hovered_line: Option<usize>,
-    pub import_dialog: Option<ImportDialog>,
-    pub screen: Screen,
-    /// 著录: the scanned page shown (seq).
-    pub index_page: Option<u32>,
-    /// 著录: the form's text being edited, by correction key; dropped when the
-    /// index changes.
-    pub edits: std::collections::BTreeMap<String, String>,
-    /// 著录: the field whose source box the viewer outlines (correction key).
-    pub focused_field: Option<String>,
-    /// 著录: give this field the keyboard focus on the next frame.
-    pub focus_request: Option<String>,
-    pub search_query: String,
-    pub search_hits: Vec<crate::catalogue::SearchHit>,
-    /// 检索: the hit whose page is shown, with its query terms to outline.
-    pub search_open: Option<(String, u32)>,
-    /// 打包: volumes ticked (None until the screen first shows: then the ready ones).
-    pub package_selection: Option<std::collections::BTreeSet<String>>,
-    pub package_out: String,
-    pub package_force: bool,
-    /// 打包: results of this session, newest last; the one whose report is open.
-    pub package_results: Vec<super::tasks::PackageOutcome>,
-    pub package_report: Option<usize>,
-    /// 采集: chosen pages, and the one a Shift-click runs from.
-    pub selected: std::collections::BTreeSet<i64>,
-    pub select_anchor: Option<i64>,
-    pub scan_dialog: Option<ScanDialog>,
-    pub trash_open: bool,
-    pub trash: Vec<crate::catalogue::TrashedPage>,
-    /// 设置: the settings as the clerk is editing them (loaded when the screen
-    /// opens), and as they were last loaded or saved.
-    pub settings_draft: Option<crate::indexing::BureauSettings>,
-    pub settings_saved: Option<crate::indexing::BureauSettings>,
-    /// 质检: the defect note being typed, its severity, and a return reason.
-    pub review_note: String,
-    pub review_severity: crate::model::Severity,
-    pub review_reason: String,
 }
 
-impl Default for ViewState {
+impl Default for ViewerState {
     fn default() -> Self {
-        ViewState {
-            volume: None,
-            page: None,
+        ViewerState {
             // An invalid rect makes the viewer fit the page.
             scene_rect: egui::Rect::ZERO,
             show_boxes: false,
             show_original: false,
             hovered_line: None,
-            import_dialog: None,
-            screen: Screen::default(),
-            index_page: None,
-            edits: Default::default(),
-            focused_field: None,
-            focus_request: None,
-            search_query: String::new(),
-            search_hits: Vec::new(),
-            search_open: None,
-            package_selection: None,
-            package_out: String::new(),
-            package_force: false,
-            package_results: Vec::new(),
-            package_report: None,
-            selected: Default::default(),
-            select_anchor: None,
-            scan_dialog: None,
-            trash_open: false,
-            trash: Vec::new(),
-            settings_draft: None,
-            settings_saved: None,
-            review_note: String::new(),
-            review_severity: crate::model::Severity::Error,
-            review_reason: String::new(),
+        }
+    }
+}
+
+/// 采集: the dialogs, chosen pages (and the one a Shift-click runs from), the trash.
+#[derive(Default)]
+pub struct CaptureState {
+    pub import_dialog: Option<ImportDialog>,
+    pub scan_dialog: Option<ScanDialog>,
+    pub selected: std::collections::BTreeSet<i64>,
+    pub select_anchor: Option<i64>,
+    pub trash_open: bool,
+    pub trash: Vec<crate::catalogue::TrashedPage>,
+}
+
+/// 著录.
+#[derive(Default)]
+pub struct IndexState {
+    /// The scanned page shown (seq).
+    pub page: Option<u32>,
+    /// The form's text being edited, by correction key; dropped when the index changes.
+    pub edits: std::collections::BTreeMap<String, String>,
+    /// The field whose source box the viewer outlines (correction key).
+    pub focused_field: Option<String>,
+    /// Give this field the keyboard focus on the next frame.
+    pub focus_request: Option<String>,
+}
+
+/// 检索.
+#[derive(Default)]
+pub struct SearchState {
+    pub query: String,
+    pub hits: Vec<crate::catalogue::SearchHit>,
+    /// The hit whose page is shown, with its query terms to outline.
+    pub open: Option<(String, u32)>,
+}
+
+/// 打包.
+#[derive(Default)]
+pub struct PackageState {
+    /// Volumes ticked (None until the screen first shows: then the ready ones).
+    pub selection: Option<std::collections::BTreeSet<String>>,
+    pub out: String,
+    pub force: bool,
+    /// Results of this session, newest last; the one whose report is open.
+    pub results: Vec<super::tasks::PackageOutcome>,
+    pub report: Option<usize>,
+}
+
+/// 设置: the settings as the clerk is editing them (loaded when the screen
+/// opens), and as they were last loaded or saved.
+#[derive(Default)]
+pub struct SettingsState {
+    pub draft: Option<crate::indexing::BureauSettings>,
+    pub saved: Option<crate::indexing::BureauSettings>,
+}
+
+/// 质检: the defect note being typed, its severity, and a return reason.
+pub struct ReviewState {
+    pub note: String,
+    pub severity: crate::model::Severity,
+    pub reason: String,
+}
+
+impl Default for ReviewState {
+    fn default() -> Self {
+        ReviewState {
+            note: String::new(),
+            severity: crate::model::Severity::Error,
+            reason: String::new(),
         }
     }
 }
@@ -365,7 +389,7 @@ impl WorkstationApp {
     pub fn update(&mut self, ctx: &egui::Context) {
         self.images.poll(ctx);
         self.poll_task();
-        if let Some(d) = self.view.scan_dialog.as_mut()
+        if let Some(d) = self.view.capture.scan_dialog.as_mut()
             && let Some(rx) = &d.listing
             && let Ok(found) = rx.try_recv()
         {
@@ -421,7 +445,7 @@ impl WorkstationApp {
             Command::SelectVolume(id) => self.select_volume(id),
             Command::OpenPage(id) => {
                 self.view.page = Some(id);
-                self.view.scene_rect = egui::Rect::ZERO;
+                self.view.viewer.scene_rect = egui::Rect::ZERO;
             }
             Command::ClosePage => self.view.page = None,
             Command::StepPage(d) => {
@@ -431,24 +455,24 @@ impl WorkstationApp {
                     let j =
                         (i as i64 + d as i64).clamp(0, self.data.pages.len() as i64 - 1) as usize;
                     self.view.page = Some(self.data.pages[j].id);
-                    self.view.scene_rect = egui::Rect::ZERO;
+                    self.view.viewer.scene_rect = egui::Rect::ZERO;
                 }
             }
             Command::OpenImportDialog => {
                 let dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
-                self.view.import_dialog = Some(super::app::ImportDialog {
+                self.view.capture.import_dialog = Some(super::app::ImportDialog {
                     path: String::new(),
                     dir,
                     into_current: false,
                     placement: None,
                 });
             }
-            Command::CloseImportDialog => self.view.import_dialog = None,
+            Command::CloseImportDialog => self.view.capture.import_dialog = None,
             Command::Import {
                 paths,
                 into_current,
             } => {
-                self.view.import_dialog = None;
+                self.view.capture.import_dialog = None;
                 let volume = if into_current {
                     self.view.volume.clone()
                 } else {
@@ -484,8 +508,8 @@ impl WorkstationApp {
                             self.messages.push(format!("{e:#}"));
                             Default::default()
                         });
-                    self.view.settings_saved = Some(loaded.clone());
-                    self.view.settings_draft = Some(loaded);
+                    self.view.settings.saved = Some(loaded.clone());
+                    self.view.settings.draft = Some(loaded);
                 }
                 self.view.screen = screen;
             }
@@ -504,19 +528,19 @@ impl WorkstationApp {
                     verdict: decision,
                     reason,
                 });
-                self.view.review_reason.clear();
+                self.view.review.reason.clear();
                 self.reload_volumes();
             }
             Command::OpenPageSeq(seq) => {
                 if let Some(p) = self.data.pages.iter().find(|p| p.seq == seq) {
                     self.view.page = Some(p.id);
-                    self.view.scene_rect = egui::Rect::ZERO;
+                    self.view.viewer.scene_rect = egui::Rect::ZERO;
                 }
             }
             Command::SaveBureauSettings(settings) => {
                 match ops::save_settings(&self.home, &settings) {
                     Ok(()) => {
-                        self.view.settings_saved = Some(settings);
+                        self.view.settings.saved = Some(settings);
                         self.messages.push(self.texts().set("saved").into());
                         // Indexing notices the new settings in every volume's
                         // fingerprint and derives the 档号 again.
@@ -534,23 +558,23 @@ impl WorkstationApp {
                 self.correct(changes);
             }
             Command::ShowIndexPage(seq) => {
-                self.view.index_page = Some(seq);
-                self.view.scene_rect = egui::Rect::ZERO;
+                self.view.index.page = Some(seq);
+                self.view.viewer.scene_rect = egui::Rect::ZERO;
             }
             Command::Search(query) => {
-                self.view.search_query = query.clone();
+                self.view.search.query = query.clone();
                 match self.catalogue.search_all(&query, 200) {
-                    Ok(hits) => self.view.search_hits = hits,
+                    Ok(hits) => self.view.search.hits = hits,
                     Err(e) => self.messages.push(format!("{e:#}")),
                 }
-                self.view.search_open = None;
+                self.view.search.open = None;
             }
             Command::OpenHit { volume, page } => {
                 if self.view.volume.as_deref() != Some(volume.as_str()) {
                     self.select_volume(volume.clone());
                 }
-                self.view.search_open = Some((volume, page));
-                self.view.scene_rect = egui::Rect::ZERO;
+                self.view.search.open = Some((volume, page));
+                self.view.viewer.scene_rect = egui::Rect::ZERO;
             }
             Command::Package { volumes, force } => {
                 let out = self.package_out();
@@ -563,31 +587,29 @@ impl WorkstationApp {
             Command::VerifyPackage(path) => self.enqueue(TaskSpec::Verify { path }),
             Command::SelectPage { id, toggle, range } => self.select_page(id, toggle, range),
             Command::SelectAll => {
-                self.view.selected = self.data.pages.iter().map(|p| p.id).collect();
+                self.view.capture.selected = self.data.pages.iter().map(|p| p.id).collect();
             }
             Command::ClearSelection => {
-                self.view.selected.clear();
-                self.view.select_anchor = None;
+                self.view.capture.selected.clear();
+                self.view.capture.select_anchor = None;
             }
             Command::MovePages { ids, before } => {
-                self.arrange(|cat, v, actor| cat.move_pages(v, &ids, before, actor))
+                self.arrange(Arrangement::Move { pages: ids, before })
             }
             Command::RemovePages(ids) => {
-                self.arrange(|cat, v, actor| cat.remove_pages(v, &ids, actor).map(drop));
+                self.arrange(Arrangement::Remove(ids.clone()));
                 if self.view.page.is_some_and(|p| ids.contains(&p)) {
                     self.view.page = None;
                 }
-                self.view.selected.clear();
+                self.view.capture.selected.clear();
             }
-            Command::RestorePages(trash_ids) => {
-                self.arrange(|cat, v, actor| cat.restore_pages(v, &trash_ids, actor).map(drop))
-            }
+            Command::RestorePages(trash_ids) => self.arrange(Arrangement::Restore(trash_ids)),
             Command::ShowTrash(open) => {
-                self.view.trash_open = open;
+                self.view.capture.trash_open = open;
                 self.reload_trash();
             }
             Command::AddFile { path, placement } => {
-                self.view.import_dialog = None;
+                self.view.capture.import_dialog = None;
                 if let Some(volume) = self.view.volume.clone() {
                     self.enqueue(TaskSpec::AddFile {
                         volume,
@@ -599,7 +621,7 @@ impl WorkstationApp {
             }
             Command::OpenPlaceFileDialog(placement) => {
                 let dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
-                self.view.import_dialog = Some(super::app::ImportDialog {
+                self.view.capture.import_dialog = Some(super::app::ImportDialog {
                     path: String::new(),
                     dir,
                     into_current: true,
@@ -619,7 +641,7 @@ impl WorkstationApp {
                     device: self.prefs.scanner.clone(),
                     ..Default::default()
                 };
-                self.view.scan_dialog = Some(ScanDialog {
+                self.view.capture.scan_dialog = Some(ScanDialog {
                     placement,
                     new_volume: self.view.volume.is_none(),
                     devices: None,
@@ -627,13 +649,13 @@ impl WorkstationApp {
                     settings,
                 });
             }
-            Command::CloseScanDialog => self.view.scan_dialog = None,
+            Command::CloseScanDialog => self.view.capture.scan_dialog = None,
             Command::Scan {
                 settings,
                 new_volume,
                 placement,
             } => {
-                self.view.scan_dialog = None;
+                self.view.capture.scan_dialog = None;
                 if settings.device.is_some() && settings.device != self.prefs.scanner {
                     self.prefs.scanner = settings.device.clone();
                     self.prefs.save(&self.home);
@@ -726,8 +748,8 @@ impl WorkstationApp {
                     if let Some(e) = &outcome.error {
                         self.messages.push(e.clone());
                     }
-                    self.view.package_results.push(outcome);
-                    self.view.package_report = Some(self.view.package_results.len() - 1);
+                    self.view.package.results.push(outcome);
+                    self.view.package.report = Some(self.view.package.results.len() - 1);
                 }
                 TaskEvent::Finished { error, followup } => {
                     if let Some(e) = error {
@@ -775,7 +797,7 @@ impl WorkstationApp {
             ProcessEvent::VolumeIndexed { volume_id, .. } => {
                 if self.view.volume.as_deref() == Some(volume_id.as_str()) {
                     self.reload_index();
-                    self.view.edits.clear();
+                    self.view.index.edits.clear();
                 }
             }
         }
@@ -826,7 +848,7 @@ impl WorkstationApp {
         };
         let actor = crate::catalogue::current_actor();
         match ops::review::act(&self.catalogue, &volume, action, &actor) {
-            Ok(_) => self.view.review_note.clear(),
+            Ok(_) => self.view.review.note.clear(),
             Err(e) => self.messages.push(format!("{e:#}")),
         }
         self.reload_index();
@@ -855,10 +877,10 @@ impl WorkstationApp {
 
     /// The outbox folder: the one typed on the 打包 screen, else `<home>/outbox`.
     pub fn package_out(&self) -> PathBuf {
-        if self.view.package_out.trim().is_empty() {
+        if self.view.package.out.trim().is_empty() {
             self.home.root().join("outbox")
         } else {
-            PathBuf::from(self.view.package_out.trim())
+            PathBuf::from(self.view.package.out.trim())
         }
     }
 
@@ -874,42 +896,51 @@ impl WorkstationApp {
             self.messages.push(format!("{e:#}"));
         }
         for (target, _) in &changes {
-            self.view.edits.remove(&target.key());
+            self.view.index.edits.remove(&target.key());
         }
         self.reload_index();
     }
 
     fn select_page(&mut self, id: i64, toggle: bool, range: bool) {
         let pos = |id: i64| self.data.pages.iter().position(|p| p.id == id);
-        match (range, self.view.select_anchor.and_then(pos), pos(id)) {
+        match (
+            range,
+            self.view.capture.select_anchor.and_then(pos),
+            pos(id),
+        ) {
             (true, Some(a), Some(b)) => {
                 let (a, b) = (a.min(b), a.max(b));
                 let run: Vec<i64> = self.data.pages[a..=b].iter().map(|p| p.id).collect();
-                self.view.selected.extend(run);
+                self.view.capture.selected.extend(run);
             }
             _ if toggle => {
-                if !self.view.selected.remove(&id) {
-                    self.view.selected.insert(id);
+                if !self.view.capture.selected.remove(&id) {
+                    self.view.capture.selected.insert(id);
                 }
-                self.view.select_anchor = Some(id);
+                self.view.capture.select_anchor = Some(id);
             }
             _ => {
-                self.view.selected = [id].into();
-                self.view.select_anchor = Some(id);
+                self.view.capture.selected = [id].into();
+                self.view.capture.select_anchor = Some(id);
             }
         }
     }
 
     /// Rearranges the current volume's pages (milliseconds: done here), then lets
     /// indexing follow the new order in the background.
-    fn arrange(&mut self, change: impl FnOnce(&mut Catalogue, &str, &str) -> Result<()>) {
+    fn arrange(&mut self, arrangement: Arrangement) {
         let Some(volume) = self.view.volume.clone() else {
             return;
         };
         let actor = crate::catalogue::current_actor();
-        if let Err(e) = ops::arrange_then_reindex(&self.home, &mut self.catalogue, &volume, |cat| {
-            change(cat, &volume, &actor)
-        }) {
+        let done = ops::arrange::arrange(
+            &self.home,
+            &mut self.catalogue,
+            &volume,
+            arrangement,
+            &actor,
+        );
+        if let Err(e) = done {
             self.messages.push(format!("{e:#}"));
         }
         self.reload_pages();
@@ -918,7 +949,7 @@ impl WorkstationApp {
     }
 
     fn reload_trash(&mut self) {
-        self.view.trash = match &self.view.volume {
+        self.view.capture.trash = match &self.view.volume {
             Some(v) => self.catalogue.trashed_pages(v).unwrap_or_default(),
             None => Vec::new(),
         };
@@ -926,12 +957,12 @@ impl WorkstationApp {
 
     fn select_volume(&mut self, id: String) {
         if self.view.volume.as_deref() != Some(id.as_str()) {
-            self.view.selected.clear();
-            self.view.select_anchor = None;
-            self.view.trash.clear();
+            self.view.capture.selected.clear();
+            self.view.capture.select_anchor = None;
+            self.view.capture.trash.clear();
             self.view.page = None;
-            self.view.index_page = None;
-            self.view.edits.clear();
+            self.view.index.page = None;
+            self.view.index.edits.clear();
         }
         self.view.volume = Some(id);
         self.reload_pages();

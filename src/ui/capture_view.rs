@@ -27,7 +27,7 @@ fn selection(app: &WorkstationApp) -> Vec<PageRow> {
     app.data
         .pages
         .iter()
-        .filter(|p| app.view.selected.contains(&p.id))
+        .filter(|p| app.view.capture.selected.contains(&p.id))
         .cloned()
         .collect()
 }
@@ -180,11 +180,11 @@ fn toolbar(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
             app.push(Command::RemovePages(chosen.iter().map(|p| p.id).collect()));
         }
         ui.separator();
-        ui.checkbox(&mut app.view.show_original, t.original)
+        ui.checkbox(&mut app.view.viewer.show_original, t.original)
             .on_hover_text(t.cap("original_hint"));
-        let trash = format!("{} ({})", t.cap("trash"), app.view.trash.len());
+        let trash = format!("{} ({})", t.cap("trash"), app.view.capture.trash.len());
         if ui.button(trash).clicked() {
-            app.push(Command::ShowTrash(!app.view.trash_open));
+            app.push(Command::ShowTrash(!app.view.capture.trash_open));
         }
         if ui
             .button(t.cap("select_all"))
@@ -246,8 +246,8 @@ fn grid(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
 
 fn thumbnail(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp, p: &PageRow, size: Vec2) {
     let blank = p.blank == Some(true);
-    let selected = app.view.selected.contains(&p.id);
-    let resp = match app.images.thumb(p, app.view.show_original) {
+    let selected = app.view.capture.selected.contains(&p.id);
+    let resp = match app.images.thumb(p, app.view.viewer.show_original) {
         Some(tex) => ui.add(
             egui::Image::new(tex)
                 .fit_to_exact_size(size)
@@ -288,7 +288,7 @@ fn thumbnail(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp, p: &PageRow
     if let Some(dragged) = resp.dnd_release_payload::<i64>()
         && *dragged != p.id
     {
-        let ids = if app.view.selected.contains(&dragged) {
+        let ids = if app.view.capture.selected.contains(&dragged) {
             selection(app).iter().map(|s| s.id).collect()
         } else {
             vec![*dragged]
@@ -333,10 +333,11 @@ pub fn scan_dialog(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
     let has_volume = app.view.volume.is_some();
     let place = app
         .view
+        .capture
         .scan_dialog
         .as_ref()
         .map(|d| place_text(t, &app.data.pages, d.placement));
-    let Some(d) = app.view.scan_dialog.as_mut() else {
+    let Some(d) = app.view.capture.scan_dialog.as_mut() else {
         return;
     };
     let mut commands = Vec::new();
@@ -458,7 +459,7 @@ pub fn scan_dialog(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
 }
 
 pub fn trash_window(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
-    if !app.view.trash_open {
+    if !app.view.capture.trash_open {
         return;
     }
     let mut open = true;
@@ -469,18 +470,18 @@ pub fn trash_window(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
         .anchor(egui::Align2::RIGHT_TOP, [-12.0, 80.0])
         .default_size([420.0, 320.0])
         .show(ui.ctx(), |ui| {
-            if app.view.trash.is_empty() {
+            if app.view.capture.trash.is_empty() {
                 ui.label(t.cap("trash_empty"));
                 return;
             }
             if ui.button(t.cap("restore_all")).clicked() {
                 commands.push(Command::RestorePages(
-                    app.view.trash.iter().map(|p| p.trash_id).collect(),
+                    app.view.capture.trash.iter().map(|p| p.trash_id).collect(),
                 ));
             }
             egui::ScrollArea::vertical().show(ui, |ui| {
                 egui::Grid::new("trash_grid").striped(true).show(ui, |ui| {
-                    for p in &app.view.trash {
+                    for p in &app.view.capture.trash {
                         ui.label(t.cap("was_page").replace("{}", &p.seq.to_string()));
                         ui.label(RichText::new(&p.removed_at).small());
                         ui.label(RichText::new(&p.actor).small());

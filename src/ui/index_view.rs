@@ -70,7 +70,8 @@ pub fn index_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
     };
     let shown = app
         .view
-        .index_page
+        .index
+        .page
         .filter(|s| index.pages.iter().any(|p| p.seq == *s))
         .or_else(|| index.pages.first().map(|p| p.seq));
     let Some(shown) = shown else { return };
@@ -81,6 +82,7 @@ pub fn index_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
         let keys: Vec<String> = fields.iter().map(|f| f.0.key()).collect();
         let from = app
             .view
+            .index
             .focused_field
             .as_ref()
             .and_then(|k| keys.iter().position(|x| x == k))
@@ -89,7 +91,7 @@ pub fn index_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
             .map(|i| (from + i) % fields.len())
             .find(|&i| doubtful(fields[i].2));
         if let Some(i) = next {
-            app.view.focus_request = Some(keys[i].clone());
+            app.view.index.focus_request = Some(keys[i].clone());
         }
     }
 
@@ -273,7 +275,7 @@ fn form(
     if ui.button(format!("{} (F2)", t.next_doubtful)).clicked() {
         let keys: Vec<String> = fields.iter().map(|f| f.0.key()).collect();
         if let Some(i) = fields.iter().position(|f| doubtful(f.2)) {
-            app.view.focus_request = Some(keys[i].clone());
+            app.view.index.focus_request = Some(keys[i].clone());
         }
     }
     ui.separator();
@@ -288,6 +290,7 @@ fn form(
                     let label = ui.label(label.as_str());
                     let buffer = app
                         .view
+                        .index
                         .edits
                         .entry(key.clone())
                         .or_insert_with(|| field.value.clone().unwrap_or_default());
@@ -301,18 +304,18 @@ fn form(
                     // narrow column width of the first frame.
                     let size = Vec2::new(250.0, ui.spacing().interact_size.y);
                     let r = ui.add_sized(size, edit).labelled_by(label.id);
-                    if app.view.focus_request.as_deref() == Some(key.as_str()) {
+                    if app.view.index.focus_request.as_deref() == Some(key.as_str()) {
                         r.request_focus();
-                        app.view.focus_request = None;
+                        app.view.index.focus_request = None;
                     }
                     if r.gained_focus() {
-                        app.view.focused_field = Some(key.clone());
+                        app.view.index.focused_field = Some(key.clone());
                         if let Some(p) = field.page {
-                            app.view.index_page = Some(p);
+                            app.view.index.page = Some(p);
                         }
                     }
                     if r.lost_focus() && ui.input(|inp| inp.key_pressed(egui::Key::Enter)) {
-                        let value = app.view.edits.get(&key).cloned().unwrap_or_default();
+                        let value = app.view.index.edits.get(&key).cloned().unwrap_or_default();
                         app.push(Command::Correct {
                             target: target.clone(),
                             value: Some(value.trim().to_string()),
@@ -353,7 +356,7 @@ fn form(
     if let Some(i) = confirmed
         && let Some(next) = fields.get(i + 1)
     {
-        app.view.focus_request = Some(next.0.key());
+        app.view.index.focus_request = Some(next.0.key());
     }
 }
 
@@ -414,6 +417,7 @@ fn page_view(
     };
     let highlight = app
         .view
+        .index
         .focused_field
         .as_ref()
         .and_then(|k| fields.iter().find(|f| &f.0.key() == k))
@@ -436,7 +440,7 @@ fn page_view(
     let size = Vec2::new(tw * k, th * k);
     egui::Scene::new()
         .zoom_range(0.02..=8.0)
-        .show(ui, &mut app.view.scene_rect, |ui| {
+        .show(ui, &mut app.view.viewer.scene_rect, |ui| {
             let r = ui.add(egui::Image::new(&tex).fit_to_exact_size(size));
             if let Some([x, y, w, h]) = highlight.map(|b| b.map(|v| v as f32)) {
                 let rect = egui::Rect::from_min_size(r.rect.min + Vec2::new(x, y), Vec2::new(w, h))

@@ -28,7 +28,7 @@ fn readiness(t: &Texts, app: &WorkstationApp, id: &str) -> (bool, &'static str) 
 }
 
 pub fn package_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
-    if app.view.package_selection.is_none() {
+    if app.view.package.selection.is_none() {
         // Ready volumes not packed yet are ticked.
         let ticked = app
             .data
@@ -37,10 +37,10 @@ pub fn package_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
             .filter(|v| readiness(t, app, &v.id) == (true, t.package_state_ready))
             .map(|v| v.id.clone())
             .collect();
-        app.view.package_selection = Some(ticked);
+        app.view.package.selection = Some(ticked);
     }
-    if app.view.package_out.is_empty() {
-        app.view.package_out = app.package_out().display().to_string();
+    if app.view.package.out.is_empty() {
+        app.view.package.out = app.package_out().display().to_string();
     }
     egui::Panel::left("package_volumes")
         .default_size(420.0)
@@ -56,10 +56,10 @@ pub fn package_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                         .filter(|v| readiness(t, app, &v.id).0)
                         .map(|v| v.id.clone())
                         .collect();
-                    app.view.package_selection = Some(all);
+                    app.view.package.selection = Some(all);
                 }
                 if ui.small_button(t.select_none).clicked() {
-                    app.view.package_selection = Some(Default::default());
+                    app.view.package.selection = Some(Default::default());
                 }
             });
             egui::ScrollArea::vertical().show(ui, |ui| {
@@ -68,7 +68,8 @@ pub fn package_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                     let code = app.data.archival_codes.get(&v.id).cloned().flatten();
                     let selection = app
                         .view
-                        .package_selection
+                        .package
+                        .selection
                         .get_or_insert_with(Default::default);
                     let mut ticked = selection.contains(&v.id);
                     ui.horizontal(|ui| {
@@ -90,13 +91,14 @@ pub fn package_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
             ui.separator();
             ui.horizontal(|ui| {
                 let l = ui.label(t.package_out);
-                ui.add(egui::TextEdit::singleline(&mut app.view.package_out).desired_width(260.0))
+                ui.add(egui::TextEdit::singleline(&mut app.view.package.out).desired_width(260.0))
                     .labelled_by(l.id);
             });
-            ui.checkbox(&mut app.view.package_force, t.package_force);
+            ui.checkbox(&mut app.view.package.force, t.package_force);
             let chosen: Vec<String> = app
                 .view
-                .package_selection
+                .package
+                .selection
                 .iter()
                 .flatten()
                 .cloned()
@@ -108,7 +110,7 @@ pub fn package_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
             {
                 app.push(Command::Package {
                     volumes: chosen,
-                    force: app.view.package_force,
+                    force: app.view.package.force,
                 });
             }
         });
@@ -150,7 +152,7 @@ pub fn package_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
         .resizable(true)
         .show(ui, |ui| {
             ui.heading(t.report);
-            for (i, r) in app.view.package_results.clone().iter().enumerate().rev() {
+            for (i, r) in app.view.package.results.clone().iter().enumerate().rev() {
                 let name = r
                     .verification
                     .as_ref()
@@ -160,10 +162,10 @@ pub fn package_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                 ui.horizontal(|ui| {
                     let passed = r.verification.as_ref().is_some_and(|v| v.passed);
                     if ui
-                        .selectable_label(app.view.package_report == Some(i), name)
+                        .selectable_label(app.view.package.report == Some(i), name)
                         .clicked()
                     {
-                        app.view.package_report = Some(i);
+                        app.view.package.report = Some(i);
                     }
                     verdict(ui, t, passed);
                     if r.reused {
@@ -174,8 +176,9 @@ pub fn package_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
         });
     let open = app
         .view
-        .package_report
-        .and_then(|i| app.view.package_results.get(i))
+        .package
+        .report
+        .and_then(|i| app.view.package.results.get(i))
         .cloned();
     if let Some(r) = open {
         egui::ScrollArea::vertical().show(ui, |ui| {

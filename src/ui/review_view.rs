@@ -63,17 +63,17 @@ pub fn review_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
             ui.horizontal(|ui| {
                 let label = ui.label(t.rev("reason"));
                 ui.add(
-                    egui::TextEdit::singleline(&mut app.view.review_reason).desired_width(220.0),
+                    egui::TextEdit::singleline(&mut app.view.review.reason).desired_width(220.0),
                 )
                 .labelled_by(label.id);
-                let can = !app.view.review_reason.trim().is_empty();
+                let can = !app.view.review.reason.trim().is_empty();
                 if ui
                     .add_enabled(can, egui::Button::new(t.rev("return")))
                     .clicked()
                 {
                     app.push(Command::DecideReview {
                         decision: Verdict::Returned,
-                        reason: app.view.review_reason.clone(),
+                        reason: app.view.review.reason.clone(),
                     });
                 }
             });
@@ -112,21 +112,21 @@ fn mark_form(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
     let page = app.open_page().map(|p| p.seq);
     ui.horizontal(|ui| {
         let label = ui.label(t.rev("defect"));
-        ui.add(egui::TextEdit::singleline(&mut app.view.review_note).desired_width(200.0))
+        ui.add(egui::TextEdit::singleline(&mut app.view.review.note).desired_width(200.0))
             .labelled_by(label.id);
         let label = ui.label(t.rev("severity"));
         egui::ComboBox::from_id_salt("mark_severity")
-            .selected_text(t.rev(app.view.review_severity.as_str()))
+            .selected_text(t.rev(app.view.review.severity.as_str()))
             .show_ui(ui, |ui| {
                 for s in [Severity::Error, Severity::Warning] {
-                    ui.selectable_value(&mut app.view.review_severity, s, t.rev(s.as_str()));
+                    ui.selectable_value(&mut app.view.review.severity, s, t.rev(s.as_str()));
                 }
             })
             .response
             .labelled_by(label.id);
     });
     ui.horizontal(|ui| {
-        let note = app.view.review_note.trim().to_string();
+        let note = app.view.review.note.trim().to_string();
         let on_page = ui
             .add_enabled(
                 !note.is_empty() && page.is_some(),
@@ -139,7 +139,7 @@ fn mark_form(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
         if on_page || on_volume {
             app.push(Command::MarkDefect {
                 seq: if on_page { page } else { None },
-                severity: app.view.review_severity,
+                severity: app.view.review.severity,
                 note,
             });
         }

@@ -11,28 +11,28 @@ pub fn search_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
         let label = ui.label(t.search_go);
         let r = ui
             .add(
-                egui::TextEdit::singleline(&mut app.view.search_query)
+                egui::TextEdit::singleline(&mut app.view.search.query)
                     .hint_text(t.search_hint)
                     .desired_width(360.0),
             )
             .labelled_by(label.id);
         let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         if enter || ui.button(t.search_go).clicked() {
-            app.push(Command::Search(app.view.search_query.clone()));
+            app.push(Command::Search(app.view.search.query.clone()));
         }
     });
     ui.separator();
-    let terms = crate::catalogue::search::query_terms(&app.view.search_query);
+    let terms = crate::catalogue::search::query_terms(&app.view.search.query);
     egui::Panel::left("search_hits")
         .default_size(460.0)
         .resizable(true)
         .show(ui, |ui| {
-            if app.view.search_hits.is_empty() && !app.view.search_query.is_empty() {
+            if app.view.search.hits.is_empty() && !app.view.search.query.is_empty() {
                 ui.label(t.no_hits);
             }
             egui::ScrollArea::vertical().show(ui, |ui| {
-                for h in app.view.search_hits.clone() {
-                    let open = app.view.search_open == Some((h.volume.clone(), h.page));
+                for h in app.view.search.hits.clone() {
+                    let open = app.view.search.open == Some((h.volume.clone(), h.page));
                     let head = match &h.field {
                         Some(f) => format!(
                             "{} · p.{} · {} {}",
@@ -55,7 +55,7 @@ pub fn search_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                 }
             });
         });
-    let Some((volume, seq)) = app.view.search_open.clone() else {
+    let Some((volume, seq)) = app.view.search.open.clone() else {
         return;
     };
     if app.view.volume.as_deref() != Some(volume.as_str()) {
@@ -73,7 +73,7 @@ pub fn search_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
     let size = Vec2::new(tw * k, th * k);
     egui::Scene::new()
         .zoom_range(0.02..=8.0)
-        .show(ui, &mut app.view.scene_rect, |ui| {
+        .show(ui, &mut app.view.viewer.scene_rect, |ui| {
             let r = ui.add(egui::Image::new(&tex).fit_to_exact_size(size));
             for line in &row.lines {
                 let text = crate::text::normalize_punctuation(&line.text).to_lowercase();

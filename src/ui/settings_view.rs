@@ -10,7 +10,7 @@ use super::i18n::Texts;
 use crate::indexing::archival::this_year;
 
 pub fn settings_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
-    let Some(draft) = app.view.settings_draft.as_mut() else {
+    let Some(draft) = app.view.settings.draft.as_mut() else {
         return;
     };
     ui.heading(t.set("title"));
@@ -69,7 +69,7 @@ pub fn settings_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
         ui.colored_label(Color32::from_rgb(200, 40, 40), p);
     }
     ui.add_space(8.0);
-    let changed = app.view.settings_saved.as_ref() != Some(&*draft);
+    let changed = app.view.settings.saved.as_ref() != Some(&*draft);
     let draft = draft.clone();
     ui.horizontal(|ui| {
         if ui
@@ -85,7 +85,7 @@ pub fn settings_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
             .add_enabled(changed, egui::Button::new(t.set("revert")))
             .clicked()
         {
-            app.view.settings_draft = app.view.settings_saved.clone();
+            app.view.settings.draft = app.view.settings.saved.clone();
         }
     });
     ui.add_space(16.0);

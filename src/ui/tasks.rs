@@ -281,9 +281,12 @@ fn run(
             then_process,
         } => {
             let mut cat = Catalogue::open(&cx.home.catalogue_path())?;
-            let store = Store::new(cx.home.store_dir());
             let actor = crate::catalogue::current_actor();
-            capture::add_file_at(&mut cat, &store, &volume, &path, placement, &actor)?;
+            let add = crate::ops::arrange::Arrangement::Add {
+                file: path,
+                placement,
+            };
+            crate::ops::arrange::arrange(&cx.home, &mut cat, &volume, add, &actor)?;
             send(TaskEvent::Scanned {
                 volume_id: volume.clone(),
             });

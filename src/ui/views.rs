@@ -79,7 +79,7 @@ fn keyboard(ui: &egui::Ui, app: &mut WorkstationApp) {
     }
     // Before/after: the viewer's page, or every thumbnail of the grid.
     if app.view.screen == Screen::Capture && original {
-        app.view.show_original = !app.view.show_original;
+        app.view.viewer.show_original = !app.view.viewer.show_original;
     }
     if import {
         app.push(Command::OpenImportDialog);
@@ -378,10 +378,10 @@ pub(super) fn viewer(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
             app.push(Command::StepPage(1));
         }
         if ui.button(t.fit).clicked() {
-            app.view.scene_rect = egui::Rect::ZERO;
+            app.view.viewer.scene_rect = egui::Rect::ZERO;
         }
-        ui.checkbox(&mut app.view.show_boxes, t.show_boxes);
-        ui.checkbox(&mut app.view.show_original, t.original)
+        ui.checkbox(&mut app.view.viewer.show_boxes, t.show_boxes);
+        ui.checkbox(&mut app.view.viewer.show_original, t.original)
             .on_hover_text("O");
         ui.separator();
         page_actions(ui, t, app, &page);
@@ -408,7 +408,7 @@ pub(super) fn viewer(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                 ui.label(format!("{}: {:.0}%", t.confidence, c * 100.0));
             }
             ui.separator();
-            app.view.hovered_line = None;
+            app.view.viewer.hovered_line = None;
             if page.lines.is_empty() {
                 ui.label(page.text.as_deref().unwrap_or(t.no_text_yet));
             }
@@ -430,12 +430,12 @@ pub(super) fn viewer(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                         r
                     };
                     if r.hovered() {
-                        app.view.hovered_line = Some(i);
+                        app.view.viewer.hovered_line = Some(i);
                     }
                 }
             });
         });
-    let original = app.view.show_original;
+    let original = app.view.viewer.show_original;
     let full = app.images.full(&page, original).cloned();
     let kind = if original {
         super::images::Kind::Original
@@ -458,16 +458,17 @@ pub(super) fn viewer(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
             let k = page.width.max(page.height) as f32 / tw.max(th);
             let size = Vec2::new(tw * k, th * k);
             let (show_boxes, hovered) = (
-                app.view.show_boxes && !original,
+                app.view.viewer.show_boxes && !original,
                 if original {
                     None
                 } else {
-                    app.view.hovered_line
+                    app.view.viewer.hovered_line
                 },
             );
-            egui::Scene::new()
-                .zoom_range(0.02..=8.0)
-                .show(ui, &mut app.view.scene_rect, |ui| {
+            egui::Scene::new().zoom_range(0.02..=8.0).show(
+                ui,
+                &mut app.view.viewer.scene_rect,
+                |ui| {
                     let r = ui.add(egui::Image::new(&tex).fit_to_exact_size(size));
                     for (i, line) in page.lines.iter().enumerate() {
                         if !(show_boxes || hovered == Some(i)) {
@@ -492,7 +493,8 @@ pub(super) fn viewer(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                             egui::StrokeKind::Outside,
                         );
                     }
-                });
+                },
+            );
         }
     }
 }
@@ -507,7 +509,7 @@ fn is_importable(p: &std::path::Path) -> bool {
 fn import_dialog(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
     let has_volume = app.view.volume.is_some();
     let app_pages = &app.data.pages;
-    let Some(dialog) = app.view.import_dialog.as_mut() else {
+    let Some(dialog) = app.view.capture.import_dialog.as_mut() else {
         return;
     };
     let mut commands = Vec::new();
