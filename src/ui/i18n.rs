@@ -434,8 +434,8 @@ impl Texts {
             "template" => ("档号模板", "Code template"),
             "example" => ("示例", "Example"),
             "no_fonds" => (
-                "未填全宗号：案卷没有档号，不能打包",
-                "No fonds code: volumes get no archival code and cannot be packed",
+                "未填全宗号：无法按模板生成档号；封面未印档号的案卷没有档号，不能打包",
+                "No fonds code: no code can be made from the template; volumes whose cover shows no archival code get none and cannot be packed",
             ),
             "save" => ("保存设置", "Save settings"),
             "revert" => ("撤销改动", "Undo changes"),
