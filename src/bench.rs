@@ -101,6 +101,7 @@ pub fn run(paths: &[PathBuf], jobs: usize, lang: &str) -> Result<()> {
             &store,
             &files,
             Some("BENCH"),
+            home.operator(),
             CancelToken::new().flag(),
             |_| {},
         )?;

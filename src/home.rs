@@ -1,4 +1,5 @@
-//! The workspace ("home"): one catalogue plus its page store.
+//! The workspace ("home"): one catalogue plus its page store, and who is working
+//! in it now (the operator, recorded as the actor of everything done).
 //!
 //! Selected by `--home DIR` or `ANJUAN_HOME`; by default the platform's data
 //! directory (`~/.local/share/anjuan` on Linux).
@@ -10,6 +11,17 @@ use anyhow::{Context, Result};
 #[derive(Debug, Clone)]
 pub struct Home {
     root: PathBuf,
+    operator: String,
+}
+
+/// The account the process runs as (from the system's user database, not
+/// `$USER`, which any caller can set), or `clerk` when the system names none:
+/// the operator when nobody chose one.
+pub fn os_account() -> String {
+    whoami::fallible::username()
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| "clerk".into())
 }
 
 impl Home {
@@ -18,7 +30,26 @@ impl Home {
         let root = root.into();
         std::fs::create_dir_all(&root)
             .with_context(|| format!("cannot create the workspace folder {}", root.display()))?;
-        Ok(Home { root })
+        Ok(Home {
+            root,
+            operator: os_account(),
+        })
+    }
+
+    /// The same home, worked in by `operator` (blank: the OS account).
+    pub fn with_operator(mut self, operator: &str) -> Self {
+        let operator = operator.trim();
+        self.operator = if operator.is_empty() {
+            os_account()
+        } else {
+            operator.to_string()
+        };
+        self
+    }
+
+    /// Who is working: the actor of the audit trail, corrections, marks and decisions.
+    pub fn operator(&self) -> &str {
+        &self.operator
     }
 
     /// The platform's default workspace.
@@ -52,5 +83,9 @@ impl Home {
     /// The bureau's archive settings (全宗号, 档号 template); defaults when absent.
     pub fn bureau_path(&self) -> PathBuf {
         self.root.join("bureau.json")
+    }
+    /// The operators who work in this home and the one who worked last.
+    pub fn operators_path(&self) -> PathBuf {
+        self.root.join("operators.json")
     }
 }

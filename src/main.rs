@@ -30,7 +30,7 @@ fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let args = Cli::parse();
-    let code = match cli::open_home(args.home) {
+    let code = match cli::open_home(args.home, args.operator.as_deref()) {
         Err(e) => {
             eprintln!("error: {e:#}");
             2

@@ -145,6 +145,7 @@ pub fn import(
     store: &Store,
     paths: &[PathBuf],
     volume: Option<&str>,
+    actor: &str,
     cancel: &AtomicBool,
     mut progress: impl FnMut(ImportProgress),
 ) -> Result<ImportReport> {
@@ -219,7 +220,7 @@ pub fn import(
             "files": report.files.len(),
             "failed": report.failures().count(),
         });
-        catalogue.audit("import", "import", Some(v), &detail.to_string())?;
+        catalogue.audit(actor, "import", Some(v), &detail.to_string())?;
     }
     report.volume_id = volume_id;
     Ok(report)

@@ -466,6 +466,7 @@ pub fn scan_into(
     volume: Option<&str>,
     settings: &ScanSettings,
     placement: Placement,
+    actor: &str,
     cancel: &AtomicBool,
     mut on_page: impl FnMut(&ScanReport),
 ) -> Result<ScanReport> {
@@ -486,7 +487,6 @@ pub fn scan_into(
     let dir = work_dir.join(&batch);
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("cannot make the scan folder {}", dir.display()))?;
-    let actor = crate::catalogue::current_actor();
     // With Replace, the first page takes the old one's place, later ones follow it.
     let mut place = placement;
     // The pages' source name: when they were scanned, and the sheet side.
@@ -505,7 +505,7 @@ pub fn scan_into(
         } else {
             file.to_path_buf()
         };
-        let ids = super::add_file_at(catalogue, store, &volume_id, &path, place, &actor)?;
+        let ids = super::add_file_at(catalogue, store, &volume_id, &path, place, actor)?;
         // The master is in the store now; the scanner's file is no longer needed.
         let _ = std::fs::remove_file(&path);
         // After a replaced page, later pages of the same rescan follow it; before a
@@ -536,7 +536,7 @@ pub fn scan_into(
         "error": report.error,
         "cancelled": report.cancelled,
     });
-    catalogue.audit(&actor, "scan", Some(&volume_id), &detail.to_string())?;
+    catalogue.audit(actor, "scan", Some(&volume_id), &detail.to_string())?;
     Ok(report)
 }
 

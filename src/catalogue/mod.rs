@@ -224,16 +224,6 @@ fn page_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PageRow> {
     })
 }
 
-/// Who is at the keyboard, for the audit log and corrections: the account the
-/// process runs as (from the system's user database, not `$USER`, which any
-/// caller can set), or `clerk` when the system names none.
-pub fn current_actor() -> String {
-    whoami::fallible::username()
-        .ok()
-        .filter(|u| !u.is_empty())
-        .unwrap_or_else(|| "clerk".into())
-}
-
 /// One audit-log row, on the catalogue's connection or inside a transaction.
 fn write_audit(
     conn: &Connection,

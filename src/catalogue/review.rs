@@ -19,6 +19,9 @@ pub struct ReviewMark {
     pub by: String,
     pub at: String,
     pub resolved: bool,
+    /// Who closed it, and when (None while it is open).
+    pub resolved_by: Option<String>,
+    pub resolved_at: Option<String>,
 }
 
 /// The latest decision on a volume.
@@ -104,7 +107,8 @@ impl Catalogue {
 
     pub fn review_marks(&self, volume_id: &str) -> Result<Vec<ReviewMark>> {
         let mut stmt = self.conn.prepare(
-            "SELECT m.id, p.seq, m.severity, m.note, m.actor, m.at, m.resolved_at IS NOT NULL
+            "SELECT m.id, p.seq, m.severity, m.note, m.actor, m.at, m.resolved_at IS NOT NULL,
+                    m.resolved_by, m.resolved_at
              FROM review_marks m LEFT JOIN pages p ON p.id = m.page_id
              WHERE m.volume_id = ?1 ORDER BY m.id",
         )?;
@@ -117,6 +121,8 @@ impl Catalogue {
                 by: r.get(4)?,
                 at: r.get(5)?,
                 resolved: r.get(6)?,
+                resolved_by: r.get(7)?,
+                resolved_at: r.get(8)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -165,6 +171,25 @@ impl Catalogue {
             reason.trim(),
         )?;
         Ok(tx.commit()?)
+    }
+
+    /// Every decision on a volume, oldest first (the latest one counts).
+    pub fn review_decisions(&self, volume_id: &str) -> Result<Vec<ReviewDecision>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT d.decision, d.reason, d.actor, d.at,
+                    d.fingerprint IS NOT (SELECT fingerprint FROM volume_index WHERE volume_id = ?1)
+             FROM review_decisions d WHERE d.volume_id = ?1 ORDER BY d.id",
+        )?;
+        let rows = stmt.query_map([volume_id], |r| {
+            Ok(ReviewDecision {
+                decision: r.get(0)?,
+                reason: r.get(1)?,
+                by: r.get(2)?,
+                at: r.get(3)?,
+                outdated: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The latest decision of every reviewed volume (`approved` or `returned`).

@@ -151,16 +151,24 @@ fn import_paths(home: &Home, paths: &[PathBuf], volume: Option<&str>) -> Result<
     let store = Store::new(home.store_dir());
     let bar = progress_bar("导入 import");
     let cancel = CancelToken::new();
-    let report = capture::import(&mut cat, &store, paths, volume, cancel.flag(), |p| {
-        bar.set_length(p.total as u64);
-        bar.set_position(p.done as u64);
-        bar.set_message(
-            p.current
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        );
-    })?;
+    let report = capture::import(
+        &mut cat,
+        &store,
+        paths,
+        volume,
+        home.operator(),
+        cancel.flag(),
+        |p| {
+            bar.set_length(p.total as u64);
+            bar.set_position(p.done as u64);
+            bar.set_message(
+                p.current
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            );
+        },
+    )?;
     bar.finish_and_clear();
     for f in &report.files {
         for w in &f.warnings {
@@ -357,7 +365,7 @@ fn apply_arrangement(home: &Home, volume: &str, a: Arrangement) -> Result<i32> {
         }
         return Ok(0);
     }
-    let actor = crate::catalogue::current_actor();
+    let actor = home.operator().to_string();
     let asked = arrangement_asked(&cat, volume, &a)?;
     let done = ops::arrange::arrange(home, &mut cat, volume, asked, &actor)?;
     let message = match (done, &a.replace) {

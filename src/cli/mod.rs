@@ -47,6 +47,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "ANJUAN_HOME")]
     pub home: Option<PathBuf>,
 
+    /// Who is working, recorded as the actor of what is done [default: the OS account;
+    /// the workstation asks]
+    #[arg(long, global = true, env = "ANJUAN_OPERATOR")]
+    pub operator: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -178,8 +183,12 @@ pub enum Command {
     Bench(work::BenchArgs),
 }
 
-pub fn open_home(cli_home: Option<PathBuf>) -> Result<Home> {
-    Home::open(cli_home.unwrap_or_else(Home::default_root))
+pub fn open_home(cli_home: Option<PathBuf>, operator: Option<&str>) -> Result<Home> {
+    let home = Home::open(cli_home.unwrap_or_else(Home::default_root))?;
+    Ok(match operator {
+        Some(name) => home.with_operator(&crate::model::operators::Operators::check(name)?),
+        None => home,
+    })
 }
 
 /// Runs a subcommand; returns the process exit code.

@@ -49,7 +49,7 @@ fn draw_sample(home: &Home, percent: f64, seed: Option<u64>, json: bool) -> Resu
             .map_or(0, |d| d.as_nanos() as u64)
     });
     let picked = crate::review::acceptance_sample(&candidates, percent, seed);
-    let actor = crate::catalogue::current_actor();
+    let actor = home.operator().to_string();
     cat.audit(
         &actor,
         "review_sample",
@@ -94,7 +94,7 @@ pub(super) fn review(home: &Home, args: ReviewArgs) -> Result<i32> {
     let volume = volume.context("--volume is needed")?;
     let cat = Catalogue::open(&home.catalogue_path())?;
     anyhow::ensure!(cat.volume_exists(&volume)?, "no volume {volume}");
-    let actor = crate::catalogue::current_actor();
+    let actor = home.operator().to_string();
     // clap lets --mark and --resolve go together, and --approve or
     // --return alone; they are taken in that order.
     let mut actions = Vec::new();

@@ -68,6 +68,10 @@ pub struct SettingsArgs {
     /// 档号 template; fields {全宗号} {门类代码} {年度} {保管期限} {案卷号:04}
     #[arg(long)]
     pub template: Option<String>,
+    /// Pack a volume only with a current approval of 质检 (yes, the default) or
+    /// without one (no: a bureau without a review step)
+    #[arg(long, value_enum)]
+    pub require_approval: Option<YesNo>,
     #[arg(long)]
     pub json: bool,
 }
@@ -148,7 +152,7 @@ pub(super) fn page(home: &Home, args: PageArgs) -> Result<i32> {
     if let Some(b) = blank {
         o.blank = Some(b == YesNo::Yes);
     }
-    let actor = crate::catalogue::current_actor();
+    let actor = home.operator().to_string();
     ops::decide_page(&mut cat, row.id, &o, &actor)?;
     eprintln!(
         "page {seq} of {volume} will be made again with {}; run `anjuan process`",
@@ -167,7 +171,7 @@ pub(super) fn correct(home: &Home, args: CorrectArgs) -> Result<i32> {
         changes.push((ops::edit::parse_target(key)?, None));
     }
     let mut cat = Catalogue::open(&home.catalogue_path())?;
-    let actor = crate::catalogue::current_actor();
+    let actor = home.operator().to_string();
     ops::correct(home, &mut cat, &volume, &changes, &actor)?;
     let v = cat.volume_json(&volume)?;
     eprintln!(
@@ -185,6 +189,7 @@ pub(super) fn settings(home: &Home, args: SettingsArgs) -> Result<i32> {
         category_code,
         retention,
         template,
+        require_approval,
         json,
     } = args;
     let path = home.bureau_path();
@@ -202,8 +207,12 @@ pub(super) fn settings(home: &Home, args: SettingsArgs) -> Result<i32> {
     if let Some(t) = template {
         settings.archival_code_template = t.trim().to_string();
     }
+    if let Some(r) = require_approval {
+        settings.require_approval = r == YesNo::Yes;
+    }
     if settings != before {
         ops::save_settings(home, &settings)?;
+        // Volumes are indexed again only when the 档号 parts changed (fingerprint).
         let mut reindexed = 0;
         ops::pipeline::index_volumes(home, None, false, |e| {
             if let crate::ops::pipeline::ProcessEvent::VolumeIndexed { .. } = e {
@@ -226,6 +235,14 @@ pub(super) fn settings(home: &Home, args: SettingsArgs) -> Result<i32> {
         println!("门类代码 category_code\t{}", settings.category_code);
         println!("保管期限 retention\t{}", settings.retention);
         println!("档号模板 template\t{}", settings.archival_code_template);
+        println!(
+            "打包须经质检批准 require_approval\t{}",
+            if settings.require_approval {
+                "yes"
+            } else {
+                "no"
+            }
+        );
         println!(
             "例 example\t{}",
             settings

@@ -35,6 +35,7 @@ macro_rules! word_enum {
 
 pub mod finding;
 pub mod index;
+pub mod operators;
 pub mod record;
 pub mod settings;
 pub mod time;

@@ -18,6 +18,14 @@ pub struct BureauSettings {
     /// Sign packages (SM2 or Ed25519) when set.
     #[serde(default)]
     pub signing: Option<SigningSettings>,
+    /// Pack a volume only with a current approval of 质检 (approved after its
+    /// last change). A bureau without a review step turns it off.
+    #[serde(default = "approval_required_by_default")]
+    pub require_approval: bool,
+}
+
+fn approval_required_by_default() -> bool {
+    true
 }
 
 impl Default for BureauSettings {
@@ -28,6 +36,18 @@ impl Default for BureauSettings {
 }
 
 impl BureauSettings {
+    /// What indexing reads of the settings (the 档号's parts), for the index's
+    /// fingerprint: a change of anything else (signing, the review gate) must not
+    /// make every volume's index, and so every approval, out of date.
+    pub fn indexing_inputs(&self) -> serde_json::Value {
+        serde_json::json!({
+            "fonds_code": self.fonds_code,
+            "category_code": self.category_code,
+            "retention": self.retention,
+            "archival_code_template": self.archival_code_template,
+        })
+    }
+
     /// The workspace's settings, or the defaults when it has none.
     pub fn load(path: &Path) -> Result<Self> {
         match std::fs::read(path) {

@@ -63,7 +63,7 @@ fn fingerprint(
 ) -> Result<String> {
     let mut h = Sha256::new();
     h.update(indexing::INDEX_VERSION);
-    h.update(serde_json::to_vec(settings)?);
+    h.update(serde_json::to_vec(&settings.indexing_inputs())?);
     for p in pages {
         h.update(format!("{}|{}|{}x{}|", p.seq, p.blank, p.width, p.height));
         h.update(serde_json::to_vec(&p.lines)?);

@@ -98,7 +98,7 @@ pub fn pack_batch(
             super::index::reindex(&catalogue, v, &settings, false)?;
         }
     }
-    let ready = readiness_of_all(&catalogue)?;
+    let ready = readiness_of_all(&catalogue, &settings)?;
     drop(catalogue);
     on_event(PackEvent::Started {
         total: candidates.len(),

@@ -183,7 +183,7 @@ pub fn process(
     }
     let factory = opts.engine.factory();
     catalogue.audit(
-        "process",
+        home.operator(),
         "process_start",
         opts.volume.as_deref(),
         &serde_json::json!({"pages": pending.len(), "workers": opts.workers, "engine": factory.describe()}).to_string(),
@@ -232,7 +232,7 @@ pub fn process(
     );
     summary.cancelled = cancel.is_cancelled();
     catalogue.audit(
-        "process",
+        home.operator(),
         "process_end",
         opts.volume.as_deref(),
         &serde_json::json!({"done": summary.done, "failed": summary.failed, "cancelled": summary.cancelled}).to_string(),
@@ -572,6 +572,7 @@ pub fn scan_and_process(
                     volume,
                     settings,
                     placement,
+                    home.operator(),
                     cancel.flag(),
                     |r| {
                         if let Some(v) = &r.volume_id {

@@ -62,6 +62,30 @@ pub fn act(
             catalogue.resolve_review_mark(volume, id, actor)?;
             ReviewDone::Resolved(id)
         }
+        ReviewAction::Decide {
+            verdict: Verdict::Approved,
+            reason,
+        } => {
+            // Approving over open errors is the reviewer's call, but never a
+            // silent one: it needs a reason, recorded with the errors it overrode.
+            let rules = crate::review::ReviewRules::builtin();
+            let review = crate::review::review_volume(catalogue, volume, rules)?;
+            let open_marks = review.marks.iter().any(|m| !m.resolved);
+            let errors = review.open_errors();
+            // An open mark is refused by the catalogue, which names the marks.
+            let recorded = if errors.is_empty() || open_marks {
+                reason
+            } else if reason.trim().is_empty() {
+                bail!(
+                    "volume {volume} has open errors ({}); approving it anyway needs a reason (--note on the command line)",
+                    errors.join(", ")
+                );
+            } else {
+                format!("{} [{}]", reason.trim(), errors.join(", "))
+            };
+            catalogue.decide_review(volume, Verdict::Approved, &recorded, actor)?;
+            ReviewDone::Decided(Verdict::Approved)
+        }
         ReviewAction::Decide { verdict, reason } => {
             catalogue.decide_review(volume, verdict, &reason, actor)?;
             ReviewDone::Decided(verdict)

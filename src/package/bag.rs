@@ -105,8 +105,9 @@ fn stored(name: &str) -> bool {
 /// re-indexes first); a volume that is not ready is refused with the reason.
 pub fn build_package(home: &Home, volume_id: &str, out: &Path, force: bool) -> Result<Built> {
     let catalogue = Catalogue::open(&home.catalogue_path())?;
+    let settings = crate::model::settings::BureauSettings::load(&home.bureau_path())?;
     // The one readiness rule (also the CLI's choice and the 打包 screen's).
-    if let Err(why) = super::ready::readiness(&catalogue, volume_id)? {
+    if let Err(why) = super::ready::readiness(&catalogue, &settings, volume_id)? {
         bail!("volume {volume_id} {}", why.explain(volume_id));
     }
     let volume = catalogue.volume_json(volume_id)?;
@@ -175,7 +176,6 @@ pub fn build_package(home: &Home, volume_id: &str, out: &Path, force: bool) -> R
         serde_json::to_vec_pretty(&review)?,
     ));
     let organization = volume.agency.clone().unwrap_or_else(|| "unknown".into());
-    let settings = crate::model::settings::BureauSettings::load(&home.bureau_path())?;
     let signer = super::sign::Signer::from_settings(&settings)?;
 
     // Check what we are about to write before the report exists …
@@ -243,6 +243,7 @@ fn review_record(
         created_at: now_utc(),
         rules: rules.version.clone(),
         decision: reviewed.decision,
+        decisions: reviewed.decisions,
         findings: reviewed.findings,
         marks: reviewed.marks,
         page_flags: rows

@@ -1,5 +1,9 @@
 //! May a volume be packed now? One rule, asked by the packer before it packs, by
 //! `anjuan package` to choose and to say why not, and by the 打包 screen.
+//!
+//! The review gate: unless the bureau's settings turn it off
+//! (`require_approval: false`), a volume is packed only with a current approval
+//! of 质检 — approved after its last change.
 
 use std::collections::BTreeMap;
 
@@ -7,6 +11,7 @@ use anyhow::Result;
 
 use crate::catalogue::Catalogue;
 use crate::model::Verdict;
+use crate::model::settings::BureauSettings;
 
 /// Why a volume cannot be packed now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +34,10 @@ pub enum NotReady {
         at: String,
         reason: String,
     },
+    /// Never approved by 质检 (the bureau requires an approval).
+    NotApproved,
+    /// Approved, but the volume changed since (pages, text, corrections).
+    ApprovalOutdated { by: String, at: String },
 }
 
 impl NotReady {
@@ -42,6 +51,8 @@ impl NotReady {
             NotReady::MalformedArchivalCode(_) => "malformed_archival_code",
             NotReady::DuplicateArchivalCode { .. } => "duplicate_archival_code",
             NotReady::Returned { .. } => "returned",
+            NotReady::NotApproved => "not_approved",
+            NotReady::ApprovalOutdated { .. } => "approval_outdated",
         }
     }
 
@@ -70,6 +81,12 @@ impl NotReady {
             NotReady::Returned { by, at, reason } => format!(
                 "was returned by {by} at {at} ({reason}); mend it and have it approved (`anjuan review --volume {volume_id} --approve`)"
             ),
+            NotReady::NotApproved => format!(
+                "has not been approved by 质检 (`anjuan review --volume {volume_id} --approve`, or `anjuan settings --require-approval no` for a bureau without a review step)"
+            ),
+            NotReady::ApprovalOutdated { by, at } => format!(
+                "changed after {by} approved it at {at}; have it reviewed again (`anjuan review --volume {volume_id} --approve`)"
+            ),
         }
     }
 }
@@ -81,7 +98,10 @@ impl std::fmt::Display for NotReady {
 }
 
 /// Every volume of the catalogue: ready (`Ok`) or why not.
-pub fn readiness_of_all(catalogue: &Catalogue) -> Result<BTreeMap<String, Result<(), NotReady>>> {
+pub fn readiness_of_all(
+    catalogue: &Catalogue,
+    settings: &BureauSettings,
+) -> Result<BTreeMap<String, Result<(), NotReady>>> {
     let codes = catalogue.archival_codes()?;
     let verdicts = catalogue.review_states()?;
     let mut holders: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -117,6 +137,7 @@ pub fn readiness_of_all(catalogue: &Catalogue) -> Result<BTreeMap<String, Result
             }
         };
         // Sent back says the most: it waits for mending whatever else is missing.
+        // The approval is asked last: a volume is reviewed once it is complete.
         let state = match (state, verdicts.get(&v.id)) {
             (_, Some(Verdict::Returned)) => {
                 let d = catalogue.review_decision(&v.id)?;
@@ -126,6 +147,11 @@ pub fn readiness_of_all(catalogue: &Catalogue) -> Result<BTreeMap<String, Result
                     reason: d.map(|d| d.reason).unwrap_or_default(),
                 })
             }
+            (Ok(()), _) if settings.require_approval => match catalogue.review_decision(&v.id)? {
+                None => Err(NotReady::NotApproved),
+                Some(d) if d.outdated => Err(NotReady::ApprovalOutdated { by: d.by, at: d.at }),
+                Some(_) => Ok(()),
+            },
             (state, _) => state,
         };
         out.insert(v.id, state);
@@ -134,8 +160,12 @@ pub fn readiness_of_all(catalogue: &Catalogue) -> Result<BTreeMap<String, Result
 }
 
 /// One volume: ready (`Ok`) or why not; an error for a volume that does not exist.
-pub fn readiness(catalogue: &Catalogue, volume_id: &str) -> Result<Result<(), NotReady>> {
-    readiness_of_all(catalogue)?
+pub fn readiness(
+    catalogue: &Catalogue,
+    settings: &BureauSettings,
+    volume_id: &str,
+) -> Result<Result<(), NotReady>> {
+    readiness_of_all(catalogue, settings)?
         .remove(volume_id)
         .ok_or_else(|| anyhow::anyhow!("no volume {volume_id}"))
 }

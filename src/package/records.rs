@@ -98,6 +98,8 @@ pub struct ReviewRecord {
     pub rules: String,
     /// The latest approve / return, if any.
     pub decision: Option<ReviewDecision>,
+    /// Every approve / return, oldest first.
+    pub decisions: Vec<ReviewDecision>,
     /// Every finding: image quality, catalogue against images, statutory checks,
     /// the reviewer's open marks.
     pub findings: Vec<Finding>,

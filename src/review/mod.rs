@@ -29,9 +29,100 @@ pub struct Review {
     pub marks: Vec<crate::catalogue::ReviewMark>,
     /// The latest approve / return, if any.
     pub decision: Option<crate::catalogue::ReviewDecision>,
+    /// Every approve / return, oldest first.
+    pub decisions: Vec<crate::catalogue::ReviewDecision>,
+}
+
+/// One step of a volume's review, for its history on 质检.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReviewEvent {
+    pub at: String,
+    pub by: String,
+    pub what: ReviewStep,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum ReviewStep {
+    MarkOpened {
+        id: i64,
+        page: Option<u32>,
+        severity: Severity,
+        note: String,
+    },
+    MarkResolved {
+        id: i64,
+        note: String,
+    },
+    Decided {
+        verdict: crate::model::Verdict,
+        reason: String,
+    },
 }
 
 impl Review {
+    /// Marks opened and resolved and every decision, by whom and when, oldest first.
+    pub fn history(&self) -> Vec<ReviewEvent> {
+        let mut out = Vec::new();
+        for m in &self.marks {
+            out.push(ReviewEvent {
+                at: m.at.clone(),
+                by: m.by.clone(),
+                what: ReviewStep::MarkOpened {
+                    id: m.id,
+                    page: m.page,
+                    severity: m.severity,
+                    note: m.note.clone(),
+                },
+            });
+            if let (Some(by), Some(at)) = (&m.resolved_by, &m.resolved_at) {
+                out.push(ReviewEvent {
+                    at: at.clone(),
+                    by: by.clone(),
+                    what: ReviewStep::MarkResolved {
+                        id: m.id,
+                        note: m.note.clone(),
+                    },
+                });
+            }
+        }
+        for d in &self.decisions {
+            out.push(ReviewEvent {
+                at: d.at.clone(),
+                by: d.by.clone(),
+                what: ReviewStep::Decided {
+                    verdict: d.decision,
+                    reason: d.reason.clone(),
+                },
+            });
+        }
+        // ISO-8601 UTC times sort as text; the sort is stable for equal times.
+        out.sort_by(|a, b| a.at.cmp(&b.at));
+        out
+    }
+
+    /// The automatic error-level findings still open (marks not counted: an open
+    /// mark holds the approval by itself), one line per code with its count:
+    /// approving over them needs a reason.
+    pub fn open_errors(&self) -> Vec<String> {
+        let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+        for f in &self.findings {
+            if f.severity == Severity::Error && f.code != MARK_CODE {
+                *counts.entry(f.code.as_str()).or_default() += 1;
+            }
+        }
+        counts
+            .into_iter()
+            .map(|(code, n)| {
+                if n > 1 {
+                    format!("{code} ×{n}")
+                } else {
+                    code.to_string()
+                }
+            })
+            .collect()
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.findings
             .iter()
@@ -39,6 +130,9 @@ impl Review {
             .count()
     }
 }
+
+/// The code of a finding made from a reviewer's open mark.
+pub const MARK_CODE: &str = "reviewer_mark";
 
 /// Reviews a volume as the catalogue has it now.
 pub fn review_volume(
@@ -71,7 +165,7 @@ pub fn review_volume(
     let marks = catalogue.review_marks(volume_id)?;
     for m in marks.iter().filter(|m| !m.resolved) {
         findings.push(Finding {
-            code: "reviewer_mark".into(),
+            code: MARK_CODE.into(),
             severity: m.severity,
             message: format!("质检标记 #{}：{}（{}）", m.id, m.note, m.by),
             page: m.page,
@@ -85,6 +179,7 @@ pub fn review_volume(
         findings,
         marks,
         decision: catalogue.review_decision(volume_id)?,
+        decisions: catalogue.review_decisions(volume_id)?,
     })
 }
 

@@ -18,6 +18,7 @@ use crate::imaging::Overrides;
 use crate::indexing::Target;
 use crate::jobs;
 use crate::model::PageState;
+use crate::model::operators::Operators;
 use crate::ocr::EngineChoice;
 use crate::ops;
 use crate::ops::arrange::Arrangement;
@@ -37,6 +38,8 @@ pub struct AppConfig {
     pub offer_sample: bool,
     /// Process pages right after they are imported.
     pub process_after_import: bool,
+    /// Ask who is working when the workstation starts (the last one offered).
+    pub ask_operator: bool,
 }
 
 impl Default for AppConfig {
@@ -47,6 +50,7 @@ impl Default for AppConfig {
             workers: jobs::default_workers(),
             offer_sample: true,
             process_after_import: true,
+            ask_operator: true,
         }
     }
 }
@@ -54,6 +58,10 @@ impl Default for AppConfig {
 /// What views ask for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
+    /// Open the chooser of who is working.
+    AskOperator,
+    /// `name` is working from now on (recorded as the actor of everything done).
+    ChooseOperator(String),
     SelectVolume(String),
     OpenPage(i64),
     ClosePage,
@@ -200,6 +208,8 @@ pub struct ScanDialog {
 #[derive(Default)]
 pub struct ViewState {
     pub screen: Screen,
+    /// The chooser of who is working, with the name being typed (Some while open).
+    pub operator: Option<String>,
     /// The volume every screen works on, and the page the viewer shows.
     pub volume: Option<String>,
     pub page: Option<i64>,
@@ -286,11 +296,13 @@ pub struct SettingsState {
     pub saved: Option<crate::indexing::BureauSettings>,
 }
 
-/// 质检: the defect note being typed, its severity, and a return reason.
+/// 质检: the defect note being typed, its severity, a return reason, and the
+/// reason being typed to approve over open errors (Some while asking).
 pub struct ReviewState {
     pub note: String,
     pub severity: crate::model::Severity,
     pub reason: String,
+    pub approve_over_errors: Option<String>,
 }
 
 impl Default for ReviewState {
@@ -299,6 +311,7 @@ impl Default for ReviewState {
             note: String::new(),
             severity: crate::model::Severity::Error,
             reason: String::new(),
+            approve_over_errors: None,
         }
     }
 }
@@ -337,11 +350,20 @@ pub struct WorkstationApp {
     commands: Vec<Command>,
     egui: egui::Context,
     volumes_dirty_since: Option<Instant>,
+    /// Who works in this home (`operators.json`).
+    pub(crate) operators: Operators,
 }
 
 impl WorkstationApp {
     pub fn new(home: Home, config: AppConfig, ctx: &egui::Context) -> Result<Self> {
         let catalogue = Catalogue::open(&home.catalogue_path())?;
+        // A list that does not read is not a reason to refuse to start: the
+        // clerk is asked again and the list written anew.
+        let operators = Operators::load(&home.operators_path()).unwrap_or_default();
+        let home = match &operators.last {
+            Some(last) => home.with_operator(last),
+            None => home,
+        };
         let prefs = Prefs::load(&home);
         let images = ImageCache::new(Store::new(home.store_dir()), ctx);
         let mut app = WorkstationApp {
@@ -358,7 +380,11 @@ impl WorkstationApp {
             commands: Vec::new(),
             egui: ctx.clone(),
             volumes_dirty_since: None,
+            operators,
         };
+        if app.config.ask_operator {
+            app.view.operator = Some(app.home.operator().to_string());
+        }
         app.reload_volumes();
         if let Some(first) = app.data.volumes.first().map(|v| v.id.clone()) {
             app.select_volume(first);
@@ -442,6 +468,16 @@ impl WorkstationApp {
     /// The one place where commands take effect.
     pub fn apply(&mut self, c: Command) {
         match c {
+            Command::AskOperator => self.view.operator = Some(self.home.operator().to_string()),
+            Command::ChooseOperator(name) => {
+                match self.operators.choose(&name, &self.home.operators_path()) {
+                    Ok(name) => {
+                        self.home = self.home.clone().with_operator(&name);
+                        self.view.operator = None;
+                    }
+                    Err(e) => self.messages.push(format!("{e:#}")),
+                }
+            }
             Command::SelectVolume(id) => self.select_volume(id),
             Command::OpenPage(id) => {
                 self.view.page = Some(id);
@@ -529,6 +565,7 @@ impl WorkstationApp {
                     reason,
                 });
                 self.view.review.reason.clear();
+                self.view.review.approve_over_errors = None;
                 self.reload_volumes();
             }
             Command::OpenPageSeq(seq) => {
@@ -677,7 +714,7 @@ impl WorkstationApp {
                 }
             }
             Command::Override { page_id, overrides } => {
-                let actor = crate::catalogue::current_actor();
+                let actor = self.home.operator().to_string();
                 match ops::decide_page(&mut self.catalogue, page_id, &overrides, &actor) {
                     Ok(()) => {
                         if let Some(p) = self.data.pages.iter_mut().find(|p| p.id == page_id) {
@@ -816,7 +853,10 @@ impl WorkstationApp {
             self.catalogue.review_states(),
         ) {
             (Ok(codes), Ok(packages), Ok(states)) => {
-                match crate::package::ready::readiness_of_all(&self.catalogue) {
+                let settings =
+                    crate::model::settings::BureauSettings::load(&self.home.bureau_path())
+                        .unwrap_or_default();
+                match crate::package::ready::readiness_of_all(&self.catalogue, &settings) {
                     Ok(r) => self.data.readiness = r,
                     Err(e) => self.messages.push(format!("{e:#}")),
                 }
@@ -846,7 +886,7 @@ impl WorkstationApp {
         let Some(volume) = self.view.volume.clone() else {
             return;
         };
-        let actor = crate::catalogue::current_actor();
+        let actor = self.home.operator().to_string();
         match ops::review::act(&self.catalogue, &volume, action, &actor) {
             Ok(_) => self.view.review.note.clear(),
             Err(e) => self.messages.push(format!("{e:#}")),
@@ -890,7 +930,7 @@ impl WorkstationApp {
         let Some(volume) = self.view.volume.clone() else {
             return;
         };
-        let actor = crate::catalogue::current_actor();
+        let actor = self.home.operator().to_string();
         let result = ops::correct(&self.home, &mut self.catalogue, &volume, &changes, &actor);
         if let Err(e) = result {
             self.messages.push(format!("{e:#}"));
@@ -932,7 +972,7 @@ impl WorkstationApp {
         let Some(volume) = self.view.volume.clone() else {
             return;
         };
-        let actor = crate::catalogue::current_actor();
+        let actor = self.home.operator().to_string();
         let done = ops::arrange::arrange(
             &self.home,
             &mut self.catalogue,

@@ -483,7 +483,9 @@ pub fn trash_window(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                 egui::Grid::new("trash_grid").striped(true).show(ui, |ui| {
                     for p in &app.view.capture.trash {
                         ui.label(t.cap("was_page").replace("{}", &p.seq.to_string()));
-                        ui.label(RichText::new(&p.removed_at).small());
+                        ui.label(
+                            RichText::new(crate::model::time::local_display(&p.removed_at)).small(),
+                        );
                         ui.label(RichText::new(&p.actor).small());
                         if ui.small_button(t.cap("restore")).clicked() {
                             commands.push(Command::RestorePages(vec![p.trash_id]));

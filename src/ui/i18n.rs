@@ -368,6 +368,8 @@ impl Texts {
             NotReady::MalformedArchivalCode(_) => self.rev("malformed_code"),
             NotReady::DuplicateArchivalCode { .. } => self.rev("duplicate_code"),
             NotReady::Returned { .. } => self.rev("returned"),
+            NotReady::NotApproved => self.rev("not_approved"),
+            NotReady::ApprovalOutdated { .. } => self.rev("approval_outdated"),
         }
     }
 
@@ -395,6 +397,8 @@ impl Texts {
             "malformed_code" => ("档号格式不对", "malformed archival code"),
             "duplicate_code" => ("档号重复", "duplicate archival code"),
             "returned" => ("已退回", "Returned"),
+            "not_approved" => ("未经质检批准", "not approved by review"),
+            "approval_outdated" => ("批准后有改动，须重新质检", "changed since its approval"),
             "outdated" => (
                 "批准后案卷又有改动，请重新质检",
                 "The volume changed since; review it again",
@@ -409,6 +413,16 @@ impl Texts {
             "resolve" => ("已处理", "Mended"),
             "approve" => ("批准", "Approve"),
             "open_marks" => ("还有未处理的缺陷标记", "Defect marks are still open"),
+            "open_errors" => (
+                "仍有错误级问题未解决，确认批准须写明理由",
+                "Errors are still open; approving anyway needs a reason",
+            ),
+            "approve_reason" => ("批准理由", "Reason to approve"),
+            "approve_anyway" => ("仍然批准", "Approve anyway"),
+            "cancel" => ("取消", "Cancel"),
+            "history" => ("质检记录", "Review history"),
+            "marked" => ("标记", "Marked"),
+            "resolved" => ("已解决", "Resolved"),
             "reason" => ("退回原因", "Reason"),
             "return" => ("退回", "Return"),
             "pick_finding" => (
@@ -437,6 +451,11 @@ impl Texts {
                 "未填全宗号：无法按模板生成档号；封面未印档号的案卷没有档号，不能打包",
                 "No fonds code: no code can be made from the template; volumes whose cover shows no archival code get none and cannot be packed",
             ),
+            "gate" => ("打包", "Packing"),
+            "require_approval" => (
+                "须经质检批准（批准后未再改动）才能打包",
+                "Only volumes approved by review (and unchanged since) can be packed",
+            ),
             "save" => ("保存设置", "Save settings"),
             "revert" => ("撤销改动", "Undo changes"),
             "saved" => (
@@ -447,6 +466,23 @@ impl Texts {
             "permanent" => ("永久", "permanent"),
             "years30" => ("30 年", "30 years"),
             "years10" => ("10 年", "10 years"),
+            _ => ("?", "?"),
+        };
+        if zh { z } else { e }
+    }
+
+    /// Words of the whole workstation: who is working.
+    pub fn word(&self, key: &str) -> &'static str {
+        let zh = std::ptr::eq(self, &ZH);
+        let (z, e) = match key {
+            "operator" => ("操作员", "Operator"),
+            "switch_operator" => (
+                "换人：以后的操作记在谁名下",
+                "Switch: who later work is recorded for",
+            ),
+            "who_works" => ("谁在工作？", "Who is working?"),
+            "operator_name" => ("姓名", "Name"),
+            "start_work" => ("开始工作", "Start work"),
             _ => ("?", "?"),
         };
         if zh { z } else { e }
@@ -536,5 +572,9 @@ mod tests {
         assert_eq!(en.cap("scan"), "Scan…");
         assert_eq!(zh.cap("skew_cw"), "纠偏 +0.5°");
         assert_ne!(zh.field("party"), en.field("party"));
+        assert_eq!(
+            (zh.word("operator"), en.word("operator")),
+            ("操作员", "Operator")
+        );
     }
 }

@@ -217,9 +217,13 @@ pub fn report(ui: &mut egui::Ui, t: &Texts, v: &Verification) {
         verdict(ui, t, v.passed);
     });
     ui.label(
-        RichText::new(format!("{} · {}", v.checked_at, v.software))
-            .small()
-            .weak(),
+        RichText::new(format!(
+            "{} · {}",
+            crate::model::time::local_display(&v.checked_at),
+            v.software
+        ))
+        .small()
+        .weak(),
     );
     egui::Grid::new("report_grid")
         .striped(true)

@@ -49,17 +49,7 @@ pub fn review_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                 });
             }
             ui.separator();
-            ui.horizontal(|ui| {
-                let approve = ui
-                    .add_enabled(open.is_empty(), egui::Button::new(t.rev("approve")))
-                    .on_disabled_hover_text(t.rev("open_marks"));
-                if approve.clicked() {
-                    app.push(Command::DecideReview {
-                        decision: Verdict::Approved,
-                        reason: String::new(),
-                    });
-                }
-            });
+            approve_line(ui, t, app, &review, open.is_empty());
             ui.horizontal(|ui| {
                 let label = ui.label(t.rev("reason"));
                 ui.add(
@@ -77,12 +67,117 @@ pub fn review_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                     });
                 }
             });
+            ui.separator();
+            history(ui, t, &review);
         });
     if app.open_page().is_some() {
         super::views::viewer(ui, t, app);
     } else {
         ui.centered_and_justified(|ui| ui.label(t.rev("pick_finding")));
     }
+}
+
+/// 批准: one click when nothing serious is open; over open errors it asks for a
+/// reason, which is recorded with the errors it overrode.
+fn approve_line(
+    ui: &mut egui::Ui,
+    t: &Texts,
+    app: &mut WorkstationApp,
+    review: &crate::review::Review,
+    no_open_marks: bool,
+) {
+    let errors = review.open_errors();
+    if let Some(reason) = app.view.review.approve_over_errors.as_mut() {
+        ui.colored_label(
+            Color32::RED,
+            format!("{}：{}", t.rev("open_errors"), errors.join("，")),
+        );
+        let mut decided = None;
+        ui.horizontal(|ui| {
+            let label = ui.label(t.rev("approve_reason"));
+            ui.add(egui::TextEdit::singleline(reason).desired_width(200.0))
+                .labelled_by(label.id);
+            if ui
+                .add_enabled(
+                    !reason.trim().is_empty(),
+                    egui::Button::new(t.rev("approve_anyway")),
+                )
+                .clicked()
+            {
+                decided = Some(Some(reason.clone()));
+            }
+            if ui.button(t.rev("cancel")).clicked() {
+                decided = Some(None);
+            }
+        });
+        match decided {
+            Some(Some(reason)) => app.push(Command::DecideReview {
+                decision: Verdict::Approved,
+                reason,
+            }),
+            Some(None) => app.view.review.approve_over_errors = None,
+            None => {}
+        }
+        return;
+    }
+    ui.horizontal(|ui| {
+        let approve = ui
+            .add_enabled(no_open_marks, egui::Button::new(t.rev("approve")))
+            .on_disabled_hover_text(t.rev("open_marks"));
+        if approve.clicked() {
+            if errors.is_empty() {
+                app.push(Command::DecideReview {
+                    decision: Verdict::Approved,
+                    reason: String::new(),
+                });
+            } else {
+                app.view.review.approve_over_errors = Some(String::new());
+            }
+        }
+    });
+}
+
+/// Marks opened and resolved, approvals and returns: who, when, what.
+fn history(ui: &mut egui::Ui, t: &Texts, review: &crate::review::Review) {
+    use crate::review::ReviewStep;
+    let events = review.history();
+    egui::CollapsingHeader::new(format!("{} ({})", t.rev("history"), events.len()))
+        .id_salt("review_history")
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("history")
+                .max_height(200.0)
+                .show(ui, |ui| {
+                    for e in events.iter().rev() {
+                        let what = match &e.what {
+                            ReviewStep::MarkOpened { id, page, note, .. } => {
+                                let place =
+                                    page.map_or(t.rev("whole_volume").to_string(), |p| t.page_n(p));
+                                format!("{} #{id} {place}：{note}", t.rev("marked"))
+                            }
+                            ReviewStep::MarkResolved { id, note } => {
+                                format!("{} #{id}：{note}", t.rev("resolved"))
+                            }
+                            ReviewStep::Decided { verdict, reason } => {
+                                let word = match verdict {
+                                    Verdict::Approved => t.rev("approved"),
+                                    Verdict::Returned => t.rev("returned"),
+                                };
+                                if reason.is_empty() {
+                                    word.to_string()
+                                } else {
+                                    format!("{word}：{reason}")
+                                }
+                            }
+                        };
+                        ui.label(format!(
+                            "{} · {} · {what}",
+                            crate::model::time::local_display(&e.at),
+                            e.by
+                        ));
+                    }
+                });
+        });
 }
 
 fn decision_line(ui: &mut egui::Ui, t: &Texts, review: &crate::review::Review) {
@@ -96,7 +191,11 @@ fn decision_line(ui: &mut egui::Ui, t: &Texts, review: &crate::review::Review) {
             } else {
                 (t.rev("returned"), Color32::RED)
             };
-            let mut text = format!("{word} · {} · {}", d.by, d.at.get(..16).unwrap_or(&d.at));
+            let mut text = format!(
+                "{word} · {} · {}",
+                d.by,
+                crate::model::time::local_display(&d.at)
+            );
             if !d.reason.is_empty() {
                 text.push_str(&format!(" · {}", d.reason));
             }

@@ -1,7 +1,8 @@
 //! 设置 (settings) screen: the bureau's archive settings that make a volume's 档号
 //! (全宗号, 门类代码, default 保管期限, the template), checked while the clerk types
 //! and shown as an example code; saving indexes every volume again in the
-//! background so that their 档号 follow. The interface language is here too.
+//! background so that their 档号 follow. The review gate (pack only what 质检
+//! approved) is here too, and the interface language.
 
 use egui::{Color32, RichText};
 
@@ -62,6 +63,9 @@ pub fn settings_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                     ui.label(RichText::new(t.set("no_fonds")).color(Color32::from_rgb(200, 120, 0)))
                 }
             };
+            ui.end_row();
+            ui.label(t.set("gate"));
+            ui.checkbox(&mut draft.require_approval, t.set("require_approval"));
             ui.end_row();
         });
     let problems = draft.problems();

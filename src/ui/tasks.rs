@@ -153,17 +153,25 @@ fn import(
 ) -> anyhow::Result<ImportReport> {
     let mut cat = Catalogue::open(&cx.home.catalogue_path())?;
     let store = Store::new(cx.home.store_dir());
-    let report = capture::import(&mut cat, &store, paths, volume, cancel.flag(), |p| {
-        send(TaskEvent::Progress {
-            done: p.done,
-            total: p.total,
-            label: p
-                .current
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        })
-    })?;
+    let report = capture::import(
+        &mut cat,
+        &store,
+        paths,
+        volume,
+        cx.home.operator(),
+        cancel.flag(),
+        |p| {
+            send(TaskEvent::Progress {
+                done: p.done,
+                total: p.total,
+                label: p
+                    .current
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            })
+        },
+    )?;
     send(TaskEvent::Imported(report.clone()));
     Ok(report)
 }
@@ -281,7 +289,7 @@ fn run(
             then_process,
         } => {
             let mut cat = Catalogue::open(&cx.home.catalogue_path())?;
-            let actor = crate::catalogue::current_actor();
+            let actor = cx.home.operator().to_string();
             let add = crate::ops::arrange::Arrangement::Add {
                 file: path,
                 placement,

@@ -34,6 +34,7 @@ pub fn workstation(ui: &mut egui::Ui, app: &mut WorkstationApp) {
         Screen::Settings => super::settings_view::settings_screen(ui, t, app),
     });
     import_dialog(ui, t, app);
+    operator_chooser(ui, t, app);
     super::capture_view::scan_dialog(ui, t, app);
     super::capture_view::trash_window(ui, t, app);
     if ui.ctx().input(|i| !i.raw.hovered_files.is_empty()) {
@@ -119,6 +120,13 @@ fn top_bar(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button(t.switch_lang).clicked() {
                 app.push(Command::ToggleLang);
+            }
+            if ui
+                .button(format!("{}：{}", t.word("operator"), app.home.operator()))
+                .on_hover_text(t.word("switch_operator"))
+                .clicked()
+            {
+                app.push(Command::AskOperator);
             }
             let mut cancel = false;
             if let Some(task) = &app.task {
@@ -504,6 +512,45 @@ fn is_importable(p: &std::path::Path) -> bool {
         .and_then(|e| e.to_str())
         .and_then(crate::capture::sniff::Format::from_ext)
         .is_some()
+}
+
+/// Who is working: the names of this home (and the OS account), or a new one.
+fn operator_chooser(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
+    let offered = app.operators.offered(&crate::home::os_account());
+    let Some(name) = app.view.operator.as_mut() else {
+        return;
+    };
+    let mut chosen = None;
+    egui::Window::new(t.word("who_works"))
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+        .show(ui.ctx(), |ui| {
+            ui.horizontal_wrapped(|ui| {
+                for n in &offered {
+                    if ui.selectable_label(name == n, n).clicked() {
+                        *name = n.clone();
+                    }
+                }
+            });
+            ui.horizontal(|ui| {
+                let label = ui.label(t.word("operator_name"));
+                let edit = ui.text_edit_singleline(name).labelled_by(label.id);
+                let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                let start = ui
+                    .add_enabled(
+                        !name.trim().is_empty(),
+                        egui::Button::new(t.word("start_work")),
+                    )
+                    .clicked();
+                if (enter || start) && !name.trim().is_empty() {
+                    chosen = Some(name.clone());
+                }
+            });
+        });
+    if let Some(name) = chosen {
+        app.push(Command::ChooseOperator(name));
+    }
 }
 
 fn import_dialog(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {

@@ -13,7 +13,16 @@ fn import_paths(
 ) -> capture::ImportReport {
     let mut cat = t.catalogue();
     let store = Store::new(t.home().join("store"));
-    capture::import(&mut cat, &store, paths, volume, &Default::default(), |_| {}).unwrap()
+    capture::import(
+        &mut cat,
+        &store,
+        paths,
+        volume,
+        "tester",
+        &Default::default(),
+        |_| {},
+    )
+    .unwrap()
 }
 
 #[test]

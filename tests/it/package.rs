@@ -20,7 +20,8 @@ fn python() -> &'static str {
 }
 
 /// A processed, indexed two-page volume with a 档号 (the bureau's 全宗号 set).
-fn packable(t: &TestHome) -> String {
+/// A processed volume with a 档号 (not yet approved by 质检).
+fn processed(t: &TestHome) -> String {
     std::fs::create_dir_all(t.home()).unwrap();
     std::fs::write(
         t.home().join("bureau.json"),
@@ -39,6 +40,21 @@ fn packable(t: &TestHome) -> String {
         "ANJUAN_FAKE_OCR",
         "text=行政处罚决定书\n当事人：某某食品有限公司\n2022年4月20日",
     ));
+    assert_eq!(code, 0, "{err}");
+    vid
+}
+
+/// A processed volume approved by 质检 (over its open errors, with a reason).
+fn packable(t: &TestHome) -> String {
+    let vid = processed(t);
+    let (code, _, err) = run(t.cli().args([
+        "review",
+        "--volume",
+        &vid,
+        "--approve",
+        "--note",
+        "测试批准",
+    ]));
     assert_eq!(code, 0, "{err}");
     vid
 }
@@ -588,4 +604,63 @@ fn package_all_packs_the_ready_volumes_and_names_the_others_with_their_reason() 
         .arg(t.path("outbox")));
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("page(s) processed"), "{err}");
+}
+
+#[test]
+fn the_review_gate_holds_for_unapproved_and_changed_volumes_unless_the_bureau_turns_it_off() {
+    let t = TestHome::new();
+    let vid = processed(&t);
+    let outbox = t.path("outbox");
+    let pack = |t: &TestHome| {
+        run(t
+            .cli()
+            .args(["package", "--volume", &vid, "--out"])
+            .arg(&outbox))
+    };
+    let (code, _, err) = pack(&t);
+    assert_eq!(code, 1, "never approved: refused");
+    assert!(err.contains("has not been approved"), "{err}");
+    let (code, _, err) = run(t.cli().args(["package", "--all", "--out"]).arg(&outbox));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(&format!("left out: {vid} has not been approved")),
+        "{err}"
+    );
+
+    // Open errors: approving needs a reason, recorded with the errors.
+    let review = |args: &[&str]| {
+        let mut all = vec!["review", "--volume", vid.as_str()];
+        all.extend_from_slice(args);
+        run(t.cli().args(&all))
+    };
+    let (code, _, err) = review(&["--approve"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("needs a reason"), "{err}");
+    let (code, _, err) = review(&["--approve", "--note", "缺件已另行归档"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = pack(&t);
+    assert_eq!(code, 0, "approved: packed: {err}");
+    assert!(Path::new(out.trim()).exists());
+
+    // A change after the approval closes the gate again, for every path.
+    let (code, _, err) = run(t
+        .cli()
+        .args(["correct", "--volume", &vid, "party=另一家公司"]));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(t
+        .cli()
+        .args(["package", "--volume", &vid, "--force", "--out"])
+        .arg(&outbox));
+    assert_eq!(code, 1);
+    assert!(err.contains("changed after"), "{err}");
+
+    // A bureau without a review step turns the gate off.
+    let (code, out, err) = run(t.cli().args(["settings", "--require-approval", "no"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("require_approval\tno"), "{out}");
+    let (code, _, err) = run(t
+        .cli()
+        .args(["package", "--volume", &vid, "--force", "--out"])
+        .arg(&outbox));
+    assert_eq!(code, 0, "{err}");
 }

@@ -60,6 +60,7 @@ fn fake_config(delay_ms: u64, offer_sample: bool) -> AppConfig {
         offer_sample,
         process_after_import: true,
         scanner: std::sync::Arc::new(FakeScanner),
+        ask_operator: false,
     }
 }
 
@@ -441,6 +442,14 @@ fn the_package_screen_packs_a_batch_and_shows_the_report() {
         "text=行政处罚决定书\n当事人：某某食品有限公司\n2023年4月20日",
     ));
     assert_eq!(code, 0, "{err}");
+    // The review gate: only approved volumes are packed.
+    for v in &volumes {
+        let (code, _, err) =
+            run(t
+                .cli()
+                .args(["review", "--volume", v, "--approve", "--note", "测试批准"]));
+        assert_eq!(code, 0, "{err}");
+    }
     let mut h = harness(Home::open(t.home()).unwrap(), fake_config(0, false));
     h.run();
     h.get_by_label("打包").click();
@@ -716,14 +725,89 @@ fn reviewer_opens_a_finding_marks_a_defect_and_approves_in_the_review_screen() {
     step_until(&mut h, "approve enabled", |h| {
         !h.get_by_label("批准").accesskit_node().is_disabled()
     });
+    // Errors are still open (the case lacks its required documents): approving
+    // anyway asks for a reason, which is recorded.
     h.get_by_label("批准").click();
+    step_until(&mut h, "reason asked", |h| {
+        h.query_by_label("仍然批准").is_some()
+    });
+    assert!(h.get_by_label("仍然批准").accesskit_node().is_disabled());
+    h.get_by_label("批准理由").focus();
+    h.get_by_label("批准理由").type_text("抽检合格，缺件另补");
+    h.run();
+    h.get_by_label("仍然批准").click();
     step_until(&mut h, "approved", |_| {
         t.catalogue()
             .review_decision(&vid)
             .unwrap()
             .is_some_and(|d| d.decision == anjuan::model::Verdict::Approved)
     });
+    let decision = t.catalogue().review_decision(&vid).unwrap().unwrap();
+    assert!(
+        decision.reason.starts_with("抽检合格，缺件另补 ["),
+        "the errors approved over are recorded: {}",
+        decision.reason
+    );
     step_until(&mut h, "status shown", |h| {
         h.query_by_label_contains("已批准").is_some()
     });
+}
+
+#[test]
+fn the_workstation_asks_who_is_working_and_records_them_as_the_actor() {
+    let t = TestHome::new();
+    let (vid, mut config) = indexed_volume(&t);
+    config.ask_operator = true;
+    let mut h = harness(Home::open(t.home()).unwrap(), config.clone());
+    step_until(&mut h, "indexed", |_| {
+        t.catalogue().volume_index(&vid).unwrap().is_some()
+    });
+    step_until(&mut h, "asked who works", |h| {
+        h.query_by_label("谁在工作？").is_some()
+    });
+    // A new name, typed: the list keeps it.
+    // The field holds the OS account to begin with: erase it.
+    let offered = h
+        .get_by_label("姓名")
+        .accesskit_node()
+        .value()
+        .unwrap_or_default();
+    h.get_by_label("姓名").focus();
+    h.run();
+    h.key_press(egui::Key::End);
+    for _ in 0..offered.chars().count() {
+        h.key_press(egui::Key::Backspace);
+    }
+    h.run();
+    h.get_by_label("姓名").type_text("王五");
+    h.run();
+    h.get_by_label("开始工作").click();
+    step_until(&mut h, "chooser closed", |h| {
+        h.query_by_label("谁在工作？").is_none()
+    });
+    assert!(h.query_by_label("操作员：王五").is_some());
+
+    // What they do is theirs.
+    h.get_by_label("质检").click();
+    h.run();
+    h.get_by_label("缺陷").focus();
+    h.get_by_label("缺陷").type_text("卷皮破损");
+    h.run();
+    h.get_by_label("标记整卷").click();
+    step_until(&mut h, "mark stored", |_| {
+        t.catalogue().review_marks(&vid).unwrap().len() == 1
+    });
+    assert_eq!(t.catalogue().review_marks(&vid).unwrap()[0].by, "王五");
+
+    // The next start offers the last operator.
+    drop(h);
+    let mut h = harness(Home::open(t.home()).unwrap(), config);
+    step_until(&mut h, "asked again", |h| {
+        h.query_by_label("谁在工作？").is_some()
+    });
+    assert_eq!(
+        h.get_by_label("姓名").accesskit_node().value().as_deref(),
+        Some("王五")
+    );
+    assert!(h.query_by_label("王五").is_some(), "offered in the list");
 }
