@@ -32,15 +32,41 @@ pub(super) fn volumes(home: &Home, args: VolumesArgs) -> Result<i32> {
     let VolumesArgs { json } = args;
     let cat = Catalogue::open(&home.catalogue_path())?;
     let vols = cat.list_volumes()?;
+    // By id: a volume imported meanwhile by another process has no row yet.
+    let rows: std::collections::BTreeMap<String, ops::overview::VolumeRow> =
+        ops::overview::volume_rows(&cat)?
+            .into_iter()
+            .map(|r| (r.id.clone(), r))
+            .collect();
+    let vols: Vec<_> = vols
+        .into_iter()
+        .filter_map(|v| rows.get(&v.id).map(|r| (v, r)))
+        .collect();
     if json {
         let v: Vec<_> = vols
-                .iter()
-                .map(|v| serde_json::json!({"id": v.id, "name": v.name, "pages": v.pages, "done": v.done, "failed": v.failed, "status": v.status()}))
-                .collect();
+            .iter()
+            .map(|(v, r)| {
+                serde_json::json!({
+                    "id": v.id, "name": v.name, "pages": v.pages, "done": v.done,
+                    "failed": v.failed, "status": v.status(),
+                    "archival_code": r.archival_code, "title": r.title, "party": r.party,
+                    "year": r.year, "stage": r.stage, "errors": r.errors, "warnings": r.warnings,
+                })
+            })
+            .collect();
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
-        for v in vols {
-            println!("{}\t{}\t{} pages\t{}", v.id, v.name, v.pages, v.status());
+        for (v, r) in &vols {
+            println!(
+                "{}\t{}\t{} pages\t{}\t{}\t{} error(s), {} warning(s)",
+                v.id,
+                r.headline(),
+                v.pages,
+                v.status(),
+                r.stage,
+                r.errors,
+                r.warnings
+            );
         }
     }
     Ok(0)

@@ -140,7 +140,7 @@ pub enum Command {
     /// on scanned page N, `start:N=yes|no` to split or merge at page N, `kind:N=decision` for a
     /// document's kind. An empty VALUE clears a field; --undo KEY gives it back to the machine.
     Correct(work::CorrectArgs),
-    /// List the volumes of the home
+    /// List the volumes of the home: id, 档号 · 题名 (or 当事人), pages, stage, open findings
     Volumes(browse::VolumesArgs),
     /// Show one volume (the JSON of DESIGN.md §4 with --json)
     Show(browse::ShowArgs),

@@ -12,6 +12,7 @@
 pub mod arrange;
 pub mod edit;
 pub mod index;
+pub mod overview;
 pub mod package;
 pub mod pipeline;
 pub mod review;

@@ -210,6 +210,7 @@ pub struct ViewState {
     pub screen: Screen,
     /// The chooser of who is working, with the name being typed (Some while open).
     pub operator: Option<String>,
+    pub volumes: VolumeListState,
     /// The volume every screen works on, and the page the viewer shows.
     pub volume: Option<String>,
     pub page: Option<i64>,
@@ -222,9 +223,43 @@ pub struct ViewState {
     pub review: ReviewState,
 }
 
+/// The volume list: filter, stage, year and order.
+#[derive(Default)]
+pub struct VolumeListState {
+    /// Text to find in 档号, 题名, 当事人 or the id.
+    pub filter: String,
+    pub stage: Option<crate::ops::overview::Stage>,
+    pub year: Option<i32>,
+    pub order: VolumeOrder,
+}
+
+/// How the volume list is sorted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum VolumeOrder {
+    /// As imported.
+    #[default]
+    Imported,
+    ArchivalCode,
+    Party,
+    /// Most open errors first.
+    Findings,
+    /// Least advanced first (what waits for work).
+    Stage,
+}
+
+impl ViewerState {
+    /// Fit the page (and the master beside it) to the space again.
+    pub fn refit(&mut self) {
+        self.scene_rect = egui::Rect::ZERO;
+        self.original_rect = egui::Rect::ZERO;
+    }
+}
+
 /// The page viewer, shared by the screens that show a page.
 pub struct ViewerState {
     pub scene_rect: egui::Rect,
+    /// The master's view when it is shown beside the page.
+    pub original_rect: egui::Rect,
     pub show_boxes: bool,
     /// Show the master as scanned instead of the working image.
     pub show_original: bool,
@@ -236,6 +271,7 @@ impl Default for ViewerState {
         ViewerState {
             // An invalid rect makes the viewer fit the page.
             scene_rect: egui::Rect::ZERO,
+            original_rect: egui::Rect::ZERO,
             show_boxes: false,
             show_original: false,
             hovered_line: None,
@@ -254,9 +290,19 @@ pub struct CaptureState {
     pub trash: Vec<crate::catalogue::TrashedPage>,
 }
 
+/// What the 著录 screen's side column shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum IndexTab {
+    #[default]
+    Form,
+    Documents,
+    Contents,
+}
+
 /// 著录.
 #[derive(Default)]
 pub struct IndexState {
+    pub tab: IndexTab,
     /// The scanned page shown (seq).
     pub page: Option<u32>,
     /// The form's text being edited, by correction key; dropped when the index changes.
@@ -320,6 +366,9 @@ impl Default for ReviewState {
 #[derive(Debug, Default)]
 pub struct CaseData {
     pub volumes: Vec<VolumeSummary>,
+    /// The volume list's rows (档号, 题名, stage, open findings), made in the
+    /// background; empty until the first are ready.
+    pub rows: Vec<crate::ops::overview::VolumeRow>,
     pub pages: Vec<PageRow>,
     /// The selected volume's index (documents, fields), once indexed.
     pub index: Option<crate::indexing::VolumeIndex>,
@@ -352,6 +401,9 @@ pub struct WorkstationApp {
     volumes_dirty_since: Option<Instant>,
     /// Who works in this home (`operators.json`).
     pub(crate) operators: Operators,
+    /// The volume list's rows being made (the latest request wins).
+    rows_job:
+        Option<std::sync::mpsc::Receiver<Result<Vec<crate::ops::overview::VolumeRow>, String>>>,
 }
 
 impl WorkstationApp {
@@ -381,6 +433,7 @@ impl WorkstationApp {
             egui: ctx.clone(),
             volumes_dirty_since: None,
             operators,
+            rows_job: None,
         };
         if app.config.ask_operator {
             app.view.operator = Some(app.home.operator().to_string());
@@ -403,6 +456,11 @@ impl WorkstationApp {
         Ok(app)
     }
 
+    /// The volume every screen works on now.
+    pub fn selected_volume(&self) -> Option<&str> {
+        self.view.volume.as_deref()
+    }
+
     pub fn texts(&self) -> &'static Texts {
         self.prefs.lang.texts()
     }
@@ -415,6 +473,15 @@ impl WorkstationApp {
     pub fn update(&mut self, ctx: &egui::Context) {
         self.images.poll(ctx);
         self.poll_task();
+        if let Some(rx) = &self.rows_job
+            && let Ok(rows) = rx.try_recv()
+        {
+            self.rows_job = None;
+            match rows {
+                Ok(rows) => self.data.rows = rows,
+                Err(e) => self.messages.push(e),
+            }
+        }
         if let Some(d) = self.view.capture.scan_dialog.as_mut()
             && let Some(rx) = &d.listing
             && let Ok(found) = rx.try_recv()
@@ -481,7 +548,7 @@ impl WorkstationApp {
             Command::SelectVolume(id) => self.select_volume(id),
             Command::OpenPage(id) => {
                 self.view.page = Some(id);
-                self.view.viewer.scene_rect = egui::Rect::ZERO;
+                self.view.viewer.refit();
             }
             Command::ClosePage => self.view.page = None,
             Command::StepPage(d) => {
@@ -491,7 +558,7 @@ impl WorkstationApp {
                     let j =
                         (i as i64 + d as i64).clamp(0, self.data.pages.len() as i64 - 1) as usize;
                     self.view.page = Some(self.data.pages[j].id);
-                    self.view.viewer.scene_rect = egui::Rect::ZERO;
+                    self.view.viewer.refit();
                 }
             }
             Command::OpenImportDialog => {
@@ -571,7 +638,7 @@ impl WorkstationApp {
             Command::OpenPageSeq(seq) => {
                 if let Some(p) = self.data.pages.iter().find(|p| p.seq == seq) {
                     self.view.page = Some(p.id);
-                    self.view.viewer.scene_rect = egui::Rect::ZERO;
+                    self.view.viewer.refit();
                 }
             }
             Command::SaveBureauSettings(settings) => {
@@ -596,7 +663,7 @@ impl WorkstationApp {
             }
             Command::ShowIndexPage(seq) => {
                 self.view.index.page = Some(seq);
-                self.view.viewer.scene_rect = egui::Rect::ZERO;
+                self.view.viewer.refit();
             }
             Command::Search(query) => {
                 self.view.search.query = query.clone();
@@ -611,7 +678,7 @@ impl WorkstationApp {
                     self.select_volume(volume.clone());
                 }
                 self.view.search.open = Some((volume, page));
-                self.view.viewer.scene_rect = egui::Rect::ZERO;
+                self.view.viewer.refit();
             }
             Command::Package { volumes, force } => {
                 let out = self.package_out();
@@ -847,6 +914,19 @@ impl WorkstationApp {
             Ok(v) => self.data.volumes = v,
             Err(e) => self.messages.push(format!("{e:#}")),
         }
+        // The rows review every volume (statutory checks included): off the UI
+        // thread, on a connection of their own.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let path = self.home.catalogue_path();
+        let egui = self.egui.clone();
+        std::thread::spawn(move || {
+            let rows = Catalogue::open(&path)
+                .and_then(|c| crate::ops::overview::volume_rows(&c))
+                .map_err(|e| format!("{e:#}"));
+            let _ = tx.send(rows);
+            egui.request_repaint();
+        });
+        self.rows_job = Some(rx);
         match (
             self.catalogue.archival_codes(),
             self.catalogue.packages(),

@@ -471,6 +471,20 @@ impl Texts {
         if zh { z } else { e }
     }
 
+    /// A volume's stage in the volume list.
+    pub fn stage(&self, stage: crate::ops::overview::Stage) -> &'static str {
+        use crate::ops::overview::Stage;
+        let zh = std::ptr::eq(self, &ZH);
+        let (z, e) = match stage {
+            Stage::Capture => ("采集中", "In capture"),
+            Stage::Indexing => ("待质检", "To review"),
+            Stage::Returned => ("被退回", "Sent back"),
+            Stage::Approved => ("待打包", "To pack"),
+            Stage::Packed => ("已打包", "Packed"),
+        };
+        if zh { z } else { e }
+    }
+
     /// Words of the whole workstation: who is working.
     pub fn word(&self, key: &str) -> &'static str {
         let zh = std::ptr::eq(self, &ZH);
@@ -483,6 +497,32 @@ impl Texts {
             "who_works" => ("谁在工作？", "Who is working?"),
             "operator_name" => ("姓名", "Name"),
             "start_work" => ("开始工作", "Start work"),
+            "filter" => ("筛选", "Filter"),
+            "path" => ("路径", "Path"),
+            "page_image" => ("页面图像", "Page image"),
+            "results" => ("检索结果", "Results"),
+            "corrected" => ("处理后", "Corrected"),
+            "tab_form" => ("著录项", "Fields"),
+            "tab_contents" => ("卷内目录", "Contents"),
+            "zoom_hint" => (
+                "滚轮缩放，拖动平移；100% 为原始像素",
+                "Wheel zooms, drag pans; 100% is the scan's own pixels",
+            ),
+            "one_to_one" => ("原始像素大小", "The scan's own pixels"),
+            "filter_hint" => (
+                "档号、题名、当事人（Ctrl+F）",
+                "Code, title, party (Ctrl+F)",
+            ),
+            "stage" => ("状态", "Stage"),
+            "year" => ("年度", "Year"),
+            "order" => ("排序", "Order"),
+            "all_stages" => ("全部", "All"),
+            "all_years" => ("全部年度", "All years"),
+            "order_imported" => ("按导入顺序", "As imported"),
+            "order_code" => ("按档号", "By archival code"),
+            "order_party" => ("按当事人", "By party"),
+            "order_findings" => ("按问题数", "By open findings"),
+            "order_stage" => ("按进度", "By stage"),
             _ => ("?", "?"),
         };
         if zh { z } else { e }

@@ -6,10 +6,13 @@
 
 use egui::{Color32, RichText, Vec2};
 
-use super::app::{Command, WorkstationApp};
+use super::app::{Command, IndexTab, WorkstationApp};
 use super::i18n::Texts;
 use crate::indexing::kinds::KindTable;
 use crate::indexing::{DOCUMENT_FIELDS, Field, Target, VOLUME_FIELDS, VolumeIndex};
+
+/// Width of the form column (points).
+const SIDE_WIDTH: f32 = 400.0;
 
 /// Below this a proposal is doubtful and stands out.
 pub const DOUBTFUL: f32 = 0.8;
@@ -95,20 +98,35 @@ pub fn index_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
         }
     }
 
-    // The 卷内目录 first, so that it spans the whole width under the three columns.
-    egui::Panel::bottom("index_contents")
-        .default_size(220.0)
-        .resizable(true)
-        .show(ui, |ui| contents_table(ui, t, &index));
-    egui::Panel::left("index_documents")
-        .default_size(330.0)
-        .resizable(true)
-        .show(ui, |ui| documents(ui, t, app, &index, shown, doc));
-    egui::Panel::right("index_form")
-        .default_size(440.0)
-        .resizable(true)
-        .show(ui, |ui| form(ui, t, app, &fields));
-    page_view(ui, app, &index, shown, &fields);
+    // One column of fixed width beside the page (so that confirming a value
+    // never moves the page): the form, the documents and the 卷内目录 as tabs;
+    // the page takes the rest, at least half a 1366-wide window.
+    egui::Panel::right("index_side")
+        .exact_size(SIDE_WIDTH)
+        .resizable(false)
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                for (tab, label) in [
+                    (IndexTab::Form, t.word("tab_form")),
+                    (IndexTab::Documents, t.documents),
+                    (IndexTab::Contents, t.word("tab_contents")),
+                ] {
+                    if ui
+                        .selectable_label(app.view.index.tab == tab, label)
+                        .clicked()
+                    {
+                        app.view.index.tab = tab;
+                    }
+                }
+            });
+            ui.separator();
+            match app.view.index.tab {
+                IndexTab::Form => form(ui, t, app, &fields),
+                IndexTab::Documents => documents(ui, t, app, &index, shown, doc),
+                IndexTab::Contents => contents_table(ui, t, &index),
+            }
+        });
+    page_view(ui, t, app, &index, shown, &fields);
 }
 
 fn documents(
@@ -407,6 +425,7 @@ fn contents_table(ui: &mut egui::Ui, t: &Texts, index: &VolumeIndex) {
 
 fn page_view(
     ui: &mut egui::Ui,
+    t: &Texts,
     app: &mut WorkstationApp,
     index: &VolumeIndex,
     shown: u32,
@@ -438,19 +457,25 @@ fn page_view(
     let [tw, th] = tex.size().map(|v| v as f32);
     let k = row.width.max(row.height) as f32 / tw.max(th);
     let size = Vec2::new(tw * k, th * k);
-    egui::Scene::new()
-        .zoom_range(0.02..=8.0)
-        .show(ui, &mut app.view.viewer.scene_rect, |ui| {
-            let r = ui.add(egui::Image::new(&tex).fit_to_exact_size(size));
-            if let Some([x, y, w, h]) = highlight.map(|b| b.map(|v| v as f32)) {
-                let rect = egui::Rect::from_min_size(r.rect.min + Vec2::new(x, y), Vec2::new(w, h))
-                    .expand(8.0);
-                ui.painter().rect_stroke(
-                    rect,
-                    0.0,
-                    egui::Stroke::new(5.0, Color32::from_rgb(240, 180, 0)),
-                    egui::StrokeKind::Outside,
-                );
-            }
-        });
+    let overlay = move |painter: &egui::Painter, image: egui::Rect| {
+        if let Some([x, y, w, h]) = highlight.map(|b| b.map(|v| v as f32)) {
+            let rect =
+                egui::Rect::from_min_size(image.min + Vec2::new(x, y), Vec2::new(w, h)).expand(8.0);
+            painter.rect_stroke(
+                rect,
+                0.0,
+                egui::Stroke::new(5.0, Color32::from_rgb(240, 180, 0)),
+                egui::StrokeKind::Outside,
+            );
+        }
+    };
+    super::page_canvas::page_canvas(
+        ui,
+        t,
+        "index_page",
+        &mut app.view.viewer.scene_rect,
+        &tex,
+        size,
+        Some(Box::new(overlay)),
+    );
 }

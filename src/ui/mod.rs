@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod images;
 pub mod index_view;
 pub mod package_view;
+pub mod page_canvas;
 pub mod prefs;
 pub mod review_view;
 pub mod search_view;

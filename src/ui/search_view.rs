@@ -6,6 +6,10 @@ use egui::{Color32, RichText, Vec2};
 use super::app::{Command, WorkstationApp};
 use super::i18n::Texts;
 
+/// The results column never narrows below this (points): a hit reads on a line
+/// or two, not wrapped over ten.
+const MIN_RESULTS_WIDTH: f32 = 380.0;
+
 pub fn search_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
     ui.horizontal(|ui| {
         let label = ui.label(t.search_go);
@@ -23,8 +27,9 @@ pub fn search_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
     });
     ui.separator();
     let terms = crate::catalogue::search::query_terms(&app.view.search.query);
-    egui::Panel::left("search_hits")
+    let hits = egui::Panel::left("search_hits")
         .default_size(460.0)
+        .min_size(MIN_RESULTS_WIDTH)
         .resizable(true)
         .show(ui, |ui| {
             if app.view.search.hits.is_empty() && !app.view.search.query.is_empty() {
@@ -55,6 +60,14 @@ pub fn search_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                 }
             });
         });
+    // Named for assistive technology (and found by the layout tests).
+    let label = t.word("results");
+    ui.interact(
+        hits.response.rect,
+        ui.scope_id().with("results"),
+        egui::Sense::hover(),
+    )
+    .widget_info(|| egui::WidgetInfo::labeled(egui::Role::List, true, label));
     let Some((volume, seq)) = app.view.search.open.clone() else {
         return;
     };
@@ -71,31 +84,32 @@ pub fn search_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
     let [tw, th] = tex.size().map(|v| v as f32);
     let k = row.width.max(row.height) as f32 / tw.max(th);
     let size = Vec2::new(tw * k, th * k);
-    egui::Scene::new()
-        .zoom_range(0.02..=8.0)
-        .show(ui, &mut app.view.viewer.scene_rect, |ui| {
-            let r = ui.add(egui::Image::new(&tex).fit_to_exact_size(size));
-            for line in &row.lines {
-                let text = crate::text::normalize_punctuation(&line.text).to_lowercase();
-                if terms.iter().any(|term| text.contains(&term.to_lowercase())) {
-                    let [x, y, w, h] = line.bbox.map(|v| v as f32);
-                    let rect =
-                        egui::Rect::from_min_size(r.rect.min + Vec2::new(x, y), Vec2::new(w, h))
-                            .expand(6.0);
-                    ui.painter().rect_filled(
-                        rect,
-                        2.0,
-                        Color32::from_rgba_unmultiplied(255, 220, 0, 70),
-                    );
-                    ui.painter().rect_stroke(
-                        rect,
-                        2.0,
-                        egui::Stroke::new(3.0, Color32::from_rgb(240, 180, 0)),
-                        egui::StrokeKind::Outside,
-                    );
-                }
+    let overlay = |painter: &egui::Painter, image: egui::Rect| {
+        for line in &row.lines {
+            let text = crate::text::normalize_punctuation(&line.text).to_lowercase();
+            if terms.iter().any(|term| text.contains(&term.to_lowercase())) {
+                let [x, y, w, h] = line.bbox.map(|v| v as f32);
+                let rect = egui::Rect::from_min_size(image.min + Vec2::new(x, y), Vec2::new(w, h))
+                    .expand(6.0);
+                painter.rect_filled(rect, 2.0, Color32::from_rgba_unmultiplied(255, 220, 0, 70));
+                painter.rect_stroke(
+                    rect,
+                    2.0,
+                    egui::Stroke::new(3.0, Color32::from_rgb(240, 180, 0)),
+                    egui::StrokeKind::Outside,
+                );
             }
-        });
+        }
+    };
+    super::page_canvas::page_canvas(
+        ui,
+        t,
+        "search_page",
+        &mut app.view.viewer.scene_rect,
+        &tex,
+        size,
+        Some(Box::new(overlay)),
+    );
 }
 
 fn field_label(t: &Texts, key: &str) -> String {

@@ -18,7 +18,7 @@ pub fn workstation(ui: &mut egui::Ui, app: &mut WorkstationApp) {
         egui::Panel::bottom("messages").show(ui, |ui| messages(ui, t, app));
     }
     egui::Panel::left("volumes")
-        .default_size(260.0)
+        .default_size(240.0)
         .resizable(true)
         .show(ui, |ui| volume_list(ui, t, app));
     egui::CentralPanel::default().show(ui, |ui| match app.view.screen {
@@ -171,34 +171,227 @@ fn messages(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
     });
 }
 
+/// The rows of the volume list as filtered and sorted now (the background rows
+/// once ready, else the plain volumes by id).
+pub(crate) fn listed_volumes(app: &WorkstationApp) -> Vec<crate::ops::overview::VolumeRow> {
+    use super::app::VolumeOrder;
+    use crate::ops::overview::{Stage, VolumeRow};
+    let state = &app.view.volumes;
+    let mut rows: Vec<VolumeRow> = if app.data.rows.len() == app.data.volumes.len() {
+        app.data.rows.clone()
+    } else {
+        app.data
+            .volumes
+            .iter()
+            .map(|v| VolumeRow {
+                id: v.id.clone(),
+                name: v.name.clone(),
+                archival_code: None,
+                title: None,
+                party: None,
+                year: None,
+                pages: v.pages,
+                done: v.done,
+                failed: v.failed,
+                stage: if v.pages > 0 && v.done == v.pages {
+                    Stage::Indexing
+                } else {
+                    Stage::Capture
+                },
+                errors: 0,
+                warnings: 0,
+            })
+            .collect()
+    };
+    rows.retain(|r| {
+        r.matches(&state.filter)
+            && state.stage.is_none_or(|s| r.stage == s)
+            && state.year.is_none_or(|y| r.year == Some(y))
+    });
+    let stage_rank = |s: Stage| Stage::ALL.iter().position(|x| *x == s);
+    match state.order {
+        VolumeOrder::Imported => {}
+        VolumeOrder::ArchivalCode => rows.sort_by(|a, b| {
+            (a.archival_code.is_none(), &a.archival_code)
+                .cmp(&(b.archival_code.is_none(), &b.archival_code))
+        }),
+        VolumeOrder::Party => {
+            rows.sort_by(|a, b| (a.party.is_none(), &a.party).cmp(&(b.party.is_none(), &b.party)))
+        }
+        VolumeOrder::Findings => rows.sort_by_key(|r| std::cmp::Reverse((r.errors, r.warnings))),
+        VolumeOrder::Stage => rows.sort_by_key(|r| stage_rank(r.stage)),
+    }
+    rows
+}
+
 fn volume_list(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
+    use super::app::VolumeOrder;
+    use crate::ops::overview::Stage;
     ui.heading(t.volumes);
-    ui.separator();
     if app.data.volumes.is_empty() {
+        ui.separator();
         ui.label(t.no_volumes);
         return;
     }
+    // Filter (Ctrl+F), stage, year, order.
+    ui.horizontal(|ui| {
+        let label = ui.label(t.word("filter"));
+        let filter = ui
+            .add(
+                egui::TextEdit::singleline(&mut app.view.volumes.filter)
+                    .hint_text(t.word("filter_hint"))
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
+        if ui.input(|i| i.modifiers.command && i.key_pressed(egui::Key::F)) {
+            filter.request_focus();
+        }
+    });
+    let years: std::collections::BTreeSet<i32> =
+        app.data.rows.iter().filter_map(|r| r.year).collect();
+    ui.horizontal_wrapped(|ui| {
+        let state = &mut app.view.volumes;
+        let stage_text = state.stage.map_or(t.word("all_stages"), |s| t.stage(s));
+        let label = ui.label(t.word("stage"));
+        egui::ComboBox::from_id_salt("stage_filter")
+            .selected_text(stage_text)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut state.stage, None, t.word("all_stages"));
+                for s in Stage::ALL {
+                    ui.selectable_value(&mut state.stage, Some(*s), t.stage(*s));
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        let year_text = state
+            .year
+            .map_or(t.word("all_years").to_string(), |y| y.to_string());
+        let label = ui.label(t.word("year"));
+        egui::ComboBox::from_id_salt("year_filter")
+            .selected_text(year_text)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut state.year, None, t.word("all_years"));
+                for y in years.iter().rev() {
+                    ui.selectable_value(&mut state.year, Some(*y), y.to_string());
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        let orders = [
+            (VolumeOrder::Imported, t.word("order_imported")),
+            (VolumeOrder::ArchivalCode, t.word("order_code")),
+            (VolumeOrder::Party, t.word("order_party")),
+            (VolumeOrder::Findings, t.word("order_findings")),
+            (VolumeOrder::Stage, t.word("order_stage")),
+        ];
+        let order_text = orders
+            .iter()
+            .find(|(o, _)| *o == state.order)
+            .map_or("", |(_, l)| *l);
+        let label = ui.label(t.word("order"));
+        egui::ComboBox::from_id_salt("volume_order")
+            .selected_text(order_text)
+            .show_ui(ui, |ui| {
+                for (o, label) in orders {
+                    ui.selectable_value(&mut state.order, o, label);
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
+    ui.separator();
+    let rows = listed_volumes(app);
+    ui.label(
+        RichText::new(format!("{} / {}", rows.len(), app.data.volumes.len()))
+            .small()
+            .weak(),
+    );
+    // Alt+↑ / Alt+↓: the previous or next volume of the list as it is shown.
+    let step = ui.input(|i| {
+        if i.modifiers.alt && i.key_pressed(egui::Key::ArrowUp) {
+            -1
+        } else if i.modifiers.alt && i.key_pressed(egui::Key::ArrowDown) {
+            1
+        } else {
+            0
+        }
+    });
+    if step != 0 && !rows.is_empty() {
+        let at = rows
+            .iter()
+            .position(|r| app.view.volume.as_deref() == Some(r.id.as_str()));
+        let next = match at {
+            Some(i) => (i as i64 + step).clamp(0, rows.len() as i64 - 1) as usize,
+            None => 0,
+        };
+        app.push(Command::SelectVolume(rows[next].id.clone()));
+    }
     egui::ScrollArea::vertical().show(ui, |ui| {
         let mut chosen = None;
-        for v in &app.data.volumes {
-            let selected = app.view.volume.as_deref() == Some(v.id.as_str());
-            let name = if v.name == v.id {
-                String::new()
-            } else {
-                format!("  {}", v.name)
-            };
-            let text = format!(
-                "{}{name}\n{} {} · {} {}",
-                v.id, v.pages, t.pages, v.done, t.state_done
-            );
-            if ui.selectable_label(selected, text).clicked() {
-                chosen = Some(v.id.clone());
+        for r in &rows {
+            let selected = app.view.volume.as_deref() == Some(r.id.as_str());
+            let response = ui
+                .vertical(|ui| {
+                    let head = ui.selectable_label(selected, RichText::new(r.headline()).strong());
+                    ui.horizontal_wrapped(|ui| {
+                        stage_badge(ui, t, r.stage);
+                        ui.label(RichText::new(format!("{} {}", r.pages, t.pages)).small());
+                        if r.errors > 0 {
+                            ui.label(
+                                RichText::new(format!("{} {}", t.rev("error"), r.errors))
+                                    .small()
+                                    .color(Color32::from_rgb(200, 40, 40)),
+                            );
+                        }
+                        if r.warnings > 0 {
+                            ui.label(
+                                RichText::new(format!("{} {}", t.rev("warning"), r.warnings))
+                                    .small()
+                                    .color(Color32::from_rgb(200, 120, 0)),
+                            );
+                        }
+                        // The id (and the folder's name when the headline does
+                        // not show it) for the clerk who knows the volume by it.
+                        let id = if r.name != r.id && r.headline() != r.name {
+                            format!("{} · {}", r.id, r.name)
+                        } else {
+                            r.id.clone()
+                        };
+                        ui.label(RichText::new(id).small().weak());
+                    });
+                    head
+                })
+                .inner;
+            if selected && step != 0 {
+                response.scroll_to_me(None);
             }
+            if response.clicked() {
+                chosen = Some(r.id.clone());
+            }
+            ui.add_space(4.0);
         }
         if let Some(id) = chosen {
             app.push(Command::SelectVolume(id));
         }
     });
+}
+
+/// A volume's stage as a coloured tag.
+fn stage_badge(ui: &mut egui::Ui, t: &Texts, stage: crate::ops::overview::Stage) {
+    use crate::ops::overview::Stage;
+    let bg = match stage {
+        Stage::Capture => Color32::from_gray(110),
+        Stage::Indexing => Color32::from_rgb(40, 110, 200),
+        Stage::Returned => Color32::from_rgb(190, 40, 40),
+        Stage::Approved => Color32::from_rgb(40, 140, 70),
+        Stage::Packed => Color32::from_rgb(90, 70, 160),
+    };
+    ui.label(
+        RichText::new(t.stage(stage))
+            .small()
+            .color(Color32::WHITE)
+            .background_color(bg),
+    );
 }
 
 pub(super) fn badge(ui: &mut egui::Ui, t: &Texts, state: PageState) {
@@ -385,9 +578,6 @@ pub(super) fn viewer(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
         if ui.button(t.next).on_hover_text("→").clicked() {
             app.push(Command::StepPage(1));
         }
-        if ui.button(t.fit).clicked() {
-            app.view.viewer.scene_rect = egui::Rect::ZERO;
-        }
         ui.checkbox(&mut app.view.viewer.show_boxes, t.show_boxes);
         ui.checkbox(&mut app.view.viewer.show_original, t.original)
             .on_hover_text("O");
@@ -443,68 +633,89 @@ pub(super) fn viewer(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                 }
             });
         });
-    let original = app.view.viewer.show_original;
-    let full = app.images.full(&page, original).cloned();
+    let show_boxes = app.view.viewer.show_boxes;
+    let hovered = app.view.viewer.hovered_line;
+    if app.view.viewer.show_original {
+        // The master as scanned beside the page as corrected, each zoomable.
+        ui.columns(2, |columns| {
+            columns[0].label(RichText::new(t.original).strong());
+            page_or_spinner(&mut columns[0], t, app, &page, true, None);
+            columns[1].label(RichText::new(t.word("corrected")).strong());
+            page_or_spinner(
+                &mut columns[1],
+                t,
+                app,
+                &page,
+                false,
+                Some((show_boxes, hovered)),
+            );
+        });
+    } else {
+        page_or_spinner(ui, t, app, &page, false, Some((show_boxes, hovered)));
+    }
+}
+
+/// The page's image (the master when `original`) on a canvas, with its OCR
+/// lines outlined when `boxes` asks (all, or the hovered one); a spinner while
+/// it loads, the reason when it cannot.
+fn page_or_spinner(
+    ui: &mut egui::Ui,
+    t: &Texts,
+    app: &mut WorkstationApp,
+    page: &crate::catalogue::PageRow,
+    original: bool,
+    boxes: Option<(bool, Option<usize>)>,
+) {
     let kind = if original {
         super::images::Kind::Original
     } else {
         super::images::Kind::Full
     };
-    match full {
-        None => {
-            ui.centered_and_justified(|ui| {
-                match app.images.error(page.id, kind) {
-                    Some(e) => ui.colored_label(Color32::RED, e),
-                    None => ui.spinner(),
-                };
-            });
-        }
-        Some(tex) => {
-            // Shown at page pixels (textures may be smaller); the master of a turned
-            // page has its sides swapped.
-            let [tw, th] = tex.size().map(|v| v as f32);
-            let k = page.width.max(page.height) as f32 / tw.max(th);
-            let size = Vec2::new(tw * k, th * k);
-            let (show_boxes, hovered) = (
-                app.view.viewer.show_boxes && !original,
-                if original {
-                    None
+    let Some(tex) = app.images.full(page, original).cloned() else {
+        ui.centered_and_justified(|ui| {
+            match app.images.error(page.id, kind) {
+                Some(e) => ui.colored_label(Color32::RED, e),
+                None => ui.spinner(),
+            };
+        });
+        return;
+    };
+    // Shown at page pixels (textures may be smaller); the master of a turned
+    // page has its sides swapped.
+    let [tw, th] = tex.size().map(|v| v as f32);
+    let k = page.width.max(page.height) as f32 / tw.max(th);
+    let size = Vec2::new(tw * k, th * k);
+    let lines = &page.lines;
+    let overlay = boxes.map(|(all, hovered)| {
+        Box::new(move |painter: &egui::Painter, image: egui::Rect| {
+            for (i, line) in lines.iter().enumerate() {
+                if !(all || hovered == Some(i)) {
+                    continue;
+                }
+                let [x, y, w, h] = line.bbox.map(|v| v as f32);
+                let rect = egui::Rect::from_min_size(image.min + Vec2::new(x, y), Vec2::new(w, h));
+                let color = if hovered == Some(i) {
+                    Color32::from_rgb(240, 180, 0)
+                } else if line.confidence < LOW_CONFIDENCE {
+                    Color32::from_rgb(230, 110, 20)
                 } else {
-                    app.view.viewer.hovered_line
-                },
-            );
-            egui::Scene::new().zoom_range(0.02..=8.0).show(
-                ui,
-                &mut app.view.viewer.scene_rect,
-                |ui| {
-                    let r = ui.add(egui::Image::new(&tex).fit_to_exact_size(size));
-                    for (i, line) in page.lines.iter().enumerate() {
-                        if !(show_boxes || hovered == Some(i)) {
-                            continue;
-                        }
-                        let [x, y, w, h] = line.bbox.map(|v| v as f32);
-                        let rect = egui::Rect::from_min_size(
-                            r.rect.min + Vec2::new(x, y),
-                            Vec2::new(w, h),
-                        );
-                        let color = if hovered == Some(i) {
-                            Color32::from_rgb(240, 180, 0)
-                        } else if line.confidence < LOW_CONFIDENCE {
-                            Color32::from_rgb(230, 110, 20)
-                        } else {
-                            Color32::from_rgb(40, 120, 220)
-                        };
-                        ui.painter().rect_stroke(
-                            rect,
-                            0.0,
-                            egui::Stroke::new(3.0, color),
-                            egui::StrokeKind::Outside,
-                        );
-                    }
-                },
-            );
-        }
-    }
+                    Color32::from_rgb(40, 120, 220)
+                };
+                painter.rect_stroke(
+                    rect,
+                    0.0,
+                    egui::Stroke::new(3.0, color),
+                    egui::StrokeKind::Outside,
+                );
+            }
+        }) as super::page_canvas::Overlay<'_>
+    });
+    let (id, view) = if original {
+        ("original", &mut app.view.viewer.original_rect)
+    } else {
+        ("page", &mut app.view.viewer.scene_rect)
+    };
+    super::page_canvas::page_canvas(ui, t, id, view, &tex, size, overlay);
 }
 
 fn is_importable(p: &std::path::Path) -> bool {
@@ -565,11 +776,15 @@ fn import_dialog(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
         .resizable(true)
         .default_size([560.0, 460.0])
         .show(ui.ctx(), |ui| {
-            ui.add(
-                egui::TextEdit::singleline(&mut dialog.path)
-                    .hint_text(t.import_path_hint)
-                    .desired_width(f32::INFINITY),
-            );
+            ui.horizontal(|ui| {
+                let label = ui.label(t.word("path"));
+                ui.add(
+                    egui::TextEdit::singleline(&mut dialog.path)
+                        .hint_text(t.import_path_hint)
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(label.id);
+            });
             ui.horizontal(|ui| {
                 if ui.button(t.up).clicked()
                     && let Some(parent) = dialog.dir.parent()

@@ -12,8 +12,16 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use crate::fixtures::*;
 
 fn harness(home: Home, config: AppConfig) -> Harness<'static, Option<WorkstationApp>> {
+    harness_sized(home, config, [1400.0, 900.0])
+}
+
+fn harness_sized(
+    home: Home,
+    config: AppConfig,
+    size: [f32; 2],
+) -> Harness<'static, Option<WorkstationApp>> {
     Harness::builder()
-        .with_size([1400.0, 900.0])
+        .with_size(size)
         .with_context_setup(|ctx| {
             assert!(
                 anjuan::ui::fonts::install(ctx),
@@ -165,7 +173,7 @@ fn import_dialog_imports_a_folder_and_processes_it() {
     // A window measures itself invisibly on its first frame.
     h.run_steps(4);
     h.get_by_label("导入扫描件");
-    let field = h.get_by_role(egui::accesskit::Role::TextInput);
+    let field = h.get_by_label("路径");
     field.focus();
     field.type_text(&dir.display().to_string());
     h.step();
@@ -198,6 +206,8 @@ fn clerk_turns_a_page_marks_it_blank_and_undoes_it() {
     });
     h.get_by_label("第1页").click();
     step_until(&mut h, "viewer", |h| h.query_by_label("向右转").is_some());
+    // The tool bar settles once the page's image is in (its first frames measure).
+    h.run_steps(4);
     let page = |t: &TestHome| t.catalogue().pages(&vid).unwrap().remove(0);
 
     h.get_by_label("向右转").click();
@@ -368,6 +378,10 @@ fn clerk_merges_and_splits_documents_in_the_indexing_screen() {
     };
     assert_eq!(docs(&t), 3);
     h.get_by_label("著录").click();
+    step_until(&mut h, "the documents tab", |h| {
+        h.query_by_label("卷内文件").is_some()
+    });
+    h.get_by_label("卷内文件").click();
     step_until(&mut h, "documents", |h| {
         h.query_by_label_contains("p.2-2").is_some()
     });
@@ -587,7 +601,7 @@ fn clerk_picks_pages_turns_blanks_deletes_restores_inserts_and_rescans_in_place(
     });
     // A window measures itself invisibly on its first frame.
     h.run_steps(4);
-    let field = h.get_by_role(egui::accesskit::Role::TextInput);
+    let field = h.get_by_label("路径");
     field.focus();
     field.type_text(&extra.display().to_string());
     h.step();
@@ -810,4 +824,108 @@ fn the_workstation_asks_who_is_working_and_records_them_as_the_actor() {
         Some("王五")
     );
     assert!(h.query_by_label("王五").is_some(), "offered in the list");
+}
+
+#[test]
+fn volumes_are_listed_by_code_and_party_filtered_by_a_few_characters_and_stepped_by_keyboard() {
+    let t = TestHome::new();
+    std::fs::create_dir_all(t.home()).unwrap();
+    std::fs::write(
+        t.home().join("bureau.json"),
+        r#"{"fonds_code": "J903", "category_code": "XZCF", "retention": "D30",
+            "archival_code_template": "{全宗号}-{门类代码}·{年度}-{保管期限}-{案卷号:04}"}"#,
+    )
+    .unwrap();
+    let mut ids = Vec::new();
+    for (w, party) in [(300, "甲建材有限公司"), (310, "乙餐饮店")] {
+        let dir = t.path(&format!("scans{w}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("1.jpg"), plain_jpeg(w, 400)).unwrap();
+        let (code, out, err) = run(t.cli().arg("import").arg(&dir));
+        assert_eq!(code, 0, "{err}");
+        ids.push(out.trim().to_string());
+        let (code, _, err) = run(t
+            .cli()
+            .args(["process", "--engine", "fake", "--volume", out.trim()])
+            .env(
+                "ANJUAN_FAKE_OCR",
+                format!("text=行政处罚决定书\n当事人：{party}\n2023年4月20日"),
+            ));
+        assert_eq!(code, 0, "{err}");
+    }
+    let mut h = harness(Home::open(t.home()).unwrap(), fake_config(0, false));
+    step_until(&mut h, "rows with code and party", |h| {
+        h.query_by_label_contains("J903-XZCF·2023-D30-0001 · 甲建材有限公司")
+            .is_some()
+            && h.query_by_label_contains("· 乙餐饮店").is_some()
+    });
+    assert!(
+        h.query_all_by_label("待质检").count() == 2,
+        "both wait for review"
+    );
+
+    // Two characters of a party's name find its volume.
+    h.get_by_label("筛选").focus();
+    h.get_by_label("筛选").type_text("餐饮");
+    step_until(&mut h, "filtered", |h| {
+        h.query_by_label_contains("甲建材有限公司").is_none() && h.query_by_label("1 / 2").is_some()
+    });
+    assert!(h.query_by_label_contains("· 乙餐饮店").is_some());
+    h.get_by_label("筛选").focus();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.key_press(egui::Key::Backspace);
+    step_until(&mut h, "all again", |h| h.query_by_label("2 / 2").is_some());
+
+    // Alt+↓ steps to the next volume of the list.
+    h.get_by_label_contains("甲建材有限公司").click();
+    h.step();
+    h.step();
+    assert_eq!(
+        h.state().as_ref().unwrap().selected_volume(),
+        Some(ids[0].as_str())
+    );
+    h.get_by_label("案卷").focus();
+    h.key_press_modifiers(egui::Modifiers::ALT, egui::Key::ArrowDown);
+    h.step();
+    h.step();
+    assert_eq!(
+        h.state().as_ref().unwrap().selected_volume(),
+        Some(ids[1].as_str())
+    );
+}
+
+/// At the common office screen and at full HD: in 著录 the page is at least half
+/// the window wide, and the search results are a readable column (laid-out
+/// rectangles, not pixels).
+#[test]
+fn the_page_and_the_results_get_the_room_at_office_screen_sizes() {
+    for size in [[1366.0, 768.0], [1920.0, 1080.0]] {
+        let t = TestHome::new();
+        let (vid, config) = indexed_volume(&t);
+        let mut h = harness_sized(Home::open(t.home()).unwrap(), config, size);
+        step_until(&mut h, "indexed", |_| {
+            t.catalogue().volume_index(&vid).unwrap().is_some()
+        });
+        h.get_by_label("著录").click();
+        step_until(&mut h, "the page", |h| {
+            h.query_by_label("页面图像").is_some()
+        });
+        h.run_steps(3);
+        let page = h.get_by_label("页面图像").rect();
+        assert!(
+            page.width() >= size[0] / 2.0,
+            "at {size:?} the page is {page:?} wide, less than half the window"
+        );
+        assert!(page.height() >= size[1] / 2.0, "at {size:?}: {page:?}");
+
+        h.get_by_label("检索").click();
+        step_until(&mut h, "results column", |h| {
+            h.query_by_label("检索结果").is_some()
+        });
+        let results = h.get_by_label("检索结果").rect();
+        assert!(
+            results.width() >= 380.0,
+            "at {size:?} the results are {results:?}"
+        );
+    }
 }
