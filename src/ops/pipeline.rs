@@ -116,6 +116,9 @@ impl std::ops::AddAssign for PageTiming {
     }
 }
 
+/// How long a run waits for the home's lock before giving up.
+const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// The home's exclusive process lock, held for the whole run.
 pub struct ProcessLock {
     _file: File,
@@ -130,15 +133,26 @@ impl ProcessLock {
             .write(true)
             .open(&path)
             .with_context(|| format!("cannot open {}", path.display()))?;
-        match file.try_lock() {
-            Ok(()) => Ok(ProcessLock { _file: file }),
-            Err(std::fs::TryLockError::WouldBlock) => {
-                bail!(
-                    "another anjuan run is processing this home ({}); wait for it or stop it",
-                    home.root().display()
-                )
+        // A lock just let go can still be held for a moment by a child process
+        // forked meanwhile (it shares the open file until it execs): ask again
+        // for a short while before saying another run holds it.
+        let deadline = std::time::Instant::now() + LOCK_PATIENCE;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(ProcessLock { _file: file }),
+                Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    bail!(
+                        "another anjuan run is processing this home ({}); wait for it or stop it",
+                        home.root().display()
+                    )
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(e).context("cannot lock the home");
+                }
             }
-            Err(std::fs::TryLockError::Error(e)) => Err(e).context("cannot lock the home"),
         }
     }
 }

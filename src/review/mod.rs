@@ -148,31 +148,54 @@ pub fn review_volume(
         .map(|p| p.seq)
         .collect();
     let index = catalogue.volume_index(volume_id)?;
-    let mut findings = quality(&volume, &failed);
+    // Each finding with the rank of its source: the case itself (statutory
+    // checks, the reviewer's marks) before the catalogue, before image quality.
+    let mut ranked: Vec<(Source, Finding)> = Vec::new();
+    ranked.extend(
+        quality(&volume, &failed)
+            .into_iter()
+            .map(|f| (Source::Image, f)),
+    );
     match &index {
         Some(index) => {
-            findings.extend(index.findings.iter().cloned());
-            findings.extend(statutory::check(&volume, Some(index), rules));
+            ranked.extend(
+                index
+                    .findings
+                    .iter()
+                    .cloned()
+                    .map(|f| (Source::Catalogue, f)),
+            );
+            ranked.extend(
+                statutory::check(&volume, Some(index), rules)
+                    .into_iter()
+                    .map(|f| (Source::Case, f)),
+            );
         }
-        None => findings.push(Finding {
-            code: "not_indexed".into(),
-            severity: Severity::Warning,
-            message: "案卷尚未著录（页面未全部处理），无法检查卷内文件与法定期限".into(),
-            page: None,
-            document: None,
-        }),
+        None => ranked.push((
+            Source::Catalogue,
+            Finding {
+                code: "not_indexed".into(),
+                severity: Severity::Warning,
+                message: "案卷尚未著录（页面未全部处理），无法检查卷内文件与法定期限".into(),
+                page: None,
+                document: None,
+            },
+        )),
     }
     let marks = catalogue.review_marks(volume_id)?;
     for m in marks.iter().filter(|m| !m.resolved) {
-        findings.push(Finding {
-            code: MARK_CODE.into(),
-            severity: m.severity,
-            message: format!("质检标记 #{}：{}（{}）", m.id, m.note, m.by),
-            page: m.page,
-            document: None,
-        });
+        ranked.push((
+            Source::Case,
+            Finding {
+                code: MARK_CODE.into(),
+                severity: m.severity,
+                message: format!("质检标记 #{}：{}（{}）", m.id, m.note, m.by),
+                page: m.page,
+                document: None,
+            },
+        ));
     }
-    sort(&mut findings);
+    let findings = sort(ranked);
     Ok(Review {
         volume: volume_id.to_string(),
         archival_code: volume.archival_code.clone(),
@@ -255,20 +278,64 @@ pub fn acceptance_sample(candidates: &[String], percent: f64, seed: u64) -> Vec<
 }
 
 /// Worst first, then in page order; findings of the whole volume before pages.
-fn sort(findings: &mut [Finding]) {
-    findings.sort_by_key(|f| {
+/// Where a finding comes from, in the order a reviewer reads them at one severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Source {
+    /// The statutory checks and the reviewer's own marks.
+    Case,
+    /// The catalogue against the images (页号, 卷内目录, 档号).
+    Catalogue,
+    /// Image quality (DA/T 31) and failed pages.
+    Image,
+}
+
+/// Worst first; at one severity the case before the catalogue before the
+/// images; then by page and document.
+fn sort(mut ranked: Vec<(Source, Finding)>) -> Vec<Finding> {
+    ranked.sort_by_key(|(source, f)| {
         (
             std::cmp::Reverse(f.severity),
+            *source,
             f.page.unwrap_or(0),
             f.document.unwrap_or(0),
         )
     });
+    ranked.into_iter().map(|(_, f)| f).collect()
 }
 
 #[cfg(test)]
 mod tests {
     const PINNED_DRAW: [&str; 4] = ["V0004", "V0007", "V0024", "V0035"];
     use super::*;
+
+    #[test]
+    fn the_case_comes_before_the_images_at_each_severity() {
+        let f = |code: &str, severity, page| Finding {
+            code: code.into(),
+            severity,
+            message: code.into(),
+            page: Some(page),
+            document: None,
+        };
+        let sorted = sort(vec![
+            (Source::Image, f("low_dpi", Severity::Warning, 1)),
+            (Source::Image, f("cut_content", Severity::Error, 1)),
+            (Source::Case, f("late_service", Severity::Warning, 9)),
+            (Source::Catalogue, f("page_no_gap", Severity::Warning, 2)),
+            (Source::Case, f("decision_late", Severity::Error, 5)),
+        ]);
+        let codes: Vec<&str> = sorted.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            [
+                "decision_late",
+                "cut_content",
+                "late_service",
+                "page_no_gap",
+                "low_dpi"
+            ]
+        );
+    }
 
     #[test]
     fn a_seeded_draw_is_pinned_so_an_auditor_can_repeat_it() {

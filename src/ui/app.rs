@@ -317,6 +317,10 @@ pub struct IndexState {
 #[derive(Default)]
 pub struct SearchState {
     pub query: String,
+    /// Filters of the hits: the volume's year, a few characters of its party or 案由.
+    pub year: Option<i32>,
+    pub party: String,
+    pub cause: String,
     pub hits: Vec<crate::catalogue::SearchHit>,
     /// The hit whose page is shown, with its query terms to outline.
     pub open: Option<(String, u32)>,
@@ -345,6 +349,8 @@ pub struct SettingsState {
 /// 质检: the defect note being typed, its severity, a return reason, and the
 /// reason being typed to approve over open errors (Some while asking).
 pub struct ReviewState {
+    /// The finding last clicked (highlighted in the list).
+    pub chosen: Option<crate::model::Finding>,
     pub note: String,
     pub severity: crate::model::Severity,
     pub reason: String,
@@ -354,6 +360,7 @@ pub struct ReviewState {
 impl Default for ReviewState {
     fn default() -> Self {
         ReviewState {
+            chosen: None,
             note: String::new(),
             severity: crate::model::Severity::Error,
             reason: String::new(),

@@ -222,7 +222,23 @@ pub fn capture_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
 }
 
 fn grid(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
-    let thumb = Vec2::new(141.0, 200.0);
+    // A clerk checking a volume's order wants many small pages, one checking
+    // a seal a few large ones.
+    let mut height = app.prefs.thumb_height();
+    ui.horizontal(|ui| {
+        let label = ui.label(t.word("thumb_size"));
+        let slider = ui
+            .add(egui::Slider::new(&mut height, super::prefs::THUMB_HEIGHTS).show_value(false))
+            .labelled_by(label.id);
+        if slider.changed() {
+            app.prefs.thumb_height = Some(height);
+        }
+        if slider.drag_stopped() || (slider.changed() && !slider.dragged()) {
+            app.prefs.save(&app.home);
+        }
+    });
+    // A4 proportions.
+    let thumb = Vec2::new(height * 0.705, height);
     let gap = 14.0;
     let columns = ((ui.available_width() + gap) / (thumb.x + gap))
         .floor()

@@ -357,6 +357,28 @@ impl Texts {
         }
     }
 
+    /// The line of `n` findings of one code: the quality flag's name with the
+    /// number of pages, else the first message with the count.
+    pub fn finding_group(&self, code: &str, n: usize, first: &str) -> String {
+        let zh = std::ptr::eq(self, &ZH);
+        let flag = self.flag(code);
+        match (flag != code, zh) {
+            (true, true) => format!("{n} 页{flag}"),
+            (true, false) => format!("{n} pages: {flag}"),
+            (false, true) => format!("{first}（共 {n} 处）"),
+            (false, false) => format!("{first} ({n} in all)"),
+        }
+    }
+
+    /// "N hits in M volumes".
+    pub fn hit_count(&self, hits: usize, volumes: usize) -> String {
+        if std::ptr::eq(self, &ZH) {
+            format!("共 {hits} 处，{volumes} 卷")
+        } else {
+            format!("{hits} hit(s) in {volumes} volume(s)")
+        }
+    }
+
     /// Why a volume cannot be packed, in a few words.
     pub fn not_ready(&self, why: &crate::package::ready::NotReady) -> &'static str {
         use crate::package::ready::NotReady;
@@ -501,6 +523,8 @@ impl Texts {
             "path" => ("路径", "Path"),
             "page_image" => ("页面图像", "Page image"),
             "results" => ("检索结果", "Results"),
+            "query" => ("检索词", "Search for"),
+            "thumb_size" => ("缩略图大小", "Thumbnail size"),
             "corrected" => ("处理后", "Corrected"),
             "tab_form" => ("著录项", "Fields"),
             "tab_contents" => ("卷内目录", "Contents"),

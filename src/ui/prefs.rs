@@ -13,9 +13,21 @@ pub struct Prefs {
     pub sample_offered: bool,
     /// The scanner used last (SANE device name).
     pub scanner: Option<String>,
+    /// Height of the thumbnails in 采集 (points); None: the default.
+    pub thumb_height: Option<f32>,
 }
 
+/// The thumbnails' heights a clerk can choose, and the default.
+pub const THUMB_HEIGHTS: std::ops::RangeInclusive<f32> = 100.0..=320.0;
+const DEFAULT_THUMB_HEIGHT: f32 = 200.0;
+
 impl Prefs {
+    pub fn thumb_height(&self) -> f32 {
+        self.thumb_height
+            .unwrap_or(DEFAULT_THUMB_HEIGHT)
+            .clamp(*THUMB_HEIGHTS.start(), *THUMB_HEIGHTS.end())
+    }
+
     pub fn load(home: &Home) -> Prefs {
         std::fs::read(home.settings_path())
             .ok()

@@ -189,6 +189,7 @@ pub(crate) fn listed_volumes(app: &WorkstationApp) -> Vec<crate::ops::overview::
                 archival_code: None,
                 title: None,
                 party: None,
+                case_cause: None,
                 year: None,
                 pages: v.pages,
                 done: v.done,
@@ -532,31 +533,75 @@ pub(super) fn findings_list(
     findings: &[Finding],
     open: fn(u32) -> Command,
 ) {
+    // One line per code: fifteen pages below 300 dpi are one finding to read,
+    // opened for its pages.
+    let mut groups: Vec<(&str, Vec<&Finding>)> = Vec::new();
     for f in findings {
-        let text = RichText::new(&f.message).color(severity_colour(f.severity));
-        let at = f.page.or_else(|| {
-            let d = f.document?;
-            let index = app.data.index.as_ref()?;
-            index
-                .documents
-                .iter()
-                .find(|x| x.seq == d)
-                .map(|x| x.first_page)
-        });
-        match at {
-            Some(p) => {
-                let r = ui
-                    .add(egui::Label::new(text).sense(Sense::click()))
-                    .on_hover_text(format!("{} · {}", f.code, t.page_n(p)));
-                if r.hovered() {
-                    ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
+        match groups.iter_mut().find(|(code, _)| *code == f.code) {
+            Some((_, members)) => members.push(f),
+            None => groups.push((&f.code, vec![f])),
+        }
+    }
+    for (code, members) in groups {
+        if let [one] = members.as_slice() {
+            finding_line(ui, t, app, one, open);
+            continue;
+        }
+        let title = RichText::new(t.finding_group(code, members.len(), &members[0].message))
+            .color(severity_colour(members[0].severity));
+        egui::CollapsingHeader::new(title)
+            .id_salt(("findings", code))
+            .show(ui, |ui| {
+                for f in members {
+                    finding_line(ui, t, app, f, open);
                 }
-                if r.clicked() {
-                    app.push(open(p));
-                }
+            });
+    }
+}
+
+/// One finding: the chosen one stands out; one with a page opens it.
+fn finding_line(
+    ui: &mut egui::Ui,
+    t: &Texts,
+    app: &mut WorkstationApp,
+    f: &Finding,
+    open: fn(u32) -> Command,
+) {
+    let chosen = app.view.review.chosen.as_ref() == Some(f);
+    let mut text = RichText::new(&f.message).color(severity_colour(f.severity));
+    if chosen {
+        text = text
+            .strong()
+            .background_color(Color32::from_rgba_unmultiplied(240, 180, 0, 60));
+    }
+    let at = f.page.or_else(|| {
+        let d = f.document?;
+        let index = app.data.index.as_ref()?;
+        index
+            .documents
+            .iter()
+            .find(|x| x.seq == d)
+            .map(|x| x.first_page)
+    });
+    match at {
+        Some(p) => {
+            let r = ui
+                .add(egui::Label::new(text).sense(Sense::click()))
+                .on_hover_text(format!("{} · {}", f.code, t.page_n(p)));
+            if r.hovered() {
+                ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
             }
-            None => {
-                ui.label(text).on_hover_text(&f.code);
+            if r.clicked() {
+                app.view.review.chosen = Some(f.clone());
+                app.push(open(p));
+            }
+        }
+        None => {
+            let r = ui
+                .add(egui::Label::new(text).sense(Sense::click()))
+                .on_hover_text(&f.code);
+            if r.clicked() {
+                app.view.review.chosen = Some(f.clone());
             }
         }
     }

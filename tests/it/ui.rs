@@ -40,6 +40,36 @@ fn harness_sized(
         )
 }
 
+/// Two processed volumes with a 档号 each, of a building-materials company and of
+/// a restaurant; their ids.
+fn two_parties(t: &TestHome) -> Vec<String> {
+    std::fs::create_dir_all(t.home()).unwrap();
+    std::fs::write(
+        t.home().join("bureau.json"),
+        r#"{"fonds_code": "J903", "category_code": "XZCF", "retention": "D30",
+            "archival_code_template": "{全宗号}-{门类代码}·{年度}-{保管期限}-{案卷号:04}"}"#,
+    )
+    .unwrap();
+    let mut ids = Vec::new();
+    for (w, party) in [(300, "甲建材有限公司"), (310, "乙餐饮店")] {
+        let dir = t.path(&format!("scans{w}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("1.jpg"), plain_jpeg(w, 400)).unwrap();
+        let (code, out, err) = run(t.cli().arg("import").arg(&dir));
+        assert_eq!(code, 0, "{err}");
+        ids.push(out.trim().to_string());
+        let (code, _, err) = run(t
+            .cli()
+            .args(["process", "--engine", "fake", "--volume", out.trim()])
+            .env(
+                "ANJUAN_FAKE_OCR",
+                format!("text=行政处罚决定书\n当事人：{party}\n2023年4月20日"),
+            ));
+        assert_eq!(code, 0, "{err}");
+    }
+    ids
+}
+
 /// Steps the UI (background work runs meanwhile) until `done` holds.
 fn step_until(
     h: &mut Harness<'static, Option<WorkstationApp>>,
@@ -713,7 +743,16 @@ fn reviewer_opens_a_finding_marks_a_defect_and_approves_in_the_review_screen() {
     let review =
         anjuan::review::review_volume(&t.catalogue(), &vid, anjuan::review::ReviewRules::builtin())
             .unwrap();
-    let on_page = review.findings.iter().find(|f| f.page.is_some()).unwrap();
+    // One alone of its code (findings of one code are folded into one line).
+    let alone = |f: &&anjuan::model::Finding| {
+        review.findings.iter().filter(|g| g.code == f.code).count() == 1
+    };
+    let on_page = review
+        .findings
+        .iter()
+        .filter(alone)
+        .find(|f| f.page.is_some())
+        .unwrap();
     h.run();
     h.get_by_label(&on_page.message).click();
     let page_label = format!("第{}页", on_page.page.unwrap());
@@ -829,30 +868,7 @@ fn the_workstation_asks_who_is_working_and_records_them_as_the_actor() {
 #[test]
 fn volumes_are_listed_by_code_and_party_filtered_by_a_few_characters_and_stepped_by_keyboard() {
     let t = TestHome::new();
-    std::fs::create_dir_all(t.home()).unwrap();
-    std::fs::write(
-        t.home().join("bureau.json"),
-        r#"{"fonds_code": "J903", "category_code": "XZCF", "retention": "D30",
-            "archival_code_template": "{全宗号}-{门类代码}·{年度}-{保管期限}-{案卷号:04}"}"#,
-    )
-    .unwrap();
-    let mut ids = Vec::new();
-    for (w, party) in [(300, "甲建材有限公司"), (310, "乙餐饮店")] {
-        let dir = t.path(&format!("scans{w}"));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("1.jpg"), plain_jpeg(w, 400)).unwrap();
-        let (code, out, err) = run(t.cli().arg("import").arg(&dir));
-        assert_eq!(code, 0, "{err}");
-        ids.push(out.trim().to_string());
-        let (code, _, err) = run(t
-            .cli()
-            .args(["process", "--engine", "fake", "--volume", out.trim()])
-            .env(
-                "ANJUAN_FAKE_OCR",
-                format!("text=行政处罚决定书\n当事人：{party}\n2023年4月20日"),
-            ));
-        assert_eq!(code, 0, "{err}");
-    }
+    let ids = two_parties(&t);
     let mut h = harness(Home::open(t.home()).unwrap(), fake_config(0, false));
     step_until(&mut h, "rows with code and party", |h| {
         h.query_by_label_contains("J903-XZCF·2023-D30-0001 · 甲建材有限公司")
@@ -928,4 +944,118 @@ fn the_page_and_the_results_get_the_room_at_office_screen_sizes() {
             "at {size:?} the results are {results:?}"
         );
     }
+}
+
+/// Findings of one code are one line that opens for its members; the one
+/// clicked opens its page.
+#[test]
+fn findings_of_one_code_are_one_line_that_opens() {
+    let t = TestHome::new();
+    let (vid, config) = indexed_volume(&t);
+    let mut h = harness(Home::open(t.home()).unwrap(), config);
+    step_until(&mut h, "indexed", |_| {
+        t.catalogue().volume_index(&vid).unwrap().is_some()
+    });
+    let review =
+        anjuan::review::review_volume(&t.catalogue(), &vid, anjuan::review::ReviewRules::builtin())
+            .unwrap();
+    let mut counts = std::collections::BTreeMap::<&str, Vec<&anjuan::model::Finding>>::new();
+    for f in &review.findings {
+        counts.entry(f.code.as_str()).or_default().push(f);
+    }
+    let (code, members) = counts
+        .iter()
+        .find(|(_, m)| m.len() > 1 && m.iter().all(|f| f.page.is_some()))
+        .expect("the sample volume has a finding on several pages");
+    let zh = anjuan::ui::i18n::Lang::Zh.texts();
+    let title = zh.finding_group(code, members.len(), &members[0].message);
+    h.get_by_label("质检").click();
+    step_until(&mut h, "grouped line", |h| {
+        h.query_by_label(&title).is_some()
+    });
+    assert!(
+        h.query_by_label(&members[1].message).is_none(),
+        "members stay folded"
+    );
+    h.run_steps(3);
+    h.get_by_label(&title).click();
+    step_until(&mut h, "members shown", |h| {
+        h.query_by_label(&members[1].message).is_some()
+    });
+    h.get_by_label(&members[1].message).click();
+    let page_label = format!("第{}页", members[1].page.unwrap());
+    step_until(&mut h, "its page", |h| {
+        h.query_by_label(&page_label).is_some()
+    });
+}
+
+#[test]
+fn search_hits_come_by_volume_with_counts_filters_and_the_keyboard() {
+    let t = TestHome::new();
+    let ids = two_parties(&t);
+    let mut h = harness(Home::open(t.home()).unwrap(), fake_config(0, false));
+    step_until(&mut h, "rows", |h| {
+        h.query_by_label_contains("· 乙餐饮店").is_some()
+    });
+    h.get_by_label("检索").click();
+    step_until(&mut h, "search field", |h| {
+        h.query_by_label("检索词").is_some()
+    });
+    h.run_steps(3);
+    h.get_by_label("检索词").focus();
+    h.get_by_label("检索词").type_text("决定书");
+    h.key_press(egui::Key::Enter);
+    step_until(&mut h, "hits of both volumes", |h| {
+        h.query_by_label_contains("处，2 卷").is_some()
+    });
+    // A volume's hits under one line: its 档号 · 题名 with their count.
+    let group = |h: &Harness<'static, Option<WorkstationApp>>, party: &str| {
+        h.query_all_by_label_contains("（").any(|n| {
+            n.accesskit_node()
+                .value()
+                .is_some_and(|v| v.contains(party) && v.contains("J903-XZCF·2023-D30-"))
+        })
+    };
+    assert!(group(&h, "甲建材有限公司") && group(&h, "乙餐饮店"));
+
+    // A few characters of the party keep its volume's hits.
+    h.get_by_label("当事人").focus();
+    h.get_by_label("当事人").type_text("餐饮");
+    step_until(&mut h, "filtered", |h| {
+        h.query_by_label_contains("处，1 卷").is_some()
+    });
+    assert!(!group(&h, "甲建材有限公司") && group(&h, "乙餐饮店"));
+
+    // ↓ opens the hit's page.
+    h.get_by_label("检索结果").click();
+    h.key_press(egui::Key::ArrowDown);
+    step_until(&mut h, "hit opened", |h| {
+        h.query_by_label("页面图像").is_some()
+    });
+    assert_eq!(
+        h.state().as_ref().unwrap().selected_volume(),
+        Some(ids[1].as_str())
+    );
+}
+
+#[test]
+fn the_thumbnail_size_is_the_clerks_and_kept() {
+    let t = TestHome::new();
+    let dir = t.path("scans");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("1.jpg"), plain_jpeg(300, 400)).unwrap();
+    let (code, _, err) = run(t.cli().arg("import").arg(&dir));
+    assert_eq!(code, 0, "{err}");
+    let home = Home::open(t.home()).unwrap();
+    let mut h = harness(home.clone(), fake_config(0, false));
+    step_until(&mut h, "page processed", |h| {
+        h.query_by_label("已完成").is_some()
+    });
+    h.get_by_label("缩略图大小").focus();
+    for _ in 0..5 {
+        h.key_press(egui::Key::ArrowRight);
+    }
+    h.step();
+    let kept = anjuan::ui::prefs::Prefs::load(&home).thumb_height();
+    assert!(kept > 200.0, "the larger size is kept: {kept}");
 }
