@@ -9,6 +9,17 @@ pub struct Overrides {
     pub rotation: Option<u32>,
     pub skew_deg: Option<f32>,
     pub blank: Option<bool>,
+    /// The turn the machine had chosen when the clerk first turned the page: a
+    /// clerk who turns the page back to it gives the decision back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub automatic_rotation: Option<u32>,
+}
+
+impl Overrides {
+    /// Does the clerk decide anything for this page?
+    pub fn any(&self) -> bool {
+        self.rotation.is_some() || self.skew_deg.is_some() || self.blank.is_some()
+    }
 }
 
 /// Everything imaging measured and decided for one page (process metadata).

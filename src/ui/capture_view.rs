@@ -39,10 +39,20 @@ fn decide_all(app: &mut WorkstationApp, pages: &[PageRow], f: impl Fn(&PageRow) 
 }
 
 /// The page turned clockwise by `by` degrees more than it is now.
+/// Turned back to the machine's own choice, the page is the machine's again.
 pub(crate) fn turned(p: &PageRow, by: u32) -> Overrides {
     let current = p.overrides.rotation.or(p.rotation).unwrap_or(0);
+    let automatic = p.overrides.automatic_rotation.or_else(|| {
+        p.overrides
+            .rotation
+            .is_none()
+            .then_some(p.rotation)
+            .flatten()
+    });
+    let rotation = (current + by) % 360;
     Overrides {
-        rotation: Some((current + by) % 360),
+        rotation: (Some(rotation) != automatic).then_some(rotation),
+        automatic_rotation: automatic,
         ..p.overrides.clone()
     }
 }

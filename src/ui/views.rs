@@ -435,7 +435,7 @@ pub(super) fn page_facts(ui: &mut egui::Ui, t: &Texts, p: &crate::catalogue::Pag
                 r.on_hover_text(format!("{} ({:.2}; {:.2})", f.code, f.value, f.limit));
             }
         }
-        if p.overrides != Default::default() {
+        if p.overrides.any() {
             tag(
                 ui,
                 t.decided_by_clerk.into(),
@@ -505,7 +505,7 @@ fn page_actions(
             ..page.overrides.clone()
         });
     }
-    if page.overrides != Default::default() && ui.button(t.auto).clicked() {
+    if page.overrides.any() && ui.button(t.auto).clicked() {
         set(crate::imaging::Overrides::default());
     }
     if let Some(rec) = &page.imaging

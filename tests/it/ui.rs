@@ -249,6 +249,21 @@ fn clerk_turns_a_page_marks_it_blank_and_undoes_it() {
         h.query_by_label("人工调整").is_some()
     });
 
+    // Turned back to the machine's choice, the page is the machine's again.
+    h.get_by_label("向左转").click();
+    step_until(&mut h, "turned back and processed", |_| {
+        let p = page(&t);
+        p.rotation == Some(0) && p.state == anjuan::model::PageState::Done
+    });
+    assert!(!page(&t).overrides.any(), "{:?}", page(&t).overrides);
+    step_until(&mut h, "no clerk's tag", |h| {
+        h.query_by_label("人工调整").is_none()
+    });
+    h.get_by_label("向右转").click();
+    step_until(&mut h, "turned again", |_| {
+        page(&t).rotation == Some(90) && page(&t).state == anjuan::model::PageState::Done
+    });
+
     // Straighten by hand: half a degree clockwise, made from the master again.
     h.get_by_label("纠偏 +0.5°").click();
     step_until(&mut h, "straightened page processed", |_| {
