@@ -408,6 +408,8 @@ pub struct WorkstationApp {
     volumes_dirty_since: Option<Instant>,
     /// Who works in this home (`operators.json`).
     pub(crate) operators: Operators,
+    /// The screenshot tour, when asked for.
+    pub(crate) tour: Option<super::tour::Tour>,
     /// The volume list's rows being made (the latest request wins).
     rows_job:
         Option<std::sync::mpsc::Receiver<Result<Vec<crate::ops::overview::VolumeRow>, String>>>,
@@ -441,6 +443,7 @@ impl WorkstationApp {
             volumes_dirty_since: None,
             operators,
             rows_job: None,
+            tour: None,
         };
         if app.config.ask_operator {
             app.view.operator = Some(app.home.operator().to_string());
@@ -1100,6 +1103,11 @@ impl WorkstationApp {
     pub fn open_page(&self) -> Option<&PageRow> {
         let id = self.view.page?;
         self.data.pages.iter().find(|p| p.id == id)
+    }
+
+    /// The first page of the selected volume.
+    pub(crate) fn first_page(&self) -> Option<i64> {
+        self.data.pages.first().map(|p| p.id)
     }
 
     /// True while background work runs or waits.

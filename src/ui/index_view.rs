@@ -13,6 +13,8 @@ use crate::indexing::{DOCUMENT_FIELDS, Field, Target, VOLUME_FIELDS, VolumeIndex
 
 /// Width of the form column (points).
 const SIDE_WIDTH: f32 = 400.0;
+/// Width of a value in the form: the label, the value and its marks fit the column.
+const FIELD_WIDTH: f32 = 170.0;
 
 /// Below this a proposal is doubtful and stands out.
 pub const DOUBTFUL: f32 = 0.8;
@@ -313,14 +315,14 @@ fn form(
                         .entry(key.clone())
                         .or_insert_with(|| field.value.clone().unwrap_or_default());
                     let mut edit = egui::TextEdit::singleline(buffer)
-                        .desired_width(250.0)
+                        .desired_width(FIELD_WIDTH)
                         .id_salt(("field", &key));
                     if doubtful(field) {
                         edit = edit.background_color(doubt_colour());
                     }
                     // A fixed size: inside a Grid a text field otherwise keeps the
                     // narrow column width of the first frame.
-                    let size = Vec2::new(250.0, ui.spacing().interact_size.y);
+                    let size = Vec2::new(FIELD_WIDTH, ui.spacing().interact_size.y);
                     let r = ui.add_sized(size, edit).labelled_by(label.id);
                     if app.view.index.focus_request.as_deref() == Some(key.as_str()) {
                         r.request_focus();

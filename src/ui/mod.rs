@@ -18,6 +18,7 @@ pub mod review_view;
 pub mod search_view;
 pub mod settings_view;
 pub mod tasks;
+pub mod tour;
 pub mod views;
 
 use anyhow::Result;
@@ -27,10 +28,17 @@ pub use app::{AppConfig, WorkstationApp};
 
 /// Opens the workstation window on `home`.
 pub fn run_workstation(home: Home) -> Result<()> {
+    let tour = tour::Tour::from_env();
+    // The tour's pictures are taken at the common office screen size.
+    let size = if tour.is_some() {
+        [1366.0, 768.0]
+    } else {
+        [1400.0, 900.0]
+    };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("案卷 anjuan")
-            .with_inner_size([1400.0, 900.0])
+            .with_inner_size(size)
             .with_drag_and_drop(true),
         ..Default::default()
     };
@@ -39,7 +47,12 @@ pub fn run_workstation(home: Home) -> Result<()> {
         options,
         Box::new(move |cc| {
             fonts::install(&cc.egui_ctx);
-            let app = WorkstationApp::new(home, AppConfig::default(), &cc.egui_ctx)?;
+            let config = AppConfig {
+                ask_operator: tour.is_none(),
+                ..AppConfig::default()
+            };
+            let mut app = WorkstationApp::new(home, config, &cc.egui_ctx)?;
+            app.tour = tour;
             Ok(Box::new(app))
         }),
     )
@@ -49,6 +62,10 @@ pub fn run_workstation(home: Home) -> Result<()> {
 impl eframe::App for WorkstationApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.update(ctx);
+        if let Some(mut tour) = self.tour.take() {
+            tour.frame(ctx, self);
+            self.tour = Some(tour);
+        }
     }
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
