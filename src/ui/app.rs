@@ -321,6 +321,10 @@ pub struct SearchState {
     pub year: Option<i32>,
     pub party: String,
     pub cause: String,
+    /// …and the kind of the document a hit is in.
+    pub kind: Option<String>,
+    /// The kind of the document of each hit (volume, page), from the volumes' indexes.
+    pub kinds: std::collections::BTreeMap<(String, u32), String>,
     pub hits: Vec<crate::catalogue::SearchHit>,
     /// The hit whose page is shown, with its query terms to outline.
     pub open: Option<(String, u32)>,
@@ -678,7 +682,10 @@ impl WorkstationApp {
             Command::Search(query) => {
                 self.view.search.query = query.clone();
                 match self.catalogue.search_all(&query, 200) {
-                    Ok(hits) => self.view.search.hits = hits,
+                    Ok(hits) => {
+                        self.view.search.kinds = self.kinds_of(&hits);
+                        self.view.search.hits = hits;
+                    }
                     Err(e) => self.messages.push(format!("{e:#}")),
                 }
                 self.view.search.open = None;
@@ -1103,6 +1110,33 @@ impl WorkstationApp {
     pub fn open_page(&self) -> Option<&PageRow> {
         let id = self.view.page?;
         self.data.pages.iter().find(|p| p.id == id)
+    }
+
+    /// The kind of the document each hit's page belongs to.
+    fn kinds_of(
+        &self,
+        hits: &[crate::catalogue::SearchHit],
+    ) -> std::collections::BTreeMap<(String, u32), String> {
+        let mut out = std::collections::BTreeMap::new();
+        let volumes: std::collections::BTreeSet<&str> =
+            hits.iter().map(|h| h.volume.as_str()).collect();
+        for v in volumes {
+            let Ok(Some(index)) = self.catalogue.volume_index(v) else {
+                continue;
+            };
+            for h in hits.iter().filter(|h| h.volume == v) {
+                let kind = index
+                    .pages
+                    .iter()
+                    .find(|p| p.seq == h.page)
+                    .and_then(|p| p.document)
+                    .and_then(|d| index.documents.iter().find(|x| x.seq == d));
+                if let Some(doc) = kind {
+                    out.insert((h.volume.clone(), h.page), doc.kind.clone());
+                }
+            }
+        }
+        out
     }
 
     /// The first page of the selected volume.

@@ -370,6 +370,21 @@ impl Texts {
         }
     }
 
+    /// A finding in the interface's language: image findings are said from their
+    /// code; the others keep the words review wrote (Chinese).
+    pub fn finding_message(&self, f: &crate::model::Finding) -> String {
+        if std::ptr::eq(self, &ZH) {
+            return f.message.clone();
+        }
+        match (f.code.as_str(), f.page) {
+            ("page_failed", Some(p)) => format!("Scanned page {p} failed: rescan it or retry"),
+            (code, Some(p)) if self.flag(code) != code => {
+                format!("Scanned page {p}: {}", self.flag(code))
+            }
+            _ => f.message.clone(),
+        }
+    }
+
     /// "N hits in M volumes".
     pub fn hit_count(&self, hits: usize, volumes: usize) -> String {
         if std::ptr::eq(self, &ZH) {
@@ -525,6 +540,7 @@ impl Texts {
             "results" => ("检索结果", "Results"),
             "query" => ("检索词", "Search for"),
             "thumb_size" => ("缩略图大小", "Thumbnail size"),
+            "all_kinds" => ("全部类别", "All kinds"),
             "corrected" => ("处理后", "Corrected"),
             "tab_form" => ("著录项", "Fields"),
             "tab_contents" => ("卷内目录", "Contents"),
@@ -640,5 +656,14 @@ mod tests {
             (zh.word("operator"), en.word("operator")),
             ("操作员", "Operator")
         );
+        let low = crate::model::Finding {
+            code: "low_dpi".into(),
+            severity: crate::model::Severity::Warning,
+            message: "第 3 张扫描页：分辨率低于 300 dpi（DA/T 31）".into(),
+            page: Some(3),
+            document: None,
+        };
+        assert_eq!(zh.finding_message(&low), low.message);
+        assert_eq!(en.finding_message(&low), "Scanned page 3: low dpi");
     }
 }

@@ -96,6 +96,10 @@ fn grouped_hits(app: &WorkstationApp) -> Vec<(String, Vec<SearchHit>)> {
             .is_none_or(|y| r.is_some_and(|r| r.year == Some(y)))
             && contains(r.and_then(|r| r.party.as_deref()), &filters.party)
             && contains(r.and_then(|r| r.case_cause.as_deref()), &filters.cause)
+            && filters
+                .kind
+                .as_ref()
+                .is_none_or(|k| filters.kinds.get(&(h.volume.clone(), h.page)) == Some(k))
     };
     let mut groups: Vec<(String, Vec<SearchHit>)> = Vec::new();
     for h in app.view.search.hits.iter().filter(|h| keep(h)) {
@@ -140,6 +144,25 @@ fn results(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
         let label = ui.label(t.field("case_cause"));
         ui.add(egui::TextEdit::singleline(&mut state.cause).desired_width(110.0))
             .labelled_by(label.id);
+        let table = crate::indexing::kinds::KindTable::builtin();
+        let present: std::collections::BTreeSet<&String> = state.kinds.values().collect();
+        let label = ui.label(t.kind);
+        let shown = state
+            .kind
+            .as_deref()
+            .map_or(t.word("all_kinds"), |k| table.name(k));
+        let mut chosen = state.kind.clone();
+        egui::ComboBox::from_id_salt("search_kind")
+            .selected_text(shown)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut chosen, None, t.word("all_kinds"));
+                for k in present {
+                    ui.selectable_value(&mut chosen, Some(k.clone()), table.name(k));
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        state.kind = chosen;
     });
     let groups = grouped_hits(app);
     let total: usize = groups.iter().map(|(_, hits)| hits.len()).sum();

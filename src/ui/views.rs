@@ -568,7 +568,7 @@ fn finding_line(
     open: fn(u32) -> Command,
 ) {
     let chosen = app.view.review.chosen.as_ref() == Some(f);
-    let mut text = RichText::new(&f.message).color(severity_colour(f.severity));
+    let mut text = RichText::new(t.finding_message(f)).color(severity_colour(f.severity));
     if chosen {
         text = text
             .strong()
@@ -678,38 +678,62 @@ pub(super) fn viewer(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                 }
             });
         });
-    let show_boxes = app.view.viewer.show_boxes;
-    let hovered = app.view.viewer.hovered_line;
+    let marks = Marks {
+        all_lines: app.view.viewer.show_boxes,
+        hovered: app.view.viewer.hovered_line,
+        // On 质检, the chosen finding's evidence on this page.
+        evidence: (app.view.screen == Screen::Review)
+            .then(|| finding_evidence(app, page.seq))
+            .flatten(),
+    };
     if app.view.viewer.show_original {
         // The master as scanned beside the page as corrected, each zoomable.
         ui.columns(2, |columns| {
             columns[0].label(RichText::new(t.original).strong());
             page_or_spinner(&mut columns[0], t, app, &page, true, None);
             columns[1].label(RichText::new(t.word("corrected")).strong());
-            page_or_spinner(
-                &mut columns[1],
-                t,
-                app,
-                &page,
-                false,
-                Some((show_boxes, hovered)),
-            );
+            page_or_spinner(&mut columns[1], t, app, &page, false, Some(marks));
         });
     } else {
-        page_or_spinner(ui, t, app, &page, false, Some((show_boxes, hovered)));
+        page_or_spinner(ui, t, app, &page, false, Some(marks));
     }
 }
 
-/// The page's image (the master when `original`) on a canvas, with its OCR
-/// lines outlined when `boxes` asks (all, or the hovered one); a spinner while
-/// it loads, the reason when it cannot.
+/// What is outlined on a corrected page.
+#[derive(Clone, Copy)]
+struct Marks {
+    /// Every OCR line, or only the hovered one.
+    all_lines: bool,
+    hovered: Option<usize>,
+    /// The box of a finding's evidence (page pixels).
+    evidence: Option<[u32; 4]>,
+}
+
+/// Where the chosen finding's evidence is on page `seq`: the value of its
+/// document that the checks read (its date first, then 文号, 题名, 责任者).
+fn finding_evidence(app: &WorkstationApp, seq: u32) -> Option<[u32; 4]> {
+    let finding = app.view.review.chosen.as_ref()?;
+    let index = app.data.index.as_ref()?;
+    let doc = index
+        .documents
+        .iter()
+        .find(|d| Some(d.seq) == finding.document)?;
+    [&doc.date, &doc.doc_no, &doc.title, &doc.responsible]
+        .into_iter()
+        .find(|f| f.page == Some(seq) && f.bbox.is_some())
+        .and_then(|f| f.bbox)
+}
+
+/// The page's image (the master when `original`) on a canvas, with its marks
+/// (OCR lines, a finding's evidence); a spinner while it loads, the reason when
+/// it cannot.
 fn page_or_spinner(
     ui: &mut egui::Ui,
     t: &Texts,
     app: &mut WorkstationApp,
     page: &crate::catalogue::PageRow,
     original: bool,
-    boxes: Option<(bool, Option<usize>)>,
+    marks: Option<Marks>,
 ) {
     let kind = if original {
         super::images::Kind::Original
@@ -731,8 +755,20 @@ fn page_or_spinner(
     let k = page.width.max(page.height) as f32 / tw.max(th);
     let size = Vec2::new(tw * k, th * k);
     let lines = &page.lines;
-    let overlay = boxes.map(|(all, hovered)| {
+    let overlay = marks.map(|marks| {
         Box::new(move |painter: &egui::Painter, image: egui::Rect| {
+            if let Some([x, y, w, h]) = marks.evidence.map(|b| b.map(|v| v as f32)) {
+                let rect = egui::Rect::from_min_size(image.min + Vec2::new(x, y), Vec2::new(w, h))
+                    .expand(10.0);
+                painter.rect_filled(rect, 4.0, Color32::from_rgba_unmultiplied(255, 60, 60, 40));
+                painter.rect_stroke(
+                    rect,
+                    4.0,
+                    egui::Stroke::new(5.0, Color32::from_rgb(220, 40, 40)),
+                    egui::StrokeKind::Outside,
+                );
+            }
+            let (all, hovered) = (marks.all_lines, marks.hovered);
             for (i, line) in lines.iter().enumerate() {
                 if !(all || hovered == Some(i)) {
                     continue;

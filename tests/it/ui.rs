@@ -1041,6 +1041,31 @@ fn search_hits_come_by_volume_with_counts_filters_and_the_keyboard() {
     });
     assert!(!group(&h, "甲建材有限公司") && group(&h, "乙餐饮店"));
 
+    // The kind of document a hit is in: a kind no hit has leaves none.
+    h.get_by_label("类别").click();
+    step_until(&mut h, "kinds offered", |h| {
+        h.query_by_label("全部类别").is_some()
+    });
+    let kinds: Vec<String> = {
+        let index = t.catalogue().volume_index(&ids[1]).unwrap().unwrap();
+        index.documents.iter().map(|d| d.kind.clone()).collect()
+    };
+    let table = anjuan::indexing::kinds::KindTable::builtin();
+    let offered: Vec<String> = kinds
+        .iter()
+        .map(|k| table.name(k).to_string())
+        .filter(|name| {
+            h.query_all_by_label(name)
+                .any(|n| n.accesskit_node().role() == egui::accesskit::Role::Button)
+        })
+        .collect();
+    assert!(
+        !offered.is_empty(),
+        "the hits' kinds are offered: {kinds:?}"
+    );
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+
     // ↓ opens the hit's page.
     h.get_by_label("检索结果").click();
     h.key_press(egui::Key::ArrowDown);
