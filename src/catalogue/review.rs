@@ -202,24 +202,8 @@ impl Catalogue {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The latest decision on a volume (the one that counts).
     pub fn review_decision(&self, volume_id: &str) -> Result<Option<ReviewDecision>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT d.decision, d.reason, d.actor, d.at,
-                        d.fingerprint IS NOT (SELECT fingerprint FROM volume_index WHERE volume_id = ?1)
-                 FROM review_decisions d WHERE d.volume_id = ?1 ORDER BY d.id DESC LIMIT 1",
-                [volume_id],
-                |r| {
-                    Ok(ReviewDecision {
-                        decision: r.get(0)?,
-                        reason: r.get(1)?,
-                        by: r.get(2)?,
-                        at: r.get(3)?,
-                        outdated: r.get(4)?,
-                    })
-                },
-            )
-            .optional()?)
+        Ok(self.review_decisions(volume_id)?.pop())
     }
 }

@@ -460,14 +460,14 @@ fn page_view(
     let k = row.width.max(row.height) as f32 / tw.max(th);
     let size = Vec2::new(tw * k, th * k);
     let overlay = move |painter: &egui::Painter, image: egui::Rect| {
-        if let Some([x, y, w, h]) = highlight.map(|b| b.map(|v| v as f32)) {
-            let rect =
-                egui::Rect::from_min_size(image.min + Vec2::new(x, y), Vec2::new(w, h)).expand(8.0);
-            painter.rect_stroke(
-                rect,
-                0.0,
+        if let Some(bbox) = highlight {
+            super::page_canvas::outline(
+                painter,
+                image,
+                bbox,
+                8.0,
                 egui::Stroke::new(5.0, Color32::from_rgb(240, 180, 0)),
-                egui::StrokeKind::Outside,
+                None,
             );
         }
     };

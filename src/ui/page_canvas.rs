@@ -62,6 +62,24 @@ pub fn page_canvas(
     });
 }
 
+/// Outlines `bbox` (`[left, top, width, height]` in page pixels) on the page
+/// drawn at `image`, grown by `margin`, tinted with `fill` when given.
+pub fn outline(
+    painter: &egui::Painter,
+    image: Rect,
+    bbox: [u32; 4],
+    margin: f32,
+    stroke: egui::Stroke,
+    fill: Option<egui::Color32>,
+) {
+    let [x, y, w, h] = bbox.map(|v| v as f32);
+    let rect = Rect::from_min_size(image.min + Vec2::new(x, y), Vec2::new(w, h)).expand(margin);
+    if let Some(fill) = fill {
+        painter.rect_filled(rect, 2.0, fill);
+    }
+    painter.rect_stroke(rect, 2.0, stroke, egui::StrokeKind::Outside);
+}
+
 /// Physical pixels per page pixel, in percent, of a view `view` shown `width`
 /// points wide (None while the view is not known yet).
 fn zoom_percent(width: f32, view: Rect, pixels_per_point: f32) -> Option<f32> {

@@ -61,15 +61,13 @@ pub fn search_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
         for line in &row.lines {
             let text = crate::text::normalize_punctuation(&line.text).to_lowercase();
             if terms.iter().any(|term| text.contains(&term.to_lowercase())) {
-                let [x, y, w, h] = line.bbox.map(|v| v as f32);
-                let rect = egui::Rect::from_min_size(image.min + Vec2::new(x, y), Vec2::new(w, h))
-                    .expand(6.0);
-                painter.rect_filled(rect, 2.0, Color32::from_rgba_unmultiplied(255, 220, 0, 70));
-                painter.rect_stroke(
-                    rect,
-                    2.0,
+                super::page_canvas::outline(
+                    painter,
+                    image,
+                    line.bbox,
+                    6.0,
                     egui::Stroke::new(3.0, Color32::from_rgb(240, 180, 0)),
-                    egui::StrokeKind::Outside,
+                    Some(Color32::from_rgba_unmultiplied(255, 220, 0, 70)),
                 );
             }
         }

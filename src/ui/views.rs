@@ -757,15 +757,14 @@ fn page_or_spinner(
     let lines = &page.lines;
     let overlay = marks.map(|marks| {
         Box::new(move |painter: &egui::Painter, image: egui::Rect| {
-            if let Some([x, y, w, h]) = marks.evidence.map(|b| b.map(|v| v as f32)) {
-                let rect = egui::Rect::from_min_size(image.min + Vec2::new(x, y), Vec2::new(w, h))
-                    .expand(10.0);
-                painter.rect_filled(rect, 4.0, Color32::from_rgba_unmultiplied(255, 60, 60, 40));
-                painter.rect_stroke(
-                    rect,
-                    4.0,
+            if let Some(bbox) = marks.evidence {
+                super::page_canvas::outline(
+                    painter,
+                    image,
+                    bbox,
+                    10.0,
                     egui::Stroke::new(5.0, Color32::from_rgb(220, 40, 40)),
-                    egui::StrokeKind::Outside,
+                    Some(Color32::from_rgba_unmultiplied(255, 60, 60, 40)),
                 );
             }
             let (all, hovered) = (marks.all_lines, marks.hovered);
