@@ -287,6 +287,47 @@ impl Catalogue {
     }
 
     /// Pages removed from a volume, latest first.
+    /// A trashed page as it was when removed (for its thumbnail in the trash).
+    pub fn trashed_page_row(&self, trash_id: i64) -> Result<super::PageRow> {
+        // The stored row's fields in the order `page_from_row` reads them.
+        let field = |name: &str| format!("json_extract(t.row, '$.{name}')");
+        let columns = [
+            "t.page_id".to_string(),
+            field("volume_id"),
+            field("seq"),
+            "t.master_sha256".into(),
+            "m.ext".into(),
+            field("source_name"),
+            field("source_page"),
+            field("width"),
+            field("height"),
+            field("dpi"),
+            field("color_mode"),
+            field("state"),
+            field("error"),
+            field("rotation"),
+            field("skew_deg"),
+            field("blank"),
+            field("flags"),
+            field("text_origin"),
+            field("text"),
+            field("lines"),
+            field("ocr_confidence"),
+            field("image_key"),
+            field("image_ext"),
+            field("imaging"),
+            field("overrides"),
+        ]
+        .join(", ");
+        let sql = format!(
+            "SELECT {columns} FROM page_trash t JOIN masters m ON m.sha256 = t.master_sha256
+             WHERE t.id = ?1"
+        );
+        Ok(self
+            .conn
+            .query_row(&sql, [trash_id], super::page_from_row)?)
+    }
+
     pub fn trashed_pages(&self, volume_id: &str) -> Result<Vec<TrashedPage>> {
         let mut st = self.conn.prepare(
             "SELECT id, page_id, seq, master_sha256, removed_at, actor FROM page_trash

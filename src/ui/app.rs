@@ -288,6 +288,8 @@ pub struct CaptureState {
     pub select_anchor: Option<i64>,
     pub trash_open: bool,
     pub trash: Vec<crate::catalogue::TrashedPage>,
+    /// The trashed pages as they were, by trash id (for their thumbnails).
+    pub trash_rows: std::collections::BTreeMap<i64, PageRow>,
 }
 
 /// What the 著录 screen's side column shows.
@@ -1090,6 +1092,16 @@ impl WorkstationApp {
             Some(v) => self.catalogue.trashed_pages(v).unwrap_or_default(),
             None => Vec::new(),
         };
+        self.view.capture.trash_rows = self
+            .view
+            .capture
+            .trash
+            .iter()
+            .filter_map(|t| {
+                let row = self.catalogue.trashed_page_row(t.trash_id).ok()?;
+                Some((t.trash_id, row))
+            })
+            .collect();
     }
 
     fn select_volume(&mut self, id: String) {

@@ -484,6 +484,9 @@ pub fn scan_dialog(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
     }
 }
 
+/// Height of a page's picture in the trash (points).
+const TRASH_THUMB_HEIGHT: f32 = 72.0;
+
 pub fn trash_window(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
     if !app.view.capture.trash_open {
         return;
@@ -507,7 +510,25 @@ pub fn trash_window(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
             }
             egui::ScrollArea::vertical().show(ui, |ui| {
                 egui::Grid::new("trash_grid").striped(true).show(ui, |ui| {
-                    for p in &app.view.capture.trash {
+                    let trash = app.view.capture.trash.clone();
+                    for p in &trash {
+                        // The page as it was, small, so the clerk sees what comes back.
+                        let row = app.view.capture.trash_rows.get(&p.trash_id).cloned();
+                        match row.as_ref().and_then(|r| app.images.thumb(r, false)) {
+                            Some(tex) => {
+                                let [w, h] = tex.size().map(|v| v as f32);
+                                let height = TRASH_THUMB_HEIGHT;
+                                ui.add(
+                                    egui::Image::new(tex).fit_to_exact_size(Vec2::new(
+                                        w / h.max(1.0) * height,
+                                        height,
+                                    )),
+                                );
+                            }
+                            None => {
+                                ui.label("");
+                            }
+                        }
                         ui.label(t.cap("was_page").replace("{}", &p.seq.to_string()));
                         ui.label(
                             RichText::new(crate::model::time::local_display(&p.removed_at)).small(),

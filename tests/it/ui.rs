@@ -607,9 +607,27 @@ fn clerk_picks_pages_turns_blanks_deletes_restores_inserts_and_rescans_in_place(
         .click_modifiers(egui::Modifiers::COMMAND);
     h.step();
     h.get_by_label("已选 1 页");
+    let removed = pages(&t)[0].clone();
     h.get_by_label("删除").click();
     step_until(&mut h, "page removed", |_| pages(&t).len() == 2);
     assert_eq!(pages(&t)[0].source_name, "2.jpg");
+    // The trash keeps the page as it was (its picture is shown there).
+    let trashed = t.catalogue().trashed_pages(&vid).unwrap();
+    let kept = t.catalogue().trashed_page_row(trashed[0].trash_id).unwrap();
+    assert_eq!(
+        (
+            &kept.source_name,
+            &kept.image_key,
+            kept.rotation,
+            kept.blank
+        ),
+        (
+            &removed.source_name,
+            &removed.image_key,
+            removed.rotation,
+            removed.blank
+        )
+    );
     step_until(&mut h, "trash count", |h| {
         h.query_by_label("回收站 (1)").is_some()
     });
