@@ -42,8 +42,9 @@ pub fn package_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
     if app.view.package.out.is_empty() {
         app.view.package.out = app.package_out().display().to_string();
     }
+    // Narrow enough that the report keeps half the room at 1366 wide.
     egui::Panel::left("package_volumes")
-        .default_size(420.0)
+        .default_size(340.0)
         .resizable(true)
         .show(ui, |ui| {
             ui.heading(t.volumes);
@@ -140,7 +141,7 @@ pub fn package_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                                 ))
                                 .monospace(),
                             );
-                            ui.label(&p.built_at);
+                            ui.label(crate::model::time::local_display(&p.built_at));
                             ui.end_row();
                         }
                     });
@@ -148,7 +149,7 @@ pub fn package_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
         });
     // Results of this session; the chosen one's report.
     egui::Panel::left("package_results")
-        .default_size(320.0)
+        .default_size(220.0)
         .resizable(true)
         .show(ui, |ui| {
             ui.heading(t.report);
