@@ -172,7 +172,7 @@ pub enum Command {
     Package(package::PackageArgs),
     /// Four-property check (四性检测) of packages; exit 0 when all pass, 1 otherwise
     Verify(package::VerifyArgs),
-    /// Show or change the bureau's archive settings: 全宗号, 门类代码, default 保管期限, 档号 template
+    /// Show or change the bureau's archive settings: 全宗号, 门类代码, default 保管期限, 档号 template, and whether packing needs 质检's approval
     ///
     /// Kept in bureau.json in the home. A change is checked before it is saved, and
     /// every indexed volume is indexed again so that its 档号 follows.
