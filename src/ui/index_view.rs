@@ -452,13 +452,6 @@ fn page_view(
         Some(n) => format!("p.{shown} · 页号 {n}"),
         None => format!("p.{shown}"),
     });
-    let Some(tex) = app.images.full(&row, false).cloned() else {
-        ui.centered_and_justified(|ui| ui.spinner());
-        return;
-    };
-    let [tw, th] = tex.size().map(|v| v as f32);
-    let k = row.width.max(row.height) as f32 / tw.max(th);
-    let size = Vec2::new(tw * k, th * k);
     let overlay = move |painter: &egui::Painter, image: egui::Rect| {
         if let Some(bbox) = highlight {
             super::page_canvas::outline(
@@ -471,13 +464,5 @@ fn page_view(
             );
         }
     };
-    super::page_canvas::page_canvas(
-        ui,
-        t,
-        "index_page",
-        &mut app.view.viewer.scene_rect,
-        &tex,
-        size,
-        Some(Box::new(overlay)),
-    );
+    super::views::page_image(ui, t, app, &row, false, Some(Box::new(overlay)));
 }

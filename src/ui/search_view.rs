@@ -1,7 +1,7 @@
 //! 检索 (search) screen: full-text and field search across volumes; a hit opens
 //! its page with the lines that hold the terms outlined.
 
-use egui::{Color32, RichText, Vec2};
+use egui::{Color32, RichText};
 
 use super::app::{Command, WorkstationApp};
 use super::i18n::Texts;
@@ -50,13 +50,6 @@ pub fn search_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
     let Some(row) = app.data.pages.iter().find(|p| p.seq == seq).cloned() else {
         return;
     };
-    let Some(tex) = app.images.full(&row, false).cloned() else {
-        ui.centered_and_justified(|ui| ui.spinner());
-        return;
-    };
-    let [tw, th] = tex.size().map(|v| v as f32);
-    let k = row.width.max(row.height) as f32 / tw.max(th);
-    let size = Vec2::new(tw * k, th * k);
     let overlay = |painter: &egui::Painter, image: egui::Rect| {
         for line in &row.lines {
             let text = crate::text::normalize_punctuation(&line.text).to_lowercase();
@@ -72,15 +65,7 @@ pub fn search_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
             }
         }
     };
-    super::page_canvas::page_canvas(
-        ui,
-        t,
-        "search_page",
-        &mut app.view.viewer.scene_rect,
-        &tex,
-        size,
-        Some(Box::new(overlay)),
-    );
+    super::views::page_image(ui, t, app, &row, false, Some(Box::new(overlay)));
 }
 
 /// The hits as filtered now, grouped by volume in the order of their best hit.
@@ -118,24 +103,9 @@ fn contains(value: Option<&str>, filter: &str) -> bool {
 /// The results column: count, filters, the hits by volume; ↑/↓ step through them.
 fn results(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
     ui.horizontal_wrapped(|ui| {
-        let years: std::collections::BTreeSet<i32> =
-            app.data.rows.iter().filter_map(|r| r.year).collect();
+        let years = super::views::volume_years(app);
         let state = &mut app.view.search;
-        let label = ui.label(t.word("year"));
-        egui::ComboBox::from_id_salt("search_year")
-            .selected_text(
-                state
-                    .year
-                    .map_or(t.word("all_years").to_string(), |y| y.to_string()),
-            )
-            .show_ui(ui, |ui| {
-                ui.selectable_value(&mut state.year, None, t.word("all_years"));
-                for y in years.iter().rev() {
-                    ui.selectable_value(&mut state.year, Some(*y), y.to_string());
-                }
-            })
-            .response
-            .labelled_by(label.id);
+        super::views::year_filter(ui, t, "search_year", &mut state.year, &years);
         let label = ui.label(t.field("party"));
         ui.add(egui::TextEdit::singleline(&mut state.party).desired_width(110.0))
             .labelled_by(label.id);

@@ -248,8 +248,7 @@ fn volume_list(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
             filter.request_focus();
         }
     });
-    let years: std::collections::BTreeSet<i32> =
-        app.data.rows.iter().filter_map(|r| r.year).collect();
+    let years = volume_years(app);
     ui.horizontal_wrapped(|ui| {
         let state = &mut app.view.volumes;
         let stage_text = state.stage.map_or(t.word("all_stages"), |s| t.stage(s));
@@ -264,20 +263,7 @@ fn volume_list(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
             })
             .response
             .labelled_by(label.id);
-        let year_text = state
-            .year
-            .map_or(t.word("all_years").to_string(), |y| y.to_string());
-        let label = ui.label(t.word("year"));
-        egui::ComboBox::from_id_salt("year_filter")
-            .selected_text(year_text)
-            .show_ui(ui, |ui| {
-                ui.selectable_value(&mut state.year, None, t.word("all_years"));
-                for y in years.iter().rev() {
-                    ui.selectable_value(&mut state.year, Some(*y), y.to_string());
-                }
-            })
-            .response
-            .labelled_by(label.id);
+        year_filter(ui, t, "year_filter", &mut state.year, &years);
         let orders = [
             (VolumeOrder::Imported, t.word("order_imported")),
             (VolumeOrder::ArchivalCode, t.word("order_code")),
@@ -375,6 +361,33 @@ fn volume_list(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
             app.push(Command::SelectVolume(id));
         }
     });
+}
+
+/// The years of the volumes (from the list's rows), newest first in the filters.
+pub(super) fn volume_years(app: &WorkstationApp) -> std::collections::BTreeSet<i32> {
+    app.data.rows.iter().filter_map(|r| r.year).collect()
+}
+
+/// A labelled choice of one of `years`, or all (None): the volume list's and
+/// the search's year filter.
+pub(super) fn year_filter(
+    ui: &mut egui::Ui,
+    t: &Texts,
+    id_salt: &str,
+    year: &mut Option<i32>,
+    years: &std::collections::BTreeSet<i32>,
+) {
+    let label = ui.label(t.word("year"));
+    egui::ComboBox::from_id_salt(id_salt)
+        .selected_text(year.map_or(t.word("all_years").to_string(), |y| y.to_string()))
+        .show_ui(ui, |ui| {
+            ui.selectable_value(year, None, t.word("all_years"));
+            for y in years.iter().rev() {
+                ui.selectable_value(year, Some(*y), y.to_string());
+            }
+        })
+        .response
+        .labelled_by(label.id);
 }
 
 /// A volume's stage as a coloured tag.
@@ -724,9 +737,8 @@ fn finding_evidence(app: &WorkstationApp, seq: u32) -> Option<[u32; 4]> {
         .and_then(|f| f.bbox)
 }
 
-/// The page's image (the master when `original`) on a canvas, with its marks
-/// (OCR lines, a finding's evidence); a spinner while it loads, the reason when
-/// it cannot.
+/// The corrected page (or the master) with its marks: OCR lines, a finding's
+/// evidence.
 fn page_or_spinner(
     ui: &mut egui::Ui,
     t: &Texts,
@@ -734,6 +746,56 @@ fn page_or_spinner(
     page: &crate::catalogue::PageRow,
     original: bool,
     marks: Option<Marks>,
+) {
+    let lines = &page.lines;
+    let overlay = marks.map(|marks| {
+        Box::new(move |painter: &egui::Painter, image: egui::Rect| {
+            if let Some(bbox) = marks.evidence {
+                super::page_canvas::outline(
+                    painter,
+                    image,
+                    bbox,
+                    10.0,
+                    egui::Stroke::new(5.0, Color32::from_rgb(220, 40, 40)),
+                    Some(Color32::from_rgba_unmultiplied(255, 60, 60, 40)),
+                );
+            }
+            let (all, hovered) = (marks.all_lines, marks.hovered);
+            for (i, line) in lines.iter().enumerate() {
+                if !(all || hovered == Some(i)) {
+                    continue;
+                }
+                let color = if hovered == Some(i) {
+                    Color32::from_rgb(240, 180, 0)
+                } else if line.confidence < LOW_CONFIDENCE {
+                    Color32::from_rgb(230, 110, 20)
+                } else {
+                    Color32::from_rgb(40, 120, 220)
+                };
+                super::page_canvas::outline(
+                    painter,
+                    image,
+                    line.bbox,
+                    0.0,
+                    egui::Stroke::new(3.0, color),
+                    None,
+                );
+            }
+        }) as super::page_canvas::Overlay<'_>
+    });
+    page_image(ui, t, app, page, original, overlay);
+}
+
+/// A page's image (the master when `original`) on the zoomable canvas, at page
+/// pixels, with `overlay` drawn over it; a spinner while it loads, the reason
+/// when it cannot. The one way every screen shows a page.
+pub(super) fn page_image(
+    ui: &mut egui::Ui,
+    t: &Texts,
+    app: &mut WorkstationApp,
+    page: &crate::catalogue::PageRow,
+    original: bool,
+    overlay: Option<super::page_canvas::Overlay<'_>>,
 ) {
     let kind = if original {
         super::images::Kind::Original
@@ -754,42 +816,6 @@ fn page_or_spinner(
     let [tw, th] = tex.size().map(|v| v as f32);
     let k = page.width.max(page.height) as f32 / tw.max(th);
     let size = Vec2::new(tw * k, th * k);
-    let lines = &page.lines;
-    let overlay = marks.map(|marks| {
-        Box::new(move |painter: &egui::Painter, image: egui::Rect| {
-            if let Some(bbox) = marks.evidence {
-                super::page_canvas::outline(
-                    painter,
-                    image,
-                    bbox,
-                    10.0,
-                    egui::Stroke::new(5.0, Color32::from_rgb(220, 40, 40)),
-                    Some(Color32::from_rgba_unmultiplied(255, 60, 60, 40)),
-                );
-            }
-            let (all, hovered) = (marks.all_lines, marks.hovered);
-            for (i, line) in lines.iter().enumerate() {
-                if !(all || hovered == Some(i)) {
-                    continue;
-                }
-                let [x, y, w, h] = line.bbox.map(|v| v as f32);
-                let rect = egui::Rect::from_min_size(image.min + Vec2::new(x, y), Vec2::new(w, h));
-                let color = if hovered == Some(i) {
-                    Color32::from_rgb(240, 180, 0)
-                } else if line.confidence < LOW_CONFIDENCE {
-                    Color32::from_rgb(230, 110, 20)
-                } else {
-                    Color32::from_rgb(40, 120, 220)
-                };
-                painter.rect_stroke(
-                    rect,
-                    0.0,
-                    egui::Stroke::new(3.0, color),
-                    egui::StrokeKind::Outside,
-                );
-            }
-        }) as super::page_canvas::Overlay<'_>
-    });
     let (id, view) = if original {
         ("original", &mut app.view.viewer.original_rect)
     } else {
