@@ -302,7 +302,7 @@ pub(super) fn extract(
                             let conf = near.confidence * if repaired { 0.8 } else { 1.0 };
                             id_code.add(Some(Field::found(code, conf, near.page, near.bbox)), w);
                         }
-                        None => invalid_codes.push((token, near.page)),
+                        None => invalid_codes.push((token, near.page, near.bbox)),
                     }
                 }
             }
@@ -312,7 +312,7 @@ pub(super) fn extract(
     let party = party.winner();
     let id_code = id_code.winner();
     if id_code.value.is_none()
-        && let Some((token, page)) = invalid_codes.first()
+        && let Some((token, page, bbox)) = invalid_codes.first()
     {
         findings.push(Finding {
             code: "party_id_invalid".into(),
@@ -320,6 +320,7 @@ pub(super) fn extract(
             message: format!("当事人代码 {token} 校验位不符"),
             page: Some(*page),
             document: None,
+            bbox: Some(*bbox),
         });
     }
     // 案由 from a case name `<当事人>涉嫌<案由>案` or the cover title.
@@ -528,6 +529,7 @@ pub(super) fn extract(
                     message: "无法生成档号：缺少全宗号或年度（在设置中填写全宗号）".into(),
                     page: None,
                     document: None,
+                    bbox: None,
                 });
             }
             Field::derived(code, 0.6)

@@ -407,6 +407,7 @@ fn checks(
             message,
             page,
             document,
+            bbox: None,
         })
     };
     // How the 页号 were found: stamps that disagree, pages or numbers left over,
@@ -416,6 +417,12 @@ fn checks(
             .iter()
             .find(|p| p.seq == seq)
             .and_then(|p| p.document)
+    };
+    // The stamp read, boxed on its page.
+    let stamp_box = |seq: u32| {
+        let i = pages.iter().position(|p| p.seq == seq)?;
+        let (_, line) = evidence.get(i)?.stamp?;
+        Some(pages[i].lines.get(line)?.bbox)
     };
     for &(seq, stamp, given) in &numbered.rejected {
         add(
@@ -545,6 +552,9 @@ fn checks(
                 None,
             );
         }
+    }
+    for f in findings.iter_mut().filter(|f| f.code == "page_no_mismatch") {
+        f.bbox = f.page.and_then(stamp_box);
     }
 }
 

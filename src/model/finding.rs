@@ -31,6 +31,10 @@ pub struct Finding {
     pub message: String,
     pub page: Option<u32>,
     pub document: Option<u32>,
+    /// Where on `page` the evidence is, `[left, top, width, height]` in pixels of
+    /// the upright page, when the check read it from one place (a stamp, a code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bbox: Option<[u32; 4]>,
 }
 
 impl Finding {
@@ -41,6 +45,7 @@ impl Finding {
             message: message.into(),
             page: None,
             document: None,
+            bbox: None,
         }
     }
     pub fn on_page(mut self, page: Option<u32>) -> Self {
@@ -49,6 +54,12 @@ impl Finding {
     }
     pub fn on_document(mut self, document: Option<u32>) -> Self {
         self.document = document;
+        self
+    }
+    /// The finding's evidence: this box on `page`.
+    pub fn at(mut self, page: u32, bbox: [u32; 4]) -> Self {
+        self.page = Some(page);
+        self.bbox = Some(bbox);
         self
     }
 }

@@ -179,6 +179,7 @@ pub fn review_volume(
                 message: "案卷尚未著录（页面未全部处理），无法检查卷内文件与法定期限".into(),
                 page: None,
                 document: None,
+                bbox: None,
             },
         )),
     }
@@ -192,6 +193,7 @@ pub fn review_volume(
                 message: format!("质检标记 #{}：{}（{}）", m.id, m.note, m.by),
                 page: m.page,
                 document: None,
+                bbox: None,
             },
         ));
     }
@@ -216,6 +218,7 @@ pub fn quality(volume: &VolumeJson, failed: &[u32]) -> Vec<Finding> {
             message: format!("第 {seq} 张扫描页处理失败，需重扫或重试"),
             page: Some(seq),
             document: None,
+            bbox: None,
         });
     }
     for p in &volume.pages {
@@ -241,6 +244,7 @@ pub fn quality(volume: &VolumeJson, failed: &[u32]) -> Vec<Finding> {
                 message: format!("第 {} 张扫描页：{what}", p.seq),
                 page: Some(p.seq),
                 document: p.document,
+                bbox: None,
             });
         }
     }
@@ -316,6 +320,7 @@ mod tests {
             message: code.into(),
             page: Some(page),
             document: None,
+            bbox: None,
         };
         let sorted = sort(vec![
             (Source::Image, f("low_dpi", Severity::Warning, 1)),

@@ -322,6 +322,7 @@ impl Out {
             message,
             page: document.map(|d| d.first_page),
             document: document.map(|d| d.seq),
+            bbox: None,
         });
     }
 

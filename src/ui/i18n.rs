@@ -366,23 +366,43 @@ impl Texts {
             (true, true) => format!("{n} 页{flag}"),
             (true, false) => format!("{n} pages: {flag}"),
             (false, true) => format!("{first}（共 {n} 处）"),
-            (false, false) => format!("{first} ({n} in all)"),
+            (false, false) => format!("{} ({n} in all)", finding_title_en(code).unwrap_or(first)),
         }
     }
 
-    /// A finding in the interface's language: image findings are said from their
-    /// code; the others keep the words review wrote (Chinese).
+    /// A finding in the interface's language. Review writes its messages in
+    /// Chinese (they go into the packages); in English a finding is said from its
+    /// code, with its page and the dates its message names. A code this table
+    /// does not know (a bureau's own rule) keeps its Chinese words.
     pub fn finding_message(&self, f: &crate::model::Finding) -> String {
         if std::ptr::eq(self, &ZH) {
             return f.message.clone();
         }
-        match (f.code.as_str(), f.page) {
-            ("page_failed", Some(p)) => format!("Scanned page {p} failed: rescan it or retry"),
-            (code, Some(p)) if self.flag(code) != code => {
-                format!("Scanned page {p}: {}", self.flag(code))
-            }
-            _ => f.message.clone(),
+        let code = f.code.as_str();
+        if code == crate::review::MARK_CODE {
+            // The reviewer's own words stay as written.
+            return f.message.replacen("质检标记", "Reviewer mark", 1);
         }
+        let what = match code {
+            "page_failed" => "failed: rescan it or retry".to_string(),
+            _ if self.flag(code) != code => self.flag(code),
+            _ => match finding_title_en(code) {
+                Some(title) => title.to_string(),
+                None => return f.message.clone(),
+            },
+        };
+        let mut out = match f.page {
+            Some(p) => format!("Scanned page {p}: {what}"),
+            None => what,
+        };
+        let dates = iso_dates(&f.message);
+        if !dates.is_empty() {
+            out.push_str(&format!(" ({})", dates.join(", ")));
+        }
+        if f.message.contains("日期存疑") {
+            out.push_str(" — a date is doubtful: check it before confirming");
+        }
+        out
     }
 
     /// "N hits in M volumes".
@@ -537,6 +557,7 @@ impl Texts {
             "filter" => ("筛选", "Filter"),
             "path" => ("路径", "Path"),
             "page_image" => ("页面图像", "Page image"),
+            "evidence_box" => ("证据框", "Evidence box"),
             "results" => ("检索结果", "Results"),
             "query" => ("检索词", "Search for"),
             "thumb_size" => ("缩略图大小", "Thumbnail size"),
@@ -640,6 +661,75 @@ impl Texts {
     }
 }
 
+/// What each finding code means, in English (the Chinese is the message itself).
+fn finding_title_en(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "MISSING_FILING_APPROVAL" => "The file lacks its filing approval (立案审批表; art. 54)",
+        "MISSING_DECISION" => "The file lacks a penalty decision (or a decision not to punish)",
+        "MISSING_PRIOR_NOTICE" => "The file lacks the prior notice to the party (art. 44, 62)",
+        "MISSING_SERVICE_RECEIPT" => "No service receipt for the decision (art. 61)",
+        "MISSING_CLOSING_APPROVAL" => "The file lacks its closing approval (结案审批表)",
+        "DECISION_LACKS_REMEDIES" => {
+            "The decision does not tell the party of review and lawsuit (art. 59)"
+        }
+        "DECISION_LACKS_LEGAL_BASIS" => "The decision does not state its legal basis (art. 59)",
+        "DECISION_BEFORE_FILING" => "Decided before the case was filed",
+        "DECISION_OVER_90_DAYS" => {
+            "Decided after the period from filing, without an approved extension (art. 60)"
+        }
+        "CLOSED_BEFORE_DECISION" => "Closed before the decision",
+        "NOTICE_AFTER_DECISION" => "The prior notice is dated after the decision (art. 44, 62)",
+        "DECISION_WITHIN_DEFENSE_PERIOD" => {
+            "Decided before the party's period to state, defend or ask for a hearing ran out (art. 44, 45, 64)"
+        }
+        "SERVICE_LATE" => "The decision was served late (art. 61)",
+        "PAYMENT_LATE" => "The fine was paid late (art. 67, 72)",
+        "page_no_mismatch" => "its page-number stamp is out of sequence with its neighbours",
+        "page_without_number" => {
+            "no page number between numbered pages: a blank back or an inserted page?"
+        }
+        "page_no_missing" => {
+            "A page number between two stamps is on no scanned page: a page missing?"
+        }
+        "page_no_counted" => "page numbers counted in order where no stamp was read",
+        "contents_count_mismatch" => "The contents list and the documents found differ in number",
+        "contents_pages_mismatch" => "A contents row's pages differ from its document's",
+        "contents_date_mismatch" => "A contents row's date differs from its document's",
+        "stated_count_mismatch" => {
+            "the stated number of items or pages differs from what was found"
+        }
+        "archival_code_duplicate" => "The archival code is already used by another volume",
+        "archival_code_incomplete" => {
+            "No archival code: the fonds code or the year is missing (set the fonds code in Settings)"
+        }
+        "party_id_invalid" => "the party's code fails its check character",
+        "not_indexed" => {
+            "Not catalogued yet (pages still unprocessed): documents and deadlines unchecked"
+        }
+        _ => return None,
+    })
+}
+
+/// The `YYYY-MM-DD` dates a message names, in order.
+fn iso_dates(message: &str) -> Vec<&str> {
+    let b = message.as_bytes();
+    (0..b.len().saturating_sub(9))
+        .filter(|&i| {
+            let d = |k: usize| b[i + k].is_ascii_digit();
+            (i == 0 || !b[i - 1].is_ascii_digit())
+                && (0..4).all(d)
+                && b[i + 4] == b'-'
+                && d(5)
+                && d(6)
+                && b[i + 7] == b'-'
+                && d(8)
+                && d(9)
+                && b.get(i + 10).is_none_or(|c| !c.is_ascii_digit())
+        })
+        .map(|i| &message[i..i + 10])
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -662,8 +752,39 @@ mod tests {
             message: "第 3 张扫描页：分辨率低于 300 dpi（DA/T 31）".into(),
             page: Some(3),
             document: None,
+            bbox: None,
         };
         assert_eq!(zh.finding_message(&low), low.message);
         assert_eq!(en.finding_message(&low), "Scanned page 3: low dpi");
+        // Statutory findings are said from their code, with the dates they name.
+        let late = crate::model::Finding::new(
+            "DECISION_BEFORE_FILING",
+            crate::model::Severity::Warning,
+            "决定日期 2021-04-01 早于立案日期 2021-04-20。日期存疑，请核对后确认",
+        );
+        assert_eq!(
+            en.finding_message(&late),
+            "Decided before the case was filed (2021-04-01, 2021-04-20) — a date is doubtful: check it before confirming"
+        );
+        assert_eq!(zh.finding_message(&late), late.message);
+        // A bureau's own rule keeps its words.
+        let own =
+            crate::model::Finding::new("LOCAL_RULE", crate::model::Severity::Info, "本局规定");
+        assert_eq!(en.finding_message(&own), "本局规定");
+        assert_eq!(
+            iso_dates("2021-04-012021-05-01 x 12021-01-01"),
+            Vec::<&str>::new()
+        );
+        assert_eq!(iso_dates("at 2021-04-01"), ["2021-04-01"]);
+        // Every code the shipped rules file raises is said in English.
+        let rules = crate::review::ReviewRules::builtin();
+        for code in rules
+            .mentions
+            .iter()
+            .map(|m| &m.code)
+            .chain(rules.required.iter().map(|r| &r.code))
+        {
+            assert!(finding_title_en(code).is_some(), "{code} has no English");
+        }
     }
 }

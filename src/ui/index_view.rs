@@ -452,8 +452,9 @@ fn page_view(
         Some(n) => format!("p.{shown} · 页号 {n}"),
         None => format!("p.{shown}"),
     });
+    // The value's source on the page: its evidence.
     let overlay = move |painter: &egui::Painter, image: egui::Rect| {
-        if let Some(bbox) = highlight {
+        highlight.map(|bbox| {
             super::page_canvas::outline(
                 painter,
                 image,
@@ -461,8 +462,8 @@ fn page_view(
                 8.0,
                 egui::Stroke::new(5.0, Color32::from_rgb(240, 180, 0)),
                 None,
-            );
-        }
+            )
+        })
     };
     super::views::page_image(ui, t, app, &row, false, Some(Box::new(overlay)));
 }

@@ -10,7 +10,10 @@ use super::i18n::Texts;
 
 /// Draws marks over the page: the painter and the image's rectangle, in which
 /// one unit is one page pixel.
-pub type Overlay<'a> = Box<dyn FnOnce(&egui::Painter, Rect) + 'a>;
+///
+/// It returns the rect (in the same coordinates) of the evidence it boxed, if
+/// any, which is then named for assistive technology (and found by the tests).
+pub type Overlay<'a> = Box<dyn FnOnce(&egui::Painter, Rect) -> Option<Rect> + 'a>;
 
 /// Shows `texture` as a page of `page_size` pixels in the space left in `ui`;
 /// `view` is the part of the page in view (kept by the caller between frames;
@@ -46,19 +49,30 @@ pub fn page_canvas(
             }
         });
         let outer = ui.available_rect_before_wrap();
+        let mut evidence = None;
         egui::Scene::new()
             .zoom_range(0.02..=8.0)
             .scroll_zooms(true)
             .show(ui, view, |ui| {
                 let r = ui.add(egui::Image::new(texture).fit_to_exact_size(page_size));
                 if let Some(draw) = overlay {
-                    draw(ui.painter(), r.rect);
+                    // Drawn in the scene's zoomed layer: to the screen's points.
+                    let to_screen = ui.ctx().layer_transform_to_global(ui.layer_id());
+                    evidence = draw(ui.painter(), r.rect).map(|e| to_screen.map_or(e, |t| t * e));
                 }
             });
         // Named for assistive technology (and found by the layout tests).
         let label = t.word("page_image");
         ui.interact(outer, ui.scope_id().with("page_area"), egui::Sense::hover())
             .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, label));
+        if let Some(e) = evidence
+            .map(|e| e.intersect(outer))
+            .filter(|e| e.is_positive())
+        {
+            let label = t.word("evidence_box");
+            ui.interact(e, ui.scope_id().with("evidence"), egui::Sense::hover())
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, label));
+        }
     });
 }
 
@@ -71,13 +85,14 @@ pub fn outline(
     margin: f32,
     stroke: egui::Stroke,
     fill: Option<egui::Color32>,
-) {
+) -> Rect {
     let [x, y, w, h] = bbox.map(|v| v as f32);
     let rect = Rect::from_min_size(image.min + Vec2::new(x, y), Vec2::new(w, h)).expand(margin);
     if let Some(fill) = fill {
         painter.rect_filled(rect, 2.0, fill);
     }
     painter.rect_stroke(rect, 2.0, stroke, egui::StrokeKind::Outside);
+    rect
 }
 
 /// Physical pixels per page pixel, in percent, of a view `view` shown `width`

@@ -64,6 +64,8 @@ pub fn search_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                 );
             }
         }
+        // Every hit is marked alike; none is the one evidence.
+        None
     };
     super::views::page_image(ui, t, app, &row, false, Some(Box::new(overlay)));
 }

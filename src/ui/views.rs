@@ -581,7 +581,14 @@ fn finding_line(
     open: fn(u32) -> Command,
 ) {
     let chosen = app.view.review.chosen.as_ref() == Some(f);
-    let mut text = RichText::new(t.finding_message(f)).color(severity_colour(f.severity));
+    let said = t.finding_message(f);
+    // Said in another language: the recorded words on hover.
+    let recorded = if said == f.message {
+        String::new()
+    } else {
+        format!("\n{}", f.message)
+    };
+    let mut text = RichText::new(said).color(severity_colour(f.severity));
     if chosen {
         text = text
             .strong()
@@ -600,7 +607,7 @@ fn finding_line(
         Some(p) => {
             let r = ui
                 .add(egui::Label::new(text).sense(Sense::click()))
-                .on_hover_text(format!("{} · {}", f.code, t.page_n(p)));
+                .on_hover_text(format!("{} · {}{recorded}", f.code, t.page_n(p)));
             if r.hovered() {
                 ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
             }
@@ -612,7 +619,7 @@ fn finding_line(
         None => {
             let r = ui
                 .add(egui::Label::new(text).sense(Sense::click()))
-                .on_hover_text(&f.code);
+                .on_hover_text(format!("{}{recorded}", f.code));
             if r.clicked() {
                 app.view.review.chosen = Some(f.clone());
             }
@@ -722,10 +729,16 @@ struct Marks {
     evidence: Option<[u32; 4]>,
 }
 
-/// Where the chosen finding's evidence is on page `seq`: the value of its
-/// document that the checks read (its date first, then 文号, 题名, 责任者).
+/// Where the chosen finding's evidence is on page `seq`: the place the check
+/// read (a stamp, a code), else the value of its document that the checks read
+/// (its date first, then 文号, 题名, 责任者).
 fn finding_evidence(app: &WorkstationApp, seq: u32) -> Option<[u32; 4]> {
     let finding = app.view.review.chosen.as_ref()?;
+    if finding.page == Some(seq)
+        && let Some(bbox) = finding.bbox
+    {
+        return Some(bbox);
+    }
     let index = app.data.index.as_ref()?;
     let doc = index
         .documents
@@ -750,7 +763,7 @@ fn page_or_spinner(
     let lines = &page.lines;
     let overlay = marks.map(|marks| {
         Box::new(move |painter: &egui::Painter, image: egui::Rect| {
-            if let Some(bbox) = marks.evidence {
+            let evidence = marks.evidence.map(|bbox| {
                 super::page_canvas::outline(
                     painter,
                     image,
@@ -758,8 +771,8 @@ fn page_or_spinner(
                     10.0,
                     egui::Stroke::new(5.0, Color32::from_rgb(220, 40, 40)),
                     Some(Color32::from_rgba_unmultiplied(255, 60, 60, 40)),
-                );
-            }
+                )
+            });
             let (all, hovered) = (marks.all_lines, marks.hovered);
             for (i, line) in lines.iter().enumerate() {
                 if !(all || hovered == Some(i)) {
@@ -781,6 +794,7 @@ fn page_or_spinner(
                     None,
                 );
             }
+            evidence
         }) as super::page_canvas::Overlay<'_>
     });
     page_image(ui, t, app, page, original, overlay);

@@ -253,6 +253,14 @@ fn disagreements_with_the_printed_contents_become_findings() {
     let ix = index_volume(&pages, &Corrections::default(), &ctx);
     let codes: Vec<&str> = ix.findings.iter().map(|f| f.code.as_str()).collect();
     assert!(codes.contains(&"page_no_mismatch"), "{codes:?}");
+    // Its evidence is the stamp that was read, boxed where it is on its page.
+    let mismatch = ix
+        .findings
+        .iter()
+        .find(|f| f.code == "page_no_mismatch")
+        .unwrap();
+    assert_eq!(mismatch.page, Some(pages[8].seq));
+    assert_eq!(mismatch.bbox, Some(pages[8].lines[0].bbox));
     // A volume without a printed 档号 and no 全宗号 set cannot get one: said, not guessed.
     pages[0].lines.remove(0);
     pages[1].lines.retain(|l| !l.text.contains("档号"));
@@ -508,4 +516,28 @@ fn settings_command_checks_saves_and_recodes_every_volume() {
     let shown: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(shown["fonds_code"], "J037");
     assert_eq!(archival_code().as_deref(), Some("J037-XZCF·2022-Y-0001"));
+}
+
+#[test]
+fn a_party_code_that_fails_its_check_is_named_and_boxed() {
+    let mut pages = generated_volume();
+    // Two characters misread: no single repair makes the check character agree.
+    let (page, at) = pages
+        .iter()
+        .enumerate()
+        .find_map(|(p, pg)| {
+            let l = pg.lines.iter().position(|l| l.text.contains("信用代码"))?;
+            Some((p, l))
+        })
+        .unwrap();
+    pages[page].lines[at].text = "统一社会信用代码：91350100M0Z0100Q43".into();
+    let ix = index_volume(&pages, &Corrections::default(), &IndexContext::default());
+    assert_eq!(ix.fields["party_id_code"].value, None);
+    let f = ix
+        .findings
+        .iter()
+        .find(|f| f.code == "party_id_invalid")
+        .unwrap_or_else(|| panic!("{:?}", ix.findings));
+    assert_eq!(f.page, Some(pages[page].seq));
+    assert_eq!(f.bbox, Some(pages[page].lines[at].bbox));
 }

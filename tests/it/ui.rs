@@ -1117,3 +1117,70 @@ fn the_thumbnail_size_is_the_clerks_and_kept() {
     let kept = anjuan::ui::prefs::Prefs::load(&home).thumb_height();
     assert!(kept > 200.0, "the larger size is kept: {kept}");
 }
+
+/// The finding chosen on 质检 has its evidence boxed on its page: the box lies
+/// on the page image, and goes when another page is opened.
+#[test]
+fn the_chosen_findings_evidence_is_boxed_on_its_page() {
+    let t = TestHome::new();
+    let (vid, config) = indexed_volume(&t);
+    let mut h = harness(Home::open(t.home()).unwrap(), config);
+    step_until(&mut h, "indexed", |_| {
+        t.catalogue().volume_index(&vid).unwrap().is_some()
+    });
+    let review =
+        anjuan::review::review_volume(&t.catalogue(), &vid, anjuan::review::ReviewRules::builtin())
+            .unwrap();
+    let index = t.catalogue().volume_index(&vid).unwrap().unwrap();
+    // A finding on a document whose date was read from a place.
+    let chosen = review
+        .findings
+        .iter()
+        .find(|f| {
+            index.documents.iter().any(|d| {
+                Some(d.seq) == f.document && d.date.bbox.is_some() && d.date.page == f.page
+            })
+        })
+        .unwrap_or_else(|| panic!("no finding with evidence in {:?}", review.findings));
+    let members: Vec<_> = review
+        .findings
+        .iter()
+        .filter(|g| g.code == chosen.code)
+        .collect();
+    h.get_by_label("质检").click();
+    if members.len() > 1 {
+        // Folded with the others of its code: open the group first.
+        let zh = anjuan::ui::i18n::Lang::Zh.texts();
+        let group = zh.finding_group(&chosen.code, members.len(), &members[0].message);
+        step_until(&mut h, "grouped line", |h| {
+            h.query_by_label(&group).is_some()
+        });
+        h.run_steps(3);
+        h.get_by_label(&group).click();
+    }
+    step_until(&mut h, "findings", |h| {
+        h.query_by_label(&chosen.message).is_some()
+    });
+    h.run_steps(3);
+    assert!(h.query_by_label("证据框").is_none(), "nothing chosen yet");
+    h.get_by_label(&chosen.message).click();
+    step_until(&mut h, "the evidence boxed", |h| {
+        h.query_by_label("证据框").is_some()
+    });
+    h.run_steps(3);
+    let page = h.get_by_label("页面图像").rect();
+    let evidence = h.get_by_label("证据框").rect();
+    assert!(
+        evidence.is_positive() && page.contains_rect(evidence),
+        "the box {evidence:?} lies on the page {page:?}"
+    );
+    assert!(evidence.area() < page.area() / 2.0, "a box, not the page");
+    // Another page: no box there.
+    h.get_by_label("下一页").click();
+    let other = format!("第{}页", chosen.page.unwrap() + 1);
+    step_until(&mut h, "the next page", |h| {
+        h.query_by_label(&other).is_some()
+    });
+    h.run_steps(3);
+    assert!(h.query_by_label("证据框").is_none());
+}
