@@ -361,6 +361,10 @@ pub struct ReviewState {
     pub severity: crate::model::Severity,
     pub reason: String,
     pub approve_over_errors: Option<String>,
+    /// Stepped to by keyboard: its group opens and the list scrolls to it.
+    pub keyed: bool,
+    /// 批准 was asked for by keyboard: the reason field takes the keys.
+    pub focus_reason: bool,
 }
 
 impl Default for ReviewState {
@@ -371,6 +375,8 @@ impl Default for ReviewState {
             severity: crate::model::Severity::Error,
             reason: String::new(),
             approve_over_errors: None,
+            keyed: false,
+            focus_reason: false,
         }
     }
 }

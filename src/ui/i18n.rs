@@ -334,6 +334,11 @@ impl Lang {
 }
 
 impl Texts {
+    /// The interface speaks Chinese.
+    pub fn is_chinese(&self) -> bool {
+        std::ptr::eq(self, &ZH)
+    }
+
     pub fn state(&self, s: crate::model::PageState) -> &'static str {
         use crate::model::PageState::*;
         match s {
@@ -360,7 +365,7 @@ impl Texts {
     /// The line of `n` findings of one code: the quality flag's name with the
     /// number of pages, else the first message with the count.
     pub fn finding_group(&self, code: &str, n: usize, first: &str) -> String {
-        let zh = std::ptr::eq(self, &ZH);
+        let zh = self.is_chinese();
         let flag = self.flag(code);
         match (flag != code, zh) {
             (true, true) => format!("{n} 页{flag}"),
@@ -375,7 +380,7 @@ impl Texts {
     /// code, with its page and the dates its message names. A code this table
     /// does not know (a bureau's own rule) keeps its Chinese words.
     pub fn finding_message(&self, f: &crate::model::Finding) -> String {
-        if std::ptr::eq(self, &ZH) {
+        if self.is_chinese() {
             return f.message.clone();
         }
         let code = f.code.as_str();
@@ -407,7 +412,7 @@ impl Texts {
 
     /// "N hits in M volumes".
     pub fn hit_count(&self, hits: usize, volumes: usize) -> String {
-        if std::ptr::eq(self, &ZH) {
+        if self.is_chinese() {
             format!("共 {hits} 处，{volumes} 卷")
         } else {
             format!("{hits} hit(s) in {volumes} volume(s)")
@@ -432,7 +437,7 @@ impl Texts {
 
     /// The label of a volume or document field (its name in the standard).
     pub fn field(&self, name: &str) -> &'static str {
-        let zh = std::ptr::eq(self, &ZH);
+        let zh = self.is_chinese();
         let (z, e) = crate::model::index::volume_field(name)
             .or_else(|| {
                 crate::model::index::DOCUMENT_FIELD_TABLE
@@ -445,7 +450,7 @@ impl Texts {
 
     /// Labels of the 质检 screen.
     pub fn rev(&self, key: &str) -> &'static str {
-        let zh = std::ptr::eq(self, &ZH);
+        let zh = self.is_chinese();
         let (z, e) = match key {
             "no_findings" => ("未发现问题", "Nothing found"),
             "not_reviewed" => ("尚未质检", "Not reviewed yet"),
@@ -493,7 +498,7 @@ impl Texts {
 
     /// Labels of the 设置 screen.
     pub fn set(&self, key: &str) -> &'static str {
-        let zh = std::ptr::eq(self, &ZH);
+        let zh = self.is_chinese();
         let (z, e) = match key {
             "title" => ("档号设置", "Archival code settings"),
             "hint" => (
@@ -531,7 +536,7 @@ impl Texts {
     /// A volume's stage in the volume list.
     pub fn stage(&self, stage: crate::ops::overview::Stage) -> &'static str {
         use crate::ops::overview::Stage;
-        let zh = std::ptr::eq(self, &ZH);
+        let zh = self.is_chinese();
         let (z, e) = match stage {
             Stage::Capture => ("采集中", "In capture"),
             Stage::Indexing => ("待质检", "To review"),
@@ -544,7 +549,7 @@ impl Texts {
 
     /// Words of the whole workstation: who is working.
     pub fn word(&self, key: &str) -> &'static str {
-        let zh = std::ptr::eq(self, &ZH);
+        let zh = self.is_chinese();
         let (z, e) = match key {
             "operator" => ("操作员", "Operator"),
             "switch_operator" => (
@@ -558,6 +563,7 @@ impl Texts {
             "path" => ("路径", "Path"),
             "page_image" => ("页面图像", "Page image"),
             "evidence_box" => ("证据框", "Evidence box"),
+            "report_area" => ("检测报告区", "Report area"),
             "results" => ("检索结果", "Results"),
             "query" => ("检索词", "Search for"),
             "thumb_size" => ("缩略图大小", "Thumbnail size"),
@@ -591,7 +597,7 @@ impl Texts {
 
     /// Labels of the 采集 screen's page tools and the scan dialog.
     pub fn cap(&self, key: &str) -> &'static str {
-        let zh = std::ptr::eq(self, &ZH);
+        let zh = self.is_chinese();
         let (z, e) = match key {
             "scan" => ("扫描…", "Scan…"),
             "scan_title" => ("扫描", "Scan"),

@@ -87,6 +87,9 @@ fn approve_line(
     no_open_marks: bool,
 ) {
     let errors = review.open_errors();
+    // Ctrl+Enter approves, as the button does (asking for a reason over errors).
+    let shortcut = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Enter);
+    let keyed = ui.input_mut(|i| i.consume_shortcut(&shortcut));
     if let Some(reason) = app.view.review.approve_over_errors.as_mut() {
         ui.colored_label(
             Color32::RED,
@@ -95,18 +98,35 @@ fn approve_line(
         let mut decided = None;
         ui.horizontal(|ui| {
             let label = ui.label(t.rev("approve_reason"));
-            ui.add(egui::TextEdit::singleline(reason).desired_width(200.0))
+            let field = ui
+                .add(egui::TextEdit::singleline(reason).desired_width(200.0))
                 .labelled_by(label.id);
-            if ui
-                .add_enabled(
-                    !reason.trim().is_empty(),
-                    egui::Button::new(t.rev("approve_anyway")),
+            // Asked for by keyboard: the keys go to the reason; Enter approves,
+            // Esc cancels.
+            if std::mem::take(&mut app.view.review.focus_reason) {
+                field.request_focus();
+            }
+            let given = !reason.trim().is_empty();
+            let (enter, escape) = ui.input(|i| {
+                (
+                    i.key_pressed(egui::Key::Enter),
+                    i.key_pressed(egui::Key::Escape),
                 )
+            });
+            if field.lost_focus() && enter && given {
+                decided = Some(Some(reason.clone()));
+            }
+            if field.lost_focus() && escape {
+                decided = Some(None);
+            }
+            if ui
+                .add_enabled(given, egui::Button::new(t.rev("approve_anyway")))
+                .on_hover_text("Enter")
                 .clicked()
             {
                 decided = Some(Some(reason.clone()));
             }
-            if ui.button(t.rev("cancel")).clicked() {
+            if ui.button(t.rev("cancel")).on_hover_text("Esc").clicked() {
                 decided = Some(None);
             }
         });
@@ -123,8 +143,9 @@ fn approve_line(
     ui.horizontal(|ui| {
         let approve = ui
             .add_enabled(no_open_marks, egui::Button::new(t.rev("approve")))
+            .on_hover_text("Ctrl+Enter")
             .on_disabled_hover_text(t.rev("open_marks"));
-        if approve.clicked() {
+        if approve.clicked() || (keyed && no_open_marks) {
             if errors.is_empty() {
                 app.push(Command::DecideReview {
                     decision: Verdict::Approved,
@@ -132,6 +153,7 @@ fn approve_line(
                 });
             } else {
                 app.view.review.approve_over_errors = Some(String::new());
+                app.view.review.focus_reason = true;
             }
         }
     });

@@ -91,17 +91,33 @@ fn top_bar(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
     ui.horizontal(|ui| {
         ui.heading(t.app_title);
         ui.separator();
-        for (screen, label) in [
+        const DIGITS: [egui::Key; 6] = [
+            egui::Key::Num1,
+            egui::Key::Num2,
+            egui::Key::Num3,
+            egui::Key::Num4,
+            egui::Key::Num5,
+            egui::Key::Num6,
+        ];
+        for ((screen, label), key) in [
             (Screen::Capture, t.screen_capture),
             (Screen::Index, t.screen_index),
             (Screen::Review, t.screen_review),
             (Screen::Search, t.screen_search),
             (Screen::Package, t.screen_package),
             (Screen::Settings, t.screen_settings),
-        ] {
+        ]
+        .into_iter()
+        .zip(DIGITS)
+        {
+            // Ctrl+1 … Ctrl+6: the screens in the order shown.
+            let shortcut = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, key);
+            let keyed = ui.input_mut(|i| i.consume_shortcut(&shortcut));
             if ui
                 .selectable_label(app.view.screen == screen, label)
+                .on_hover_text(ui.ctx().format_shortcut(&shortcut))
                 .clicked()
+                || keyed
             {
                 app.push(Command::SetScreen(screen));
             }
@@ -249,43 +265,49 @@ fn volume_list(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
         }
     });
     let years = volume_years(app);
-    ui.horizontal_wrapped(|ui| {
-        let state = &mut app.view.volumes;
-        let stage_text = state.stage.map_or(t.word("all_stages"), |s| t.stage(s));
-        let label = ui.label(t.word("stage"));
-        egui::ComboBox::from_id_salt("stage_filter")
-            .selected_text(stage_text)
-            .show_ui(ui, |ui| {
-                ui.selectable_value(&mut state.stage, None, t.word("all_stages"));
-                for s in Stage::ALL {
-                    ui.selectable_value(&mut state.stage, Some(*s), t.stage(*s));
-                }
-            })
-            .response
-            .labelled_by(label.id);
-        year_filter(ui, t, "year_filter", &mut state.year, &years);
-        let orders = [
-            (VolumeOrder::Imported, t.word("order_imported")),
-            (VolumeOrder::ArchivalCode, t.word("order_code")),
-            (VolumeOrder::Party, t.word("order_party")),
-            (VolumeOrder::Findings, t.word("order_findings")),
-            (VolumeOrder::Stage, t.word("order_stage")),
-        ];
-        let order_text = orders
-            .iter()
-            .find(|(o, _)| *o == state.order)
-            .map_or("", |(_, l)| *l);
-        let label = ui.label(t.word("order"));
-        egui::ComboBox::from_id_salt("volume_order")
-            .selected_text(order_text)
-            .show_ui(ui, |ui| {
-                for (o, label) in orders {
-                    ui.selectable_value(&mut state.order, o, label);
-                }
-            })
-            .response
-            .labelled_by(label.id);
-    });
+    // One row per filter: a label never wraps away from its choice.
+    egui::Grid::new("volume_filters")
+        .num_columns(2)
+        .show(ui, |ui| {
+            let state = &mut app.view.volumes;
+            let stage_text = state.stage.map_or(t.word("all_stages"), |s| t.stage(s));
+            let label = ui.label(t.word("stage"));
+            egui::ComboBox::from_id_salt("stage_filter")
+                .selected_text(stage_text)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut state.stage, None, t.word("all_stages"));
+                    for s in Stage::ALL {
+                        ui.selectable_value(&mut state.stage, Some(*s), t.stage(*s));
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            ui.end_row();
+            year_filter(ui, t, "year_filter", &mut state.year, &years);
+            ui.end_row();
+            let orders = [
+                (VolumeOrder::Imported, t.word("order_imported")),
+                (VolumeOrder::ArchivalCode, t.word("order_code")),
+                (VolumeOrder::Party, t.word("order_party")),
+                (VolumeOrder::Findings, t.word("order_findings")),
+                (VolumeOrder::Stage, t.word("order_stage")),
+            ];
+            let order_text = orders
+                .iter()
+                .find(|(o, _)| *o == state.order)
+                .map_or("", |(_, l)| *l);
+            let label = ui.label(t.word("order"));
+            egui::ComboBox::from_id_salt("volume_order")
+                .selected_text(order_text)
+                .show_ui(ui, |ui| {
+                    for (o, label) in orders {
+                        ui.selectable_value(&mut state.order, o, label);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            ui.end_row();
+        });
     ui.separator();
     let rows = listed_volumes(app);
     ui.label(
@@ -546,13 +568,36 @@ pub(super) fn findings_list(
     findings: &[Finding],
     open: fn(u32) -> Command,
 ) {
-    // One line per code: fifteen pages below 300 dpi are one finding to read,
-    // opened for its pages.
-    let mut groups: Vec<(&str, Vec<&Finding>)> = Vec::new();
-    for f in findings {
-        match groups.iter_mut().find(|(code, _)| *code == f.code) {
-            Some((_, members)) => members.push(f),
-            None => groups.push((&f.code, vec![f])),
+    let groups = finding_groups(findings);
+    // ↓ / ↑ (while no text field has the keys): the next or previous finding
+    // in the order listed, its page opened.
+    let step = ui.input(|i| {
+        if i.modifiers.any() {
+            0
+        } else if i.key_pressed(egui::Key::ArrowDown) {
+            1
+        } else if i.key_pressed(egui::Key::ArrowUp) {
+            -1
+        } else {
+            0
+        }
+    });
+    if step != 0 && !ui.ctx().egui_wants_keyboard_input() {
+        let order: Vec<&Finding> = groups.iter().flat_map(|(_, m)| m.iter().copied()).collect();
+        let at = order
+            .iter()
+            .position(|f| app.view.review.chosen.as_ref() == Some(*f));
+        let next = match at {
+            None if step > 0 => Some(0),
+            None => order.len().checked_sub(1),
+            Some(i) => i.checked_add_signed(step).filter(|&n| n < order.len()),
+        };
+        if let Some(f) = next.map(|n| order[n]) {
+            app.view.review.chosen = Some(f.clone());
+            app.view.review.keyed = true;
+            if let Some(p) = finding_place(app, f) {
+                app.push(open(p));
+            }
         }
     }
     for (code, members) in groups {
@@ -562,14 +607,46 @@ pub(super) fn findings_list(
         }
         let title = RichText::new(t.finding_group(code, members.len(), &members[0].message))
             .color(severity_colour(members[0].severity));
+        // A member stepped to by keyboard opens its group.
+        let keyed = app.view.review.keyed
+            && members
+                .iter()
+                .any(|f| app.view.review.chosen.as_ref() == Some(*f));
         egui::CollapsingHeader::new(title)
             .id_salt(("findings", code))
+            .open(keyed.then_some(true))
             .show(ui, |ui| {
                 for f in members {
                     finding_line(ui, t, app, f, open);
                 }
             });
     }
+}
+
+/// One line per code, in the order of the findings: fifteen pages below 300 dpi
+/// are one finding to read, opened for its pages.
+fn finding_groups(findings: &[Finding]) -> Vec<(&str, Vec<&Finding>)> {
+    let mut groups: Vec<(&str, Vec<&Finding>)> = Vec::new();
+    for f in findings {
+        match groups.iter_mut().find(|(code, _)| *code == f.code) {
+            Some((_, members)) => members.push(f),
+            None => groups.push((&f.code, vec![f])),
+        }
+    }
+    groups
+}
+
+/// The page a finding opens: its own, else its document's first.
+fn finding_place(app: &WorkstationApp, f: &Finding) -> Option<u32> {
+    f.page.or_else(|| {
+        let d = f.document?;
+        let index = app.data.index.as_ref()?;
+        index
+            .documents
+            .iter()
+            .find(|x| x.seq == d)
+            .map(|x| x.first_page)
+    })
 }
 
 /// One finding: the chosen one stands out; one with a page opens it.
@@ -594,20 +671,15 @@ fn finding_line(
             .strong()
             .background_color(Color32::from_rgba_unmultiplied(240, 180, 0, 60));
     }
-    let at = f.page.or_else(|| {
-        let d = f.document?;
-        let index = app.data.index.as_ref()?;
-        index
-            .documents
-            .iter()
-            .find(|x| x.seq == d)
-            .map(|x| x.first_page)
-    });
-    match at {
+    let keyed = chosen && std::mem::take(&mut app.view.review.keyed);
+    match finding_place(app, f) {
         Some(p) => {
             let r = ui
                 .add(egui::Label::new(text).sense(Sense::click()))
                 .on_hover_text(format!("{} · {}{recorded}", f.code, t.page_n(p)));
+            if keyed {
+                r.scroll_to_me(None);
+            }
             if r.hovered() {
                 ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
             }
@@ -620,6 +692,9 @@ fn finding_line(
             let r = ui
                 .add(egui::Label::new(text).sense(Sense::click()))
                 .on_hover_text(format!("{}{recorded}", f.code));
+            if keyed {
+                r.scroll_to_me(None);
+            }
             if r.clicked() {
                 app.view.review.chosen = Some(f.clone());
             }

@@ -480,6 +480,64 @@ fn clerk_merges_and_splits_documents_in_the_indexing_screen() {
 #[test]
 fn the_package_screen_packs_a_batch_and_shows_the_report() {
     let t = TestHome::new();
+    approved_volumes(&t);
+    let mut h = harness(Home::open(t.home()).unwrap(), fake_config(0, false));
+    h.run();
+    h.get_by_label("打包").click();
+    step_until(&mut h, "pack button", |h| {
+        h.query_by_label("打包所选案卷").is_some()
+    });
+    h.get_by_label("打包所选案卷").click();
+    step_until(&mut h, "both packed", |_| {
+        t.catalogue().packages().unwrap().len() == 2
+    });
+    step_until(&mut h, "report shown", |h| {
+        h.query_by_label_contains("SHA-256 校验").is_some()
+    });
+    assert!(h.query_all_by_label("通过").count() >= 2);
+    let outbox = t.home().join("outbox");
+    let zips: Vec<_> = std::fs::read_dir(&outbox).unwrap().flatten().collect();
+    assert_eq!(zips.len(), 2, "{zips:?}");
+    // The outbox lists both with their checksums; a second batch keeps them.
+    step_until(&mut h, "outbox rows", |h| {
+        h.query_all_by_label_contains("SHA-256 ").count() >= 2
+    });
+    h.get_all_by_label("重新检测").next().unwrap().click();
+    step_until(&mut h, "re-checked", |h| {
+        h.query_all_by_label("已有有效包，未重打").count() >= 1
+    });
+}
+
+/// The 四性检测 report keeps the room at office screen sizes.
+#[test]
+fn the_package_report_gets_the_room_at_office_screen_sizes() {
+    for size in [[1366.0, 768.0], [1920.0, 1080.0]] {
+        // A fresh home each time: packed volumes are not ticked again.
+        let t = TestHome::new();
+        approved_volumes(&t);
+        let mut h = harness_sized(Home::open(t.home()).unwrap(), fake_config(0, false), size);
+        h.run();
+        h.get_by_label("打包").click();
+        step_until(&mut h, "pack button", |h| {
+            h.query_by_label("打包所选案卷").is_some()
+        });
+        h.run_steps(3);
+        h.get_by_label("打包所选案卷").click();
+        step_until(&mut h, "report shown", |h| {
+            h.query_by_label("检测报告区").is_some()
+        });
+        h.run_steps(3);
+        let report = h.get_by_label("检测报告区").rect();
+        assert!(
+            report.width() >= size[0] * 0.4 && report.height() >= size[1] * 0.4,
+            "at {size:?} the report is {report:?}"
+        );
+    }
+}
+
+/// Two volumes of one page each, processed, catalogued with a 全宗号 and
+/// approved: ready to pack.
+fn approved_volumes(t: &TestHome) {
     std::fs::create_dir_all(t.home()).unwrap();
     std::fs::write(
         t.home().join("bureau.json"),
@@ -509,31 +567,6 @@ fn the_package_screen_packs_a_batch_and_shows_the_report() {
                 .args(["review", "--volume", v, "--approve", "--note", "测试批准"]));
         assert_eq!(code, 0, "{err}");
     }
-    let mut h = harness(Home::open(t.home()).unwrap(), fake_config(0, false));
-    h.run();
-    h.get_by_label("打包").click();
-    step_until(&mut h, "pack button", |h| {
-        h.query_by_label("打包所选案卷").is_some()
-    });
-    h.get_by_label("打包所选案卷").click();
-    step_until(&mut h, "both packed", |_| {
-        t.catalogue().packages().unwrap().len() == 2
-    });
-    step_until(&mut h, "report shown", |h| {
-        h.query_by_label_contains("SHA-256 校验").is_some()
-    });
-    assert!(h.query_all_by_label("通过").count() >= 2);
-    let outbox = t.home().join("outbox");
-    let zips: Vec<_> = std::fs::read_dir(&outbox).unwrap().flatten().collect();
-    assert_eq!(zips.len(), 2, "{zips:?}");
-    // The outbox lists both with their checksums; a second batch keeps them.
-    step_until(&mut h, "outbox rows", |h| {
-        h.query_all_by_label_contains("SHA-256 ").count() >= 2
-    });
-    h.get_all_by_label("重新检测").next().unwrap().click();
-    step_until(&mut h, "re-checked", |h| {
-        h.query_all_by_label("已有有效包，未重打").count() >= 1
-    });
 }
 
 #[test]
@@ -1183,4 +1216,72 @@ fn the_chosen_findings_evidence_is_boxed_on_its_page() {
     });
     h.run_steps(3);
     assert!(h.query_by_label("证据框").is_none());
+}
+
+/// By keyboard alone: a clerk finds a volume by a few characters of its
+/// party's name, opens it in 著录, and a reviewer steps to a finding and
+/// approves it over its open errors with a reason.
+#[test]
+fn a_volume_is_found_checked_and_approved_by_keyboard_alone() {
+    let t = TestHome::new();
+    let ids = two_parties(&t);
+    let mut h = harness(Home::open(t.home()).unwrap(), fake_config(0, false));
+    step_until(&mut h, "both listed", |h| {
+        h.query_by_label("2 / 2").is_some()
+    });
+    h.run_steps(3);
+    // Ctrl+F: the filter takes the keys; two characters of the party.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    h.run_steps(2);
+    assert!(h.get_by_label("筛选").is_focused());
+    h.get_by_label("筛选").type_text("乙餐");
+    step_until(&mut h, "one left", |h| h.query_by_label("1 / 2").is_some());
+    // Alt+↓ opens the first volume of the list; Esc gives the keys back.
+    h.key_press_modifiers(egui::Modifiers::ALT, egui::Key::ArrowDown);
+    h.key_press(egui::Key::Escape);
+    h.run_steps(3);
+    assert_eq!(
+        h.state().as_ref().unwrap().selected_volume(),
+        Some(ids[1].as_str())
+    );
+    // Ctrl+2: 著录, its page beside the fields.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num2);
+    step_until(&mut h, "著录 with its page", |h| {
+        h.query_by_label("页面图像").is_some() && h.query_by_label("当事人").is_some()
+    });
+    // Ctrl+3: 质检; ↓ steps to the first finding and opens its page.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num3);
+    step_until(&mut h, "质检", |h| h.query_by_label("尚未质检").is_some());
+    h.run_steps(3);
+    // (Findings of the whole volume have no page: step on to one that has.)
+    for _ in 0..6 {
+        h.key_press(egui::Key::ArrowDown);
+        h.run_steps(3);
+        if h.query_by_label("识别文字").is_some() {
+            break;
+        }
+    }
+    assert!(h.query_by_label("识别文字").is_some(), "↓ opened no page");
+    // Ctrl+Enter: approve; over open errors the reason field takes the keys,
+    // Enter approves.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    step_until(&mut h, "reason asked", |h| {
+        h.query_by_label("批准理由").is_some_and(|n| n.is_focused())
+    });
+    h.get_by_label("批准理由").type_text("已逐项核对");
+    h.run_steps(2);
+    h.key_press(egui::Key::Enter);
+    step_until(&mut h, "approved", |_| {
+        t.catalogue()
+            .review_decision(&ids[1])
+            .unwrap()
+            .is_some_and(|d| d.decision == anjuan::model::Verdict::Approved)
+    });
+    let decision = t.catalogue().review_decision(&ids[1]).unwrap().unwrap();
+    assert!(
+        decision.reason.starts_with("已逐项核对"),
+        "{}",
+        decision.reason
+    );
+    assert!(t.catalogue().review_decision(&ids[0]).unwrap().is_none());
 }

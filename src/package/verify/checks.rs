@@ -18,6 +18,8 @@ pub(super) struct Check {
     pub id: &'static str,
     pub property: Property,
     pub name: &'static str,
+    /// The name in English (the report records `name`).
+    pub name_en: &'static str,
     /// Only a written package can pass it (it reads `verification.json`).
     pub only_on_finished_packages: bool,
     pub run: fn(&Evidence) -> Vec<Failure>,
@@ -29,6 +31,7 @@ const fn row(
     id: &'static str,
     property: Property,
     name: &'static str,
+    name_en: &'static str,
     run: fn(&Evidence) -> Vec<Failure>,
     passed: fn(&Evidence) -> String,
 ) -> Check {
@@ -36,6 +39,7 @@ const fn row(
         id,
         property,
         name,
+        name_en,
         only_on_finished_packages: false,
         run,
         passed,
@@ -50,6 +54,7 @@ pub(super) const CHECKS: &[Check] = &[
         "S1",
         Security,
         "路径安全（无 ..、绝对路径、符号链接）",
+        "Paths stay inside (no .., absolute paths, links)",
         paths_stay_inside,
         |_| "所有条目都在包内".into(),
     ),
@@ -57,6 +62,7 @@ pub(super) const CHECKS: &[Check] = &[
         "S2",
         Security,
         "无清单外文件",
+        "No file outside the manifest",
         nothing_unlisted,
         |_| "包内文件均在清单中".into(),
     ),
@@ -64,6 +70,7 @@ pub(super) const CHECKS: &[Check] = &[
         "S3",
         Security,
         "处理过程有记录",
+        "Processing recorded",
         every_image_has_a_process_record,
         |_| "每个图像都有处理记录".into(),
     ),
@@ -72,6 +79,7 @@ pub(super) const CHECKS: &[Check] = &[
         "A1",
         Authenticity,
         "BagIt 结构",
+        "BagIt structure",
         bagit_declaration,
         |_| "bagit.txt 声明 BagIt 1.0".into(),
     ),
@@ -79,20 +87,29 @@ pub(super) const CHECKS: &[Check] = &[
         "A2",
         Authenticity,
         "SHA-256 校验",
+        "SHA-256 checksums",
         sha256_manifest_holds,
         |e| format!("{} 个文件校验一致", e.listed().len()),
     ),
-    row("A3", Authenticity, "SM3 校验", sm3_manifest_holds, |e| {
-        let n = match &e.manifest_sm3 {
-            Some(Ok(m)) => m.len(),
-            _ => 0,
-        };
-        format!("{n} 个文件校验一致")
-    }),
+    row(
+        "A3",
+        Authenticity,
+        "SM3 校验",
+        "SM3 checksums",
+        sm3_manifest_holds,
+        |e| {
+            let n = match &e.manifest_sm3 {
+                Some(Ok(m)) => m.len(),
+                _ => 0,
+            };
+            format!("{n} 个文件校验一致")
+        },
+    ),
     row(
         "A4",
         Authenticity,
         "标签清单校验",
+        "Tag manifest checksums",
         tag_manifest_holds,
         |_| "标签文件校验一致".into(),
     ),
@@ -100,6 +117,7 @@ pub(super) const CHECKS: &[Check] = &[
         "A5",
         Authenticity,
         "数字签名",
+        "Digital signature",
         signature_holds,
         signature_detail,
     ),
@@ -107,6 +125,7 @@ pub(super) const CHECKS: &[Check] = &[
         "A6",
         Authenticity,
         "元数据格式与一致性",
+        "Metadata well-formed and consistent",
         metadata_wellformed,
         |_| {
             "符合 volume.schema.json 与 volume.xsd；档号、日期、代码格式正确，XML 与 JSON 一致"
@@ -117,6 +136,7 @@ pub(super) const CHECKS: &[Check] = &[
         "A7",
         Authenticity,
         "文件与元数据相符",
+        "Files match the metadata",
         files_match_metadata,
         |_| "每页有图像和文本，名称符合 档号-NNNN".into(),
     ),
@@ -126,6 +146,7 @@ pub(super) const CHECKS: &[Check] = &[
             "A8",
             Authenticity,
             "打包时的检测结果",
+            "Result at packing",
             passed_when_built,
             |_| "打包时检测通过".into(),
         )
@@ -135,6 +156,7 @@ pub(super) const CHECKS: &[Check] = &[
         "I1",
         Integrity,
         "字节数与文件数（Payload-Oxum）",
+        "Bytes and file count (Payload-Oxum)",
         payload_oxum_holds,
         |_| "一致".into(),
     ),
@@ -142,6 +164,7 @@ pub(super) const CHECKS: &[Check] = &[
         "I2",
         Integrity,
         "必备文件齐全",
+        "Required files present",
         required_files_present,
         |_| "必备文件齐全".into(),
     ),
@@ -149,6 +172,7 @@ pub(super) const CHECKS: &[Check] = &[
         "I3",
         Integrity,
         "必备著录项",
+        "Required catalogue fields",
         required_fields_present,
         |_| "档号、题名、年度、保管期限、件数、页数齐全".into(),
     ),
@@ -156,6 +180,7 @@ pub(super) const CHECKS: &[Check] = &[
         "I4",
         Integrity,
         "件号、页号连续，每件有内容",
+        "Items and page numbers continuous, each item has content",
         numbering_runs,
         |_| "件号、页号无缺".into(),
     ),
@@ -163,6 +188,7 @@ pub(super) const CHECKS: &[Check] = &[
         "I5",
         Integrity,
         "过程元数据",
+        "Process metadata",
         process_metadata_complete,
         |_| {
             "符合 process.schema.json 与 review.schema.json；每个图像记录了原件校验值与处理步骤"
@@ -174,6 +200,7 @@ pub(super) const CHECKS: &[Check] = &[
         "U1",
         Usability,
         "文件可打开可解码",
+        "Files open and decode",
         everything_opens,
         |_| "所有文件均可打开".into(),
     ),
@@ -181,6 +208,7 @@ pub(super) const CHECKS: &[Check] = &[
         "U2",
         Usability,
         "格式在允许范围内",
+        "Formats allowed",
         formats_allowed,
         |_| "JPEG/PNG/TIFF/PDF/TXT/XML/JSON".into(),
     ),
@@ -188,6 +216,7 @@ pub(super) const CHECKS: &[Check] = &[
         "U3",
         Usability,
         "无加密、无特殊压缩",
+        "No encryption, no special compression",
         plainly_packed,
         |_| "仅存储或 Deflate，未加密".into(),
     ),

@@ -39,6 +39,22 @@ impl Property {
             Property::Security => "安全性",
         }
     }
+    pub fn en(self) -> &'static str {
+        match self {
+            Property::Authenticity => "Authenticity",
+            Property::Integrity => "Integrity",
+            Property::Usability => "Usability",
+            Property::Security => "Security",
+        }
+    }
+}
+
+/// The English name of check `id` (reports record the Chinese one).
+pub fn check_name_en(id: &str) -> Option<&'static str> {
+    checks::CHECKS
+        .iter()
+        .find(|c| c.id == id)
+        .map(|c| c.name_en)
 }
 
 /// What is wrong with one file (or with the package as a whole).
