@@ -13,6 +13,8 @@ use crate::indexing::{DOCUMENT_FIELDS, Field, Target, VOLUME_FIELDS, VolumeIndex
 
 /// Width of the form column (points).
 const SIDE_WIDTH: f32 = 400.0;
+/// The narrowest the side column may be dragged.
+const MIN_SIDE: f32 = 320.0;
 /// Width of a value in the form: the label, the value and its marks fit the column.
 const FIELD_WIDTH: f32 = 170.0;
 
@@ -100,12 +102,15 @@ pub fn index_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
         }
     }
 
-    // One column of fixed width beside the page (so that confirming a value
-    // never moves the page): the form, the documents and the 卷内目录 as tabs;
-    // the page takes the rest, at least half a 1366-wide window.
+    // One column beside the page, its width the clerk's (a splitter) and never
+    // the content's (so that confirming a value never moves the page): the
+    // form, the documents and the 卷内目录 as tabs; the page takes the rest,
+    // never less than half the window.
+    let widest = (ui.available_width() - ui.ctx().content_rect().width() / 2.0).max(MIN_SIDE);
     egui::Panel::right("index_side")
-        .exact_size(SIDE_WIDTH)
-        .resizable(false)
+        .default_size(SIDE_WIDTH.min(widest))
+        .size_range(MIN_SIDE..=widest)
+        .resizable(true)
         .show(ui, |ui| {
             ui.horizontal(|ui| {
                 for (tab, label) in [

@@ -376,6 +376,11 @@ fn clerk_confirms_a_field_by_keyboard_in_the_indexing_screen() {
     // The review's statutory findings are listed with indexing's own.
     assert!(h.query_by_label_contains("卷内缺少立案审批表").is_some());
 
+    step_until(&mut h, "the page", |h| {
+        h.query_by_label("页面图像").is_some()
+    });
+    h.run_steps(3);
+    let page_before = h.get_by_label("页面图像").rect();
     // Focus the party's field, replace its value from the keyboard, Enter.
     h.get_by_label("当事人").focus();
     h.run();
@@ -399,6 +404,12 @@ fn clerk_confirms_a_field_by_keyboard_in_the_indexing_screen() {
     step_until(&mut h, "confirmed tag", |h| {
         h.query_by_label("已确认").is_some()
     });
+    h.run_steps(3);
+    assert_eq!(
+        h.get_by_label("页面图像").rect(),
+        page_before,
+        "confirming a value moved the page"
+    );
     // F2 jumps to a doubtful (empty) value.
     h.key_press(egui::Key::F2);
     h.run();
