@@ -85,6 +85,8 @@ bounds = dict(tp=0, fp=0, fn=0)
 kinds_ok = kinds_n = doc_f_ok = doc_f_n = 0
 planted_n = planted_found = 0
 sound_volumes = false_statutory = 0
+scores = []
+scored_violation = 0
 false_by_code = {}
 cut_clean = clean_pages = 0
 flag_hit = {f: [0, 0] for f in FLAGS}
@@ -197,6 +199,20 @@ for name in volumes:
             miss(f"{name}: planted {code} not found")
     if not planted:
         sound_volumes += 1
+    # 评查 score: a planted violation costs points on the item that names its
+    # code; a sound file keeps 90 or more.
+    score = review.get("score") or {}
+    scores.append((name, score.get("total"), score.get("grade"), sorted(planted)))
+    for code in planted:
+        named = [i for i in score.get("items", []) if any(r["code"] == code for r in i["reasons"])]
+        if named and all(i["deducted"] > 0 for i in named):
+            scored_violation += 1
+        else:
+            miss(f"{name}: planted {code} cost no points on its item")
+    if not planted and (score.get("total") or 0) < 90:
+        miss(f"{name}: sound volume scored {score.get('total')}: "
+             + "; ".join(f"{i['id']} -{i['deducted']} ({', '.join(r['code'] for r in i['reasons'])})"
+                         for i in score.get("items", []) if i["deducted"] > 0))
     for f in review["findings"]:
         statutory = f["code"].isupper()
         if statutory and f["severity"] == "error" and f["code"] not in planted:
@@ -226,6 +242,12 @@ print(f"volume fields of the bar together: {ratio(sum(field_ok.values()), n * le
 print(f"planted violations found: {ratio(planted_found, planted_n)}")
 print(f"false statutory errors: {false_statutory} on {sound_volumes} sound volumes"
       f" ({false_statutory / max(sound_volumes, 1):.2f} per volume); by code on all volumes: {false_by_code or '{}'}")
+sound_scores = [t for _, t, _, p in scores if not p and t is not None]
+print(f"评查: planted violations that cost points on their item: {ratio(scored_violation, planted_n)};"
+      f" sound volumes scoring >= 90: {sum(t >= 90 for t in sound_scores)}/{len(sound_scores)}"
+      f" (lowest {min(sound_scores, default=0)})")
+for name, total, grade, planted in scores:
+    print(f"  {name}: {total} {grade} {' '.join(planted)}")
 print(f"cut_content on clean pages: {cut_clean}/{clean_pages} = {cut_clean / max(clean_pages, 1):.3%}")
 hits = sum(h for h, _ in flag_hit.values())
 wanted = sum(w for _, w in flag_hit.values())

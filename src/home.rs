@@ -84,6 +84,10 @@ impl Home {
     pub fn bureau_path(&self) -> PathBuf {
         self.root.join("bureau.json")
     }
+    /// The bureau's own 评查 score sheet; the shipped one when absent.
+    pub fn scoring_path(&self) -> PathBuf {
+        self.root.join("scoring.json")
+    }
     /// The operators who work in this home and the one who worked last.
     pub fn operators_path(&self) -> PathBuf {
         self.root.join("operators.json")

@@ -84,6 +84,59 @@ impl Catalogue {
         Ok(id)
     }
 
+    /// A reviewer's change to the volume's 评查 score: `points` more taken off
+    /// `item` (negative: given back), with the reason; audited. The item is the
+    /// sheet's to check (the catalogue does not know the sheet).
+    pub fn add_score_adjustment(
+        &self,
+        volume_id: &str,
+        item: &str,
+        points: f64,
+        reason: &str,
+        actor: &str,
+    ) -> Result<i64> {
+        if !points.is_finite() || points == 0.0 {
+            bail!("an adjustment takes off or gives back some points, not {points}");
+        }
+        if reason.trim().is_empty() {
+            bail!("a change to the score needs a reason");
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "INSERT INTO score_adjustments(volume_id, item, points, reason, actor, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
+            params![volume_id, item, points, reason.trim(), actor],
+        )?;
+        let id = tx.last_insert_rowid();
+        write_audit(
+            &tx,
+            actor,
+            "score_adjust",
+            Some(volume_id),
+            &format!("{item} {points:+}: {}", reason.trim()),
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// The reviewer's changes to the volume's score, oldest first.
+    pub fn score_adjustments(&self, volume_id: &str) -> Result<Vec<crate::model::ScoreAdjustment>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT item, points, reason, actor, at FROM score_adjustments
+             WHERE volume_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([volume_id], |r| {
+            Ok(crate::model::ScoreAdjustment {
+                item: r.get(0)?,
+                points: r.get(1)?,
+                reason: r.get(2)?,
+                by: r.get(3)?,
+                at: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Closes a mark once the defect is mended.
     pub fn resolve_review_mark(&self, volume_id: &str, id: i64, actor: &str) -> Result<()> {
         let tx = self.conn.unchecked_transaction()?;

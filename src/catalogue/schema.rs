@@ -162,6 +162,19 @@ const MIGRATIONS: &[&str] = &[
         actor TEXT NOT NULL,
         at TEXT NOT NULL
      );",
+    // 7: 评查: the reviewer's changes to a volume's score, item by item (points
+    // taken off, negative when given back), each with its reason; kept, never
+    // edited, so the score's history is its rows.
+    "CREATE TABLE score_adjustments(
+        id INTEGER PRIMARY KEY,
+        volume_id TEXT NOT NULL REFERENCES volumes(id),
+        item TEXT NOT NULL,
+        points REAL NOT NULL,
+        reason TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL
+     );
+     CREATE INDEX score_adjustments_volume ON score_adjustments(volume_id);",
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

@@ -30,6 +30,34 @@ pub struct ReviewArgs {
     /// Send the volume back, saying why
     #[arg(long = "return", value_name = "REASON", conflicts_with_all = ["mark", "resolve"])]
     pub return_reason: Option<String>,
+    /// 评查: take POINTS more off item ITEM of the score sheet (e.g. B1=4); --note says why
+    #[arg(long, value_name = "ITEM=POINTS", requires = "note", conflicts_with_all = ["mark", "approve", "return_reason"])]
+    pub deduct: Option<String>,
+    /// 评查: give POINTS back on item ITEM (e.g. B2=5); --note says why
+    #[arg(long, value_name = "ITEM=POINTS", requires = "note", conflicts_with_all = ["mark", "approve", "return_reason", "deduct"])]
+    pub restore: Option<String>,
+}
+
+/// `ITEM=POINTS`, points positive.
+fn item_points(arg: &str) -> Result<(String, f64)> {
+    let (item, points) = arg
+        .split_once('=')
+        .with_context(|| format!("{arg}: expected ITEM=POINTS, e.g. B1=4"))?;
+    let points: f64 = points
+        .trim()
+        .parse()
+        .ok()
+        .filter(|p: &f64| p.is_finite() && *p > 0.0)
+        .with_context(|| format!("{arg}: POINTS must be a number above 0"))?;
+    Ok((item.trim().to_string(), points))
+}
+
+/// The review as `--json` prints it: the findings and decisions, and the score.
+#[derive(serde::Serialize)]
+struct ReviewOut<'a> {
+    #[serde(flatten)]
+    review: &'a crate::review::Review,
+    score: crate::review::scoring::Score,
 }
 
 /// 验收: draws `percent` of the processed volumes not sent back, audited.
@@ -89,6 +117,8 @@ pub(super) fn review(home: &Home, args: ReviewArgs) -> Result<i32> {
         resolve,
         approve,
         return_reason,
+        deduct,
+        restore,
         ..
     } = args;
     let volume = volume.context("--volume is needed")?;
@@ -131,10 +161,32 @@ pub(super) fn review(home: &Home, args: ReviewArgs) -> Result<i32> {
         };
         eprintln!("{said}");
     }
+    let sheet = crate::review::scoring::ScoreSheet::load_or_builtin(&home.scoring_path())?;
+    for (arg, sign) in [(&deduct, 1.0), (&restore, -1.0)] {
+        if let Some(arg) = arg {
+            let (item, points) = item_points(arg)?;
+            let reason = note.clone().unwrap_or_default();
+            ops::review::adjust_score(
+                &cat,
+                &sheet,
+                &volume,
+                &item,
+                sign * points,
+                &reason,
+                &actor,
+            )?;
+            eprintln!("{volume}: {item} {:+} ({reason})", -sign * points);
+        }
+    }
     let rules = crate::review::ReviewRules::builtin();
     let review = crate::review::review_volume(&cat, &volume, rules)?;
+    let score = ops::review::volume_score(&cat, &sheet, &volume)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&review)?);
+        let out = ReviewOut {
+            review: &review,
+            score,
+        };
+        println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         for f in &review.findings {
             let place = match (f.page, f.document) {
@@ -145,6 +197,21 @@ pub(super) fn review(home: &Home, args: ReviewArgs) -> Result<i32> {
             };
             println!("{}\t{}\t{place}\t{}", f.severity, f.code, f.message);
         }
+        for i in score.items.iter().filter(|i| i.deducted > 0.0) {
+            println!(
+                "score\t{}\t{} {}\t-{} of {}",
+                i.id, i.category, i.item, i.deducted, i.points
+            );
+        }
+        println!(
+            "score\ttotal\t{}\t{}{}",
+            score.total,
+            score.grade,
+            score.veto.as_ref().map_or(String::new(), |v| format!(
+                " (一票否决: {} {})",
+                v.item, v.code
+            ))
+        );
     }
     let status = match &review.decision {
         Some(d) => format!(

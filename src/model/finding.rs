@@ -64,6 +64,17 @@ impl Finding {
     }
 }
 
+/// A reviewer's change to one item of a volume's 评查 score: `points` more
+/// taken off (negative: given back), with the reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoreAdjustment {
+    pub item: String,
+    pub points: f64,
+    pub reason: String,
+    pub by: String,
+    pub at: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,7 +40,7 @@ pub mod record;
 pub mod settings;
 pub mod time;
 
-pub use finding::{Finding, Severity, Verdict};
+pub use finding::{Finding, ScoreAdjustment, Severity, Verdict};
 
 word_enum! {
     /// Where a page stands in the pipeline, shown as a badge in the UI.

@@ -7,6 +7,7 @@ use anyhow::{Result, bail};
 
 use crate::catalogue::Catalogue;
 use crate::model::{Severity, Verdict};
+use crate::review::scoring::ScoreSheet;
 
 /// What the reviewer does to a volume.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,6 +94,60 @@ pub fn act(
     })
 }
 
+/// 评查: the volume's score on `sheet`, from its findings and the reviewer's
+/// adjustments.
+pub fn volume_score(
+    catalogue: &Catalogue,
+    sheet: &ScoreSheet,
+    volume: &str,
+) -> Result<crate::review::scoring::Score> {
+    let review =
+        crate::review::review_volume(catalogue, volume, crate::review::ReviewRules::builtin())?;
+    let adjustments = catalogue.score_adjustments(volume)?;
+    Ok(crate::review::scoring::score(
+        sheet,
+        &review.findings,
+        &adjustments,
+    ))
+}
+
+/// The reviewer takes `points` more off item `item` of the sheet (negative:
+/// gives them back), saying why; audited. An item the sheet lacks is refused.
+pub fn adjust_score(
+    catalogue: &Catalogue,
+    sheet: &ScoreSheet,
+    volume: &str,
+    item: &str,
+    points: f64,
+    reason: &str,
+    actor: &str,
+) -> Result<()> {
+    if !catalogue.volume_exists(volume)? {
+        bail!("no volume {volume}");
+    }
+    let Some(found) = sheet.item(item) else {
+        let ids: Vec<&str> = sheet
+            .categories
+            .iter()
+            .flat_map(|c| &c.items)
+            .map(|i| i.id.as_str())
+            .collect();
+        bail!(
+            "the score sheet has no item {item} (it has {})",
+            ids.join(", ")
+        );
+    };
+    if points.abs() > found.points {
+        bail!(
+            "item {item} ({}) has {} points; {points} is more than it has",
+            found.name,
+            found.points
+        );
+    }
+    catalogue.add_score_adjustment(volume, item, points, reason, actor)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,6 +181,24 @@ mod tests {
             act(&cat, "V1", approve, "tester").unwrap(),
             ReviewDone::Decided(Verdict::Approved)
         );
+    }
+
+    #[test]
+    fn the_reviewer_adjusts_an_item_of_the_sheet_with_a_reason() {
+        let (_dir, cat) = catalogue_with_a_volume();
+        let sheet = ScoreSheet::builtin();
+        let before = volume_score(&cat, sheet, "V1").unwrap();
+        adjust_score(&cat, sheet, "V1", "B1", 4.0, "执法证号缺失", "评查员").unwrap();
+        let after = volume_score(&cat, sheet, "V1").unwrap();
+        assert_eq!(after.total, before.total - 4.0);
+        let b1 = after.items.iter().find(|i| i.id == "B1").unwrap();
+        assert_eq!(b1.reasons.last().unwrap().note, "执法证号缺失（评查员）");
+        // Refused: an item the sheet lacks, no reason, more than the item has.
+        assert!(adjust_score(&cat, sheet, "V1", "Z9", 1.0, "x", "t").is_err());
+        assert!(adjust_score(&cat, sheet, "V1", "B1", 1.0, " ", "t").is_err());
+        assert!(adjust_score(&cat, sheet, "V1", "B1", 11.0, "x", "t").is_err());
+        assert!(adjust_score(&cat, sheet, "V9", "B1", 1.0, "x", "t").is_err());
+        assert_eq!(cat.score_adjustments("V1").unwrap().len(), 1);
     }
 
     #[test]

@@ -312,3 +312,136 @@ fn the_operator_named_on_the_command_line_is_the_actor() {
     assert_eq!(code, 2);
     assert!(err.contains("is not a name"), "{err}");
 }
+
+/// 评查: the score follows the findings (the item that names the code loses its
+/// points), the reviewer deducts and gives back with a reason, and a bureau's
+/// own sheet in the home replaces the shipped one; a malformed one is refused.
+#[test]
+fn the_score_sheet_scores_findings_and_takes_the_reviewers_changes() {
+    let t = TestHome::new();
+    let vid = plain_volume(&t, &[300, 301, 302]);
+    process_fake(&t, DECISION);
+    let (code, _, err) = run(t.cli().args([
+        "correct",
+        "--volume",
+        &vid,
+        "kind:1=filing_approval",
+        "doc:1:date=2023-01-10",
+        "filed_date=2023-01-10",
+        "kind:2=prior_notice",
+        "doc:2:date=2023-05-20",
+        "doc:3:date=2023-06-20",
+        "decided_date=2023-06-20",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let score = |t: &TestHome| {
+        let (code, out, err) = run(t.cli().args(["review", "--volume", &vid, "--json"]));
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v["score"].clone()
+    };
+    let s = score(&t);
+    let item = |s: &serde_json::Value, id: &str| {
+        s["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    // Decided 161 days after filing: the 办案期限 item loses its points, named
+    // by the code.
+    let b5 = item(&s, "B5");
+    assert!(b5["deducted"].as_f64().unwrap() > 0.0, "{b5}");
+    assert!(
+        b5["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["code"] == "DECISION_OVER_90_DAYS" && r["source"] == "auto"),
+        "{b5}"
+    );
+    let items: f64 = s["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["deducted"].as_f64().unwrap())
+        .sum();
+    assert_eq!(s["total"].as_f64().unwrap(), 100.0 - items);
+    assert!(s["grade"].is_string() && s["veto"].is_null(), "{s}");
+
+    // The reviewer takes 4 off 主体资格, then gives 2 back.
+    let (code, _, err) = run(t.cli().args([
+        "review",
+        "--volume",
+        &vid,
+        "--deduct",
+        "B1=4",
+        "--note",
+        "执法证号缺失",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(t.cli().args([
+        "review",
+        "--volume",
+        &vid,
+        "--restore",
+        "B1=2",
+        "--note",
+        "一人有证",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("score\ttotal\t"), "{out}");
+    let after = score(&t);
+    assert_eq!(item(&after, "B1")["deducted"], 2.0);
+    assert_eq!(
+        after["total"].as_f64().unwrap(),
+        s["total"].as_f64().unwrap() - 2.0
+    );
+    let reviewer: Vec<_> = item(&after, "B1")["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["source"] == "reviewer")
+        .cloned()
+        .collect();
+    assert_eq!(reviewer.len(), 2, "{reviewer:?}");
+    // Refused: an unknown item, no reason.
+    let (code, _, err) = run(t.cli().args([
+        "review", "--volume", &vid, "--deduct", "Z9=1", "--note", "x",
+    ]));
+    assert_ne!(code, 0);
+    assert!(err.contains("no item Z9"), "{err}");
+    let (code, _, _) = run(t
+        .cli()
+        .args(["review", "--volume", &vid, "--deduct", "B1=1"]));
+    assert_ne!(code, 0);
+
+    // The bureau's own sheet, read without a rebuild: a late decision costs
+    // 2 points there (the shipped sheet takes the item's 10).
+    assert_eq!(b5["deducted"], 10.0);
+    let mut sheet: serde_json::Value =
+        serde_json::from_str(include_str!("../../assets/review/scoring.json")).unwrap();
+    let b5_deductions = sheet["categories"][0]["items"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|i| i["id"] == "B5")
+        .unwrap()["deductions"]
+        .as_array_mut()
+        .unwrap();
+    for d in b5_deductions.iter_mut() {
+        d["points"] = 2.into();
+    }
+    std::fs::write(
+        t.home().join("scoring.json"),
+        serde_json::to_string(&sheet).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(item(&score(&t), "B5")["deducted"], 2.0);
+    std::fs::write(t.home().join("scoring.json"), "{\"version\": 1}").unwrap();
+    let (code, _, err) = run(t.cli().args(["review", "--volume", &vid]));
+    assert_ne!(code, 0);
+    assert!(err.contains("scoring.json: line 1"), "{err}");
+}
