@@ -51,3 +51,35 @@ mod tests {
         assert_eq!(names.len(), 1, "temp files left behind: {names:?}");
     }
 }
+
+/// `name` made fit for a file name on every system: separators, the characters
+/// Windows refuses and control characters become `_`.
+pub fn safe_file_name(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    match s.trim_matches(['.', ' ']) {
+        "" => "_".into(),
+        t => t.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod safe_name_tests {
+    #[test]
+    fn names_lose_what_file_systems_refuse() {
+        assert_eq!(
+            super::safe_file_name("J037-XZCF·2023-D30-0001"),
+            "J037-XZCF·2023-D30-0001"
+        );
+        assert_eq!(super::safe_file_name("a/b:c"), "a_b_c");
+        assert_eq!(super::safe_file_name(".."), "_");
+    }
+}

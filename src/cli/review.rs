@@ -2,8 +2,18 @@ use super::*;
 
 #[derive(Debug, clap::Args)]
 pub struct ReviewArgs {
-    #[arg(long, required_unless_present = "sample")]
-    pub volume: Option<String>,
+    /// The volume (several, or --all, with --sheet)
+    #[arg(long, required_unless_present_any = ["sample", "all"])]
+    pub volume: Vec<String>,
+    /// With --sheet: every volume of the home
+    #[arg(long, requires = "sheet", conflicts_with = "volume")]
+    pub all: bool,
+    /// 评查表: write each volume's score sheet (A4 PDF) and the batch summary (XLSX) into --out
+    #[arg(long, requires = "out", conflicts_with_all = ["mark", "resolve", "approve", "return_reason", "deduct", "restore", "sample"])]
+    pub sheet: bool,
+    /// The folder for --sheet
+    #[arg(long, value_name = "DIR", requires = "sheet")]
+    pub out: Option<std::path::PathBuf>,
     /// Draw PERCENT of the processed volumes for full inspection (验收)
     #[arg(long, value_name = "PERCENT", conflicts_with_all = ["volume", "mark", "resolve", "approve", "return_reason"])]
     pub sample: Option<f64>,
@@ -104,9 +114,38 @@ fn draw_sample(home: &Home, percent: f64, seed: Option<u64>, json: bool) -> Resu
     Ok(0)
 }
 
+/// `review --sheet`: the 评查表 of the volumes asked for, and their summary.
+fn write_sheets(home: &Home, args: &ReviewArgs) -> Result<i32> {
+    let cat = Catalogue::open(&home.catalogue_path())?;
+    let volumes: Vec<String> = if args.all {
+        cat.list_volumes()?.into_iter().map(|v| v.id).collect()
+    } else {
+        args.volume.clone()
+    };
+    let sheet = crate::review::scoring::ScoreSheet::load_or_builtin(&home.scoring_path())?;
+    let out = args.out.as_deref().context("--sheet needs --out DIR")?;
+    let (written, problems) =
+        ops::review::write_score_sheets(&cat, &sheet, &volumes, out, home.operator())?;
+    for p in &written {
+        println!("{}", p.display());
+    }
+    for p in &problems {
+        eprintln!("skipped {p}");
+    }
+    eprintln!(
+        "{} score sheet(s) and the summary in {}",
+        written.len().saturating_sub(1),
+        out.display()
+    );
+    Ok(if problems.is_empty() { 0 } else { 1 })
+}
+
 pub(super) fn review(home: &Home, args: ReviewArgs) -> Result<i32> {
     if let Some(percent) = args.sample {
         return draw_sample(home, percent, args.seed, args.json);
+    }
+    if args.sheet {
+        return write_sheets(home, &args);
     }
     let ReviewArgs {
         volume,
@@ -121,7 +160,8 @@ pub(super) fn review(home: &Home, args: ReviewArgs) -> Result<i32> {
         restore,
         ..
     } = args;
-    let volume = volume.context("--volume is needed")?;
+    let [volume] = <[String; 1]>::try_from(volume)
+        .map_err(|_| anyhow::anyhow!("one --volume is needed (several only with --sheet)"))?;
     let cat = Catalogue::open(&home.catalogue_path())?;
     anyhow::ensure!(cat.volume_exists(&volume)?, "no volume {volume}");
     let actor = home.operator().to_string();

@@ -148,6 +148,61 @@ pub fn adjust_score(
     Ok(())
 }
 
+/// 评查表: one A4 PDF per volume (`评查表-<档号 or id>.pdf`) and the batch
+/// summary `评查汇总.xlsx` in `out`; returns the files written. A volume that
+/// cannot be scored is reported and skipped; the others are written.
+pub fn write_score_sheets(
+    catalogue: &Catalogue,
+    sheet: &ScoreSheet,
+    volumes: &[String],
+    out: &std::path::Path,
+    reviewer: &str,
+) -> Result<(Vec<std::path::PathBuf>, Vec<String>)> {
+    use crate::review::sheet_report::{SheetHeader, SummaryRow, score_sheet_pdf, summary_xlsx};
+    std::fs::create_dir_all(out)
+        .map_err(|e| anyhow::anyhow!("cannot make {}: {e}", out.display()))?;
+    let date = chrono::Local::now().format("%Y-%m-%d").to_string();
+    let mut written = Vec::new();
+    let mut problems = Vec::new();
+    let mut scored = Vec::new();
+    for id in volumes {
+        let made = (|| -> Result<(SheetHeader, crate::review::scoring::Score)> {
+            let v = catalogue.volume_json(id)?;
+            let header = SheetHeader {
+                volume: id.clone(),
+                archival_code: v.archival_code,
+                title: v.title,
+                party: v.party,
+                agency: v.agency,
+                decision_no: v.decision_no,
+            };
+            Ok((header, volume_score(catalogue, sheet, id)?))
+        })();
+        match made {
+            Ok((header, score)) => {
+                let name =
+                    crate::fsutil::safe_file_name(header.archival_code.as_deref().unwrap_or(id));
+                let path = out.join(format!("评查表-{name}.pdf"));
+                let pdf = score_sheet_pdf(sheet, &header, &score, reviewer, &date)?;
+                crate::fsutil::write_atomic(&path, &pdf)?;
+                written.push(path);
+                scored.push((header, score));
+            }
+            Err(e) => problems.push(format!("{id}: {e:#}")),
+        }
+    }
+    if !scored.is_empty() {
+        let rows: Vec<SummaryRow<'_>> = scored
+            .iter()
+            .map(|(header, score)| SummaryRow { header, score })
+            .collect();
+        let path = out.join("评查汇总.xlsx");
+        summary_xlsx(sheet, &rows, &path)?;
+        written.push(path);
+    }
+    Ok((written, problems))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

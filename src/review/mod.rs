@@ -9,6 +9,7 @@
 
 pub mod calendar;
 pub mod scoring;
+pub mod sheet_report;
 pub mod statutory;
 
 use anyhow::Result;

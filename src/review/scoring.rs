@@ -38,6 +38,10 @@ pub struct ScoreSheet {
 pub struct Grade {
     pub name: String,
     pub min: f64,
+    /// Not given to a file that lost points to an error-level finding (a breach
+    /// shown by sure dates, a missing document), whatever its total.
+    #[serde(default)]
+    pub no_errors: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -155,11 +159,12 @@ impl ScoreSheet {
             .find(|i| i.id == id)
     }
 
-    /// The grade of a total without veto.
-    pub fn grade_of(&self, total: f64) -> &str {
+    /// The grade of a total without veto; `errors`: points were lost to an
+    /// error-level finding.
+    pub fn grade_of(&self, total: f64, errors: bool) -> &str {
         self.grades
             .iter()
-            .find(|g| total + 1e-9 >= g.min)
+            .find(|g| total + 1e-9 >= g.min && !(g.no_errors && errors))
             .or(self.grades.last())
             .map_or("", |g| g.name.as_str())
     }
@@ -217,6 +222,7 @@ pub enum Source {
 /// Scores a volume's findings on `sheet`, with the reviewer's adjustments.
 pub fn score(sheet: &ScoreSheet, findings: &[Finding], adjustments: &[Adjustment]) -> Score {
     let mut veto = None;
+    let mut errors = false;
     let mut items = Vec::new();
     for category in &sheet.categories {
         for item in &category.items {
@@ -247,6 +253,7 @@ pub fn score(sheet: &ScoreSheet, findings: &[Finding], adjustments: &[Adjustment
                     Per::Each => hits,
                 };
                 for f in taken {
+                    errors |= f.severity == Severity::Error && d.points > 0.0;
                     let factor = if f.severity == Severity::Error {
                         1.0
                     } else {
@@ -284,7 +291,7 @@ pub fn score(sheet: &ScoreSheet, findings: &[Finding], adjustments: &[Adjustment
     let total = round2(sheet.total - items.iter().map(|i| i.deducted).sum::<f64>());
     let grade = match &veto {
         Some(_) => sheet.veto_grade.clone(),
-        None => sheet.grade_of(total).to_string(),
+        None => sheet.grade_of(total, errors).to_string(),
     };
     Score {
         total,
@@ -408,6 +415,12 @@ mod tests {
         assert_eq!(s.items[0].deducted, 10.0);
         assert_eq!(s.total, 90.0);
         assert_eq!(s.grade, "优秀");
+        // A sure breach keeps a file out of 优秀 whatever its total.
+        let late = [finding("SERVICE_LATE", Severity::Error, 9)];
+        let s = score(sheet, &late, &[]);
+        assert_eq!((s.total, s.grade.as_str()), (95.0, "合格"));
+        let doubted = [finding("SERVICE_LATE", Severity::Warning, 9)];
+        assert_eq!(score(sheet, &doubted, &[]).grade, "优秀");
     }
 
     #[test]

@@ -159,6 +159,15 @@ pub enum Command {
         decision: crate::model::Verdict,
         reason: String,
     },
+    /// 评查: take `points` more off an item of the score sheet (negative: give
+    /// back), with the reason.
+    AdjustScore {
+        item: String,
+        points: f64,
+        reason: String,
+    },
+    /// 评查表 of the current volume, as PDF in the home's 评查表 folder.
+    WriteScoreSheet,
     /// Open the page with this seq of the current volume in the viewer.
     OpenPageSeq(u32),
 }
@@ -365,6 +374,12 @@ pub struct ReviewState {
     pub keyed: bool,
     /// 批准 was asked for by keyboard: the reason field takes the keys.
     pub focus_reason: bool,
+    /// The 评查 sheet is shown instead of the findings.
+    pub sheet_tab: bool,
+    /// 评查: the item being changed, the points and the reason typed.
+    pub score_item: Option<String>,
+    pub score_points: f64,
+    pub score_reason: String,
 }
 
 impl Default for ReviewState {
@@ -377,6 +392,10 @@ impl Default for ReviewState {
             approve_over_errors: None,
             keyed: false,
             focus_reason: false,
+            sheet_tab: false,
+            score_item: None,
+            score_points: 1.0,
+            score_reason: String::new(),
         }
     }
 }
@@ -398,6 +417,8 @@ pub struct CaseData {
     /// The selected volume's review: quality, indexing and statutory findings,
     /// the reviewer's marks and decision.
     pub review: Option<crate::review::Review>,
+    /// The selected volume's 评查 score on the home's sheet.
+    pub score: Option<crate::review::scoring::Score>,
     /// Every volume: may it be packed now, or why not (the packer's rule).
     pub readiness: std::collections::BTreeMap<String, Result<(), crate::package::ready::NotReady>>,
     /// The latest review decision of every reviewed volume.
@@ -420,6 +441,8 @@ pub struct WorkstationApp {
     volumes_dirty_since: Option<Instant>,
     /// Who works in this home (`operators.json`).
     pub(crate) operators: Operators,
+    /// The 评查 score sheet (the bureau's `scoring.json`, else the shipped one).
+    pub(crate) sheet: crate::review::scoring::ScoreSheet,
     /// The screenshot tour, when asked for.
     pub(crate) tour: Option<super::tour::Tour>,
     /// The volume list's rows being made (the latest request wins).
@@ -439,6 +462,13 @@ impl WorkstationApp {
         };
         let prefs = Prefs::load(&home);
         let images = ImageCache::new(Store::new(home.store_dir()), ctx);
+        // A bureau's sheet that does not read is said, and the shipped one used.
+        let mut messages = Vec::new();
+        let sheet = crate::review::scoring::ScoreSheet::load_or_builtin(&home.scoring_path())
+            .unwrap_or_else(|e| {
+                messages.push(format!("{e:#}"));
+                crate::review::scoring::ScoreSheet::builtin().clone()
+            });
         let mut app = WorkstationApp {
             home,
             catalogue,
@@ -449,11 +479,12 @@ impl WorkstationApp {
             images,
             task: None,
             queue: VecDeque::new(),
-            messages: Vec::new(),
+            messages,
             commands: Vec::new(),
             egui: ctx.clone(),
             volumes_dirty_since: None,
             operators,
+            sheet,
             rows_job: None,
             tour: None,
         };
@@ -656,6 +687,47 @@ impl WorkstationApp {
                 self.view.review.reason.clear();
                 self.view.review.approve_over_errors = None;
                 self.reload_volumes();
+            }
+            Command::AdjustScore {
+                item,
+                points,
+                reason,
+            } => {
+                if let Some(volume) = self.view.volume.clone() {
+                    let actor = self.home.operator().to_string();
+                    match ops::review::adjust_score(
+                        &self.catalogue,
+                        &self.sheet,
+                        &volume,
+                        &item,
+                        points,
+                        &reason,
+                        &actor,
+                    ) {
+                        Ok(()) => self.view.review.score_reason.clear(),
+                        Err(e) => self.messages.push(format!("{e:#}")),
+                    }
+                    self.reload_index();
+                }
+            }
+            Command::WriteScoreSheet => {
+                if let Some(volume) = self.view.volume.clone() {
+                    let out = self.home.root().join("评查表");
+                    let said = match ops::review::write_score_sheets(
+                        &self.catalogue,
+                        &self.sheet,
+                        &[volume],
+                        &out,
+                        self.home.operator(),
+                    ) {
+                        Ok((written, problems)) => match written.first() {
+                            Some(pdf) => pdf.display().to_string(),
+                            None => problems.join("; "),
+                        },
+                        Err(e) => format!("{e:#}"),
+                    };
+                    self.messages.push(said);
+                }
             }
             Command::OpenPageSeq(seq) => {
                 if let Some(p) = self.data.pages.iter().find(|p| p.seq == seq) {
@@ -1004,6 +1076,7 @@ impl WorkstationApp {
         let Some(v) = self.view.volume.clone() else {
             self.data.index = None;
             self.data.review = None;
+            self.data.score = None;
             return;
         };
         self.data.index = self.catalogue.volume_index(&v).ok().flatten();
@@ -1018,6 +1091,14 @@ impl WorkstationApp {
                 None
             }
         };
+        self.data.score = self.data.review.as_ref().and_then(|r| {
+            let adjustments = self.catalogue.score_adjustments(&v).ok()?;
+            Some(crate::review::scoring::score(
+                &self.sheet,
+                &r.findings,
+                &adjustments,
+            ))
+        });
     }
 
     /// The outbox folder: the one typed on the 打包 screen, else `<home>/outbox`.

@@ -410,6 +410,15 @@ impl Texts {
         out
     }
 
+    /// The score's headline: 「评查 87.5 分 · 合格」.
+    pub fn score_line(&self, score: &crate::review::scoring::Score) -> String {
+        if self.is_chinese() {
+            format!("评查 {} 分 · {}", score.total, score.grade)
+        } else {
+            format!("Score {} · {}", score.total, score.grade)
+        }
+    }
+
     /// "N hits in M volumes".
     pub fn hit_count(&self, hits: usize, volumes: usize) -> String {
         if self.is_chinese() {
@@ -480,6 +489,18 @@ impl Texts {
                 "Errors are still open; approving anyway needs a reason",
             ),
             "approve_reason" => ("批准理由", "Reason to approve"),
+            "veto" => ("一票否决", "Veto"),
+            "write_sheet" => ("生成评查表", "Write score sheet"),
+            "write_sheet_hint" => (
+                "A4 PDF，写入主目录下的「评查表」文件夹",
+                "A4 PDF, into the home's 评查表 folder",
+            ),
+            "reviewer" => ("评查员", "reviewer"),
+            "score_item" => ("评查项目", "Item"),
+            "score_points" => ("分值", "Points"),
+            "score_reason" => ("调整理由", "Reason"),
+            "deduct" => ("扣分", "Deduct"),
+            "give_back" => ("加回", "Give back"),
             "approve_anyway" => ("仍然批准", "Approve anyway"),
             "cancel" => ("取消", "Cancel"),
             "history" => ("质检记录", "Review history"),

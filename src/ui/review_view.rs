@@ -21,15 +21,37 @@ pub fn review_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
         .show(ui, |ui| {
             decision_line(ui, t, &review);
             ui.separator();
-            ui.heading(format!("{} ({})", t.findings, review.findings.len()));
+            // The findings, or the 评查 sheet they score.
+            let score = app.data.score.clone();
+            ui.horizontal(|ui| {
+                let tabs = &mut app.view.review.sheet_tab;
+                ui.selectable_value(
+                    tabs,
+                    false,
+                    RichText::new(format!("{} ({})", t.findings, review.findings.len())).heading(),
+                );
+                if let Some(score) = &score {
+                    let grade = RichText::new(t.score_line(score)).heading();
+                    ui.selectable_value(tabs, true, grade);
+                }
+            });
             egui::ScrollArea::vertical()
                 .id_salt("findings")
                 .max_height(ui.available_height() * 0.45)
-                .show(ui, |ui| {
-                    if review.findings.is_empty() {
-                        ui.label(t.rev("no_findings"));
+                .show(ui, |ui| match (&score, app.view.review.sheet_tab) {
+                    (Some(score), true) => score_sheet(ui, t, app, score),
+                    _ => {
+                        if review.findings.is_empty() {
+                            ui.label(t.rev("no_findings"));
+                        }
+                        super::views::findings_list(
+                            ui,
+                            t,
+                            app,
+                            &review.findings,
+                            Command::OpenPageSeq,
+                        );
                     }
-                    super::views::findings_list(ui, t, app, &review.findings, Command::OpenPageSeq);
                 });
             ui.separator();
             mark_form(ui, t, app);
@@ -265,4 +287,124 @@ fn mark_form(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
             });
         }
     });
+}
+
+/// 评查: the sheet's items with what each lost and why; the reviewer takes off
+/// or gives back points on an item, with a reason.
+fn score_sheet(
+    ui: &mut egui::Ui,
+    t: &Texts,
+    app: &mut WorkstationApp,
+    score: &crate::review::scoring::Score,
+) {
+    if let Some(v) = &score.veto {
+        ui.colored_label(
+            Color32::RED,
+            format!("{}：{} {}", t.rev("veto"), v.item, v.code),
+        );
+    }
+    egui::Grid::new("score_grid")
+        .striped(true)
+        .num_columns(3)
+        .show(ui, |ui| {
+            for i in &score.items {
+                let name = ui.label(format!("{} {}", i.id, i.item));
+                if i.deducted > 0.0 {
+                    ui.label(
+                        RichText::new(format!("−{} / {}", i.deducted, i.points))
+                            .color(Color32::from_rgb(200, 120, 0)),
+                    );
+                } else {
+                    ui.label(format!("{} / {}", i.points, i.points));
+                }
+                let why: Vec<String> = i
+                    .reasons
+                    .iter()
+                    .map(|r| {
+                        let code = if r.code == "reviewer" {
+                            t.rev("reviewer").to_string()
+                        } else {
+                            r.code.clone()
+                        };
+                        format!("{code} {:+}", -r.points)
+                    })
+                    .collect();
+                ui.label(RichText::new(why.join("，")).small())
+                    .on_hover_text(
+                        i.reasons
+                            .iter()
+                            .map(|r| r.note.as_str())
+                            .collect::<Vec<_>>()
+                            .join("\n"),
+                    );
+                name.on_hover_text(&i.category);
+                ui.end_row();
+            }
+        });
+    if ui
+        .button(t.rev("write_sheet"))
+        .on_hover_text(t.rev("write_sheet_hint"))
+        .clicked()
+    {
+        app.push(Command::WriteScoreSheet);
+    }
+    ui.separator();
+    // The reviewer's change: an item, points, a reason.
+    let state = &mut app.view.review;
+    let items: Vec<(String, String)> = score
+        .items
+        .iter()
+        .map(|i| (i.id.clone(), format!("{} {}", i.id, i.item)))
+        .collect();
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label(t.rev("score_item"));
+        let shown = state
+            .score_item
+            .as_ref()
+            .and_then(|id| items.iter().find(|(i, _)| i == id))
+            .map_or("—".to_string(), |(_, l)| l.clone());
+        egui::ComboBox::from_id_salt("score_item")
+            .selected_text(shown)
+            .show_ui(ui, |ui| {
+                for (id, l) in &items {
+                    ui.selectable_value(&mut state.score_item, Some(id.clone()), l);
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        let label = ui.label(t.rev("score_points"));
+        ui.add(
+            egui::DragValue::new(&mut state.score_points)
+                .range(0.5..=100.0)
+                .speed(0.5),
+        )
+        .labelled_by(label.id);
+    });
+    let mut change = None;
+    ui.horizontal(|ui| {
+        let label = ui.label(t.rev("score_reason"));
+        ui.add(egui::TextEdit::singleline(&mut state.score_reason).desired_width(160.0))
+            .labelled_by(label.id);
+        let can = state.score_item.is_some() && !state.score_reason.trim().is_empty();
+        if ui
+            .add_enabled(can, egui::Button::new(t.rev("deduct")))
+            .clicked()
+        {
+            change = Some(state.score_points);
+        }
+        if ui
+            .add_enabled(can, egui::Button::new(t.rev("give_back")))
+            .clicked()
+        {
+            change = Some(-state.score_points);
+        }
+    });
+    if let (Some(points), Some(item)) = (change, state.score_item.clone()) {
+        let reason = state.score_reason.clone();
+        app.push(Command::AdjustScore {
+            item,
+            points,
+            reason,
+        });
+    }
 }

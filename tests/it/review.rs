@@ -445,3 +445,68 @@ fn the_score_sheet_scores_findings_and_takes_the_reviewers_changes() {
     assert_ne!(code, 0);
     assert!(err.contains("scoring.json: line 1"), "{err}");
 }
+
+/// `review --sheet`: a 评查表 per volume (A4 PDF, Chinese text a reader can
+/// extract) and the batch summary (XLSX, one row per volume).
+#[test]
+fn score_sheets_are_written_for_the_volumes_and_summed_up() {
+    let t = TestHome::new();
+    let first = plain_volume(&t, &[300]);
+    let second = plain_volume(&t, &[310]);
+    process_fake(&t, DECISION);
+    let out = t.path("sheets");
+    let (code, stdout, err) = run(t
+        .cli()
+        .args(["review", "--sheet", "--all", "--out"])
+        .arg(&out));
+    assert_eq!(code, 0, "{err}");
+    let written: Vec<&str> = stdout.lines().collect();
+    assert_eq!(written.len(), 3, "two sheets and the summary: {stdout}");
+    let pdf = out.join(format!("评查表-{first}.pdf"));
+    assert!(pdf.exists(), "{stdout}");
+    let text = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).replace([' ', '\n'], "");
+    for want in [
+        "行政处罚案卷评查表",
+        "主体资格",
+        "案卷管理",
+        "得分",
+        "等级",
+        "评查人",
+        &first,
+    ] {
+        assert!(text.contains(want), "{want} not in {text}");
+    }
+    // The summary is a workbook naming both volumes.
+    let xlsx = std::fs::File::open(out.join("评查汇总.xlsx")).unwrap();
+    let mut zip = zip::ZipArchive::new(xlsx).unwrap();
+    let mut strings = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/sharedStrings.xml").unwrap(),
+        &mut strings,
+    )
+    .unwrap();
+    assert!(
+        strings.contains(&first) && strings.contains(&second),
+        "{strings}"
+    );
+    assert!(
+        strings.contains("得分") && strings.contains("B1 主体资格"),
+        "{strings}"
+    );
+    // One volume by name; an unknown one is reported and skipped.
+    let (code, stdout, err) = run(t
+        .cli()
+        .args([
+            "review", "--sheet", "--volume", &second, "--volume", "nope", "--out",
+        ])
+        .arg(&out));
+    assert_eq!(code, 1);
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    assert!(err.contains("skipped nope"), "{err}");
+}

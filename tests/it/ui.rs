@@ -1296,3 +1296,54 @@ fn a_volume_is_found_checked_and_approved_by_keyboard_alone() {
     );
     assert!(t.catalogue().review_decision(&ids[0]).unwrap().is_none());
 }
+
+/// 评查 on 质检: the sheet beside the findings, the reviewer takes points off an
+/// item with a reason, and the headline follows.
+#[test]
+fn reviewer_scores_the_volume_on_the_sheet() {
+    let t = TestHome::new();
+    let (vid, config) = indexed_volume(&t);
+    let mut h = harness(Home::open(t.home()).unwrap(), config);
+    step_until(&mut h, "indexed", |_| {
+        t.catalogue().volume_index(&vid).unwrap().is_some()
+    });
+    let sheet = anjuan::review::scoring::ScoreSheet::builtin();
+    let score = anjuan::ops::review::volume_score(&t.catalogue(), sheet, &vid).unwrap();
+    let zh = anjuan::ui::i18n::Lang::Zh.texts();
+    h.get_by_label("质检").click();
+    step_until(&mut h, "score tab", |h| {
+        h.query_by_label(&zh.score_line(&score)).is_some()
+    });
+    h.run_steps(3);
+    h.get_by_label(&zh.score_line(&score)).click();
+    step_until(&mut h, "the sheet", |h| {
+        h.query_by_label("B1 主体资格").is_some()
+    });
+    h.run_steps(3);
+    h.get_by_label("评查项目").click();
+    h.run_steps(3);
+    h.get_all_by_label("B1 主体资格").last().unwrap().click();
+    h.run_steps(3);
+    h.get_by_label("调整理由").focus();
+    h.get_by_label("调整理由").type_text("执法证号缺失");
+    h.run_steps(2);
+    h.get_by_label("扣分").click();
+    step_until(&mut h, "stored", |_| {
+        t.catalogue().score_adjustments(&vid).unwrap().len() == 1
+    });
+    let a = &t.catalogue().score_adjustments(&vid).unwrap()[0];
+    assert_eq!(
+        (a.item.as_str(), a.points, a.reason.as_str()),
+        ("B1", 1.0, "执法证号缺失")
+    );
+    let after = anjuan::ops::review::volume_score(&t.catalogue(), sheet, &vid).unwrap();
+    assert_eq!(after.total, score.total - 1.0);
+    step_until(&mut h, "headline follows", |h| {
+        h.query_by_label(&zh.score_line(&after)).is_some()
+    });
+    // The printable sheet, from the screen.
+    h.get_by_label("生成评查表").click();
+    let pdf = t.home().join("评查表").join(format!("评查表-{vid}.pdf"));
+    step_until(&mut h, "sheet written", |_| pdf.exists());
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+}
