@@ -221,6 +221,27 @@ for name in volumes:
             false_by_code[f["code"]] = false_by_code.get(f["code"], 0) + 1
             miss(f"{name}: false {f['code']}: {f['message']}")
 
+# 双公示: one row per decision whose 文号, 相对人 and 罚款 match the truth.
+pub_file = os.path.join(tempfile.mkdtemp(prefix="anjuan-eval-pub-"), "publicity.csv")
+pub = json.loads(run("publicity", "--json", "--out", pub_file, check=False).stdout or "{}")
+pub_rows = {r["volume"]: r["cells"] for r in pub.get("rows", [])}
+pub_ok = pub_n = 0
+for name in volumes:
+    vol = json.load(open(os.path.join(corpus, name, "truth.json")))["volume"]
+    if not vol.get("决定书文号"):
+        continue
+    pub_n += 1
+    row = pub_rows.get(name)
+    want = (vol["决定书文号"], vol["当事人"], f"{vol['罚款金额'] / 10000:.6f}".rstrip("0").rstrip("."))
+    got = row and (row.get("行政处罚决定书文号"), row.get("行政相对人名称"), row.get("罚款金额（万元）"))
+    if got == want:
+        pub_ok += 1
+    else:
+        miss(f"{name}: publicity row {got}, should be {want}")
+pub_missing = {}
+for _, column in pub.get("missing", []):
+    pub_missing[column] = pub_missing.get(column, 0) + 1
+
 if args.verbose:
     for m in misses:
         print("  " + m)
@@ -248,6 +269,8 @@ print(f"评查: planted violations that cost points on their item: {ratio(scored
       f" (lowest {min(sound_scores, default=0)})")
 for name, total, grade, planted in scores:
     print(f"  {name}: {total} {grade} {' '.join(planted)}")
+print(f"双公示 rows whose 文号, 相对人 and 罚款（万元） match: {ratio(pub_ok, pub_n)}; rows {len(pub_rows)},"
+      f" left out {len(pub.get('excluded', []))}; cells the files did not yield: {pub_missing or '{}'}")
 print(f"cut_content on clean pages: {cut_clean}/{clean_pages} = {cut_clean / max(clean_pages, 1):.3%}")
 hits = sum(h for h, _ in flag_hit.values())
 wanted = sum(w for _, w in flag_hit.values())

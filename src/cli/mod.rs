@@ -172,7 +172,17 @@ pub enum Command {
     Package(package::PackageArgs),
     /// Four-property check (四性检测) of packages; exit 0 when all pass, 1 otherwise
     Verify(package::VerifyArgs),
-    /// Show or change the bureau's archive settings: 全宗号, 门类代码, default 保管期限, 档号 template, and whether packing needs 质检's approval
+    /// 双公示: the penalty decisions as the national 行政处罚信息 table (CSV or XLSX) for the credit platform
+    ///
+    /// One row per 行政处罚决定书, with the platform's column names; amounts in
+    /// 万元; 公示截止期 from the decision date and the publication periods of the
+    /// rules (assets/package/publicity.json, or publicity.json in the home); a
+    /// natural person's ID number masked. What the rules exclude (仅警告, 简易程序)
+    /// is left out and counted; a required column the file does not yield is
+    /// named with its volume, never guessed (exit 1 then; the table is written).
+    /// The bureau's own codes come from bureau.json's `publicity`.
+    Publicity(package::PublicityArgs),
+    /// Show or change the bureau's archive settings: 全宗号, 门类代码, default 保管期限, 档号 template, whether packing needs 质检's approval, and its codes for 双公示
     ///
     /// Kept in bureau.json in the home. A change is checked before it is saved, and
     /// every indexed volume is indexed again so that its 档号 follows.
@@ -207,6 +217,7 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
         Command::Export(args) => browse::export(home, args),
         Command::Package(args) => package::package(home, args),
         Command::Verify(args) => package::verify(args),
+        Command::Publicity(args) => package::publicity(home, args),
         Command::Settings(args) => work::settings(home, args),
         Command::Keygen(args) => work::keygen(args),
         Command::Bench(args) => work::bench(args),

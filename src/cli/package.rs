@@ -159,3 +159,50 @@ fn pack(
     }
     Ok(if failed > 0 { 1 } else { 0 })
 }
+
+#[derive(Debug, clap::Args)]
+pub struct PublicityArgs {
+    /// The table: FILE.csv or FILE.xlsx
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Decisions dated on or after (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Decisions dated on or before (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Print the rows, the decisions left out and the missing cells as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub(super) fn publicity(home: &Home, args: PublicityArgs) -> Result<i32> {
+    for d in [&args.from, &args.to].into_iter().flatten() {
+        anyhow::ensure!(
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok(),
+            "{d}: a date is written YYYY-MM-DD"
+        );
+    }
+    let cat = Catalogue::open(&home.catalogue_path())?;
+    let table = ops::package::publicity(&cat, home, args.from.as_deref(), args.to.as_deref())?;
+    crate::package::publicity::write(&table, &args.out)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&table)?);
+    } else {
+        println!("{}", args.out.display());
+    }
+    for (v, why) in &table.excluded {
+        eprintln!("left out {v}: {why}");
+    }
+    for (v, column) in &table.missing {
+        eprintln!("{v}: {column} not found in the file; fill it in before upload");
+    }
+    eprintln!(
+        "{} decision(s) in {}; {} left out by the rules; {} cell(s) missing",
+        table.rows.len(),
+        args.out.display(),
+        table.excluded.len(),
+        table.missing.len()
+    );
+    Ok(if table.missing.is_empty() { 0 } else { 1 })
+}

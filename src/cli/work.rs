@@ -72,6 +72,15 @@ pub struct SettingsArgs {
     /// without one (no: a bureau without a review step)
     #[arg(long, value_enum)]
     pub require_approval: Option<YesNo>,
+    /// 双公示: the 处罚机关's 统一社会信用代码; "" clears it
+    #[arg(long, value_name = "CODE")]
+    pub agency_credit_code: Option<String>,
+    /// 双公示: the 数据来源单位 (default: the 处罚机关); "" clears it
+    #[arg(long, value_name = "NAME")]
+    pub source_unit: Option<String>,
+    /// 双公示: the 数据来源单位's 统一社会信用代码; "" clears it
+    #[arg(long, value_name = "CODE")]
+    pub source_unit_credit_code: Option<String>,
     #[arg(long)]
     pub json: bool,
 }
@@ -190,6 +199,9 @@ pub(super) fn settings(home: &Home, args: SettingsArgs) -> Result<i32> {
         retention,
         template,
         require_approval,
+        agency_credit_code,
+        source_unit,
+        source_unit_credit_code,
         json,
     } = args;
     let path = home.bureau_path();
@@ -209,6 +221,34 @@ pub(super) fn settings(home: &Home, args: SettingsArgs) -> Result<i32> {
     }
     if let Some(r) = require_approval {
         settings.require_approval = r == YesNo::Yes;
+    }
+    let text = |v: String| Some(v.trim().to_string()).filter(|v| !v.is_empty());
+    for (value, slot) in [
+        (
+            agency_credit_code,
+            &mut settings.publicity.agency_credit_code,
+        ),
+        (source_unit, &mut settings.publicity.source_unit),
+        (
+            source_unit_credit_code,
+            &mut settings.publicity.source_unit_credit_code,
+        ),
+    ] {
+        if let Some(v) = value {
+            *slot = text(v);
+        }
+    }
+    for code in [
+        &settings.publicity.agency_credit_code,
+        &settings.publicity.source_unit_credit_code,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        anyhow::ensure!(
+            crate::indexing::identifiers::credit_code_valid(code),
+            "{code} is not a valid 统一社会信用代码 (GB 32100: 18 characters, check character)"
+        );
     }
     if settings != before {
         ops::save_settings(home, &settings)?;
@@ -243,6 +283,20 @@ pub(super) fn settings(home: &Home, args: SettingsArgs) -> Result<i32> {
                 "no"
             }
         );
+        let p = &settings.publicity;
+        for (label, v) in [
+            (
+                "处罚机关统一社会信用代码 agency_credit_code",
+                &p.agency_credit_code,
+            ),
+            ("数据来源单位 source_unit", &p.source_unit),
+            (
+                "数据来源单位统一社会信用代码 source_unit_credit_code",
+                &p.source_unit_credit_code,
+            ),
+        ] {
+            println!("{label}\t{}", v.as_deref().unwrap_or("-"));
+        }
         println!(
             "例 example\t{}",
             settings

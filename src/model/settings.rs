@@ -22,6 +22,23 @@ pub struct BureauSettings {
     /// last change). A bureau without a review step turns it off.
     #[serde(default = "approval_required_by_default")]
     pub require_approval: bool,
+    /// The bureau's own codes for the 双公示 table.
+    #[serde(default)]
+    pub publicity: PublicitySettings,
+}
+
+/// What the 双公示 table needs of the bureau itself.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct PublicitySettings {
+    /// 处罚机关统一社会信用代码.
+    #[serde(default)]
+    pub agency_credit_code: Option<String>,
+    /// 数据来源单位 (default: the 处罚机关).
+    #[serde(default)]
+    pub source_unit: Option<String>,
+    /// 数据来源单位统一社会信用代码 (default: the 处罚机关's).
+    #[serde(default)]
+    pub source_unit_credit_code: Option<String>,
 }
 
 fn approval_required_by_default() -> bool {

@@ -146,3 +146,22 @@ pub fn verify_again(path: &Path) -> PackOutcome {
         Err(e) => PackOutcome::failed(None, Some(path.to_path_buf()), format!("{e:#}")),
     }
 }
+
+/// 双公示: the table of the home's penalty decisions (between `from` and `to`),
+/// on the bureau's settings and publication rules (its `publicity.json`, else
+/// the shipped rules).
+pub fn publicity(
+    catalogue: &Catalogue,
+    home: &Home,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<crate::package::publicity::Publicity> {
+    use crate::package::publicity::{PublicityRules, collect};
+    let settings = BureauSettings::load(&home.bureau_path())?;
+    let rules = PublicityRules::load_or_builtin(&home.root().join("publicity.json"))?;
+    let mut volumes = Vec::new();
+    for v in catalogue.list_volumes()? {
+        volumes.push(catalogue.volume_json(&v.id)?);
+    }
+    Ok(collect(volumes, &settings.publicity, &rules, from, to))
+}

@@ -7,6 +7,7 @@ pub mod glyphless;
 pub mod hashes;
 pub mod metadata;
 pub mod pdf;
+pub mod publicity;
 pub mod ready;
 pub mod records;
 pub mod schema;

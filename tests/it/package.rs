@@ -664,3 +664,69 @@ fn the_review_gate_holds_for_unapproved_and_changed_volumes_unless_the_bureau_tu
         .arg(&outbox));
     assert_eq!(code, 0, "{err}");
 }
+
+/// `anjuan publicity`: one row per decision with the platform's columns, amounts
+/// in 万元, what the file does not yield named with its volume.
+#[test]
+fn publicity_writes_the_platforms_table_and_names_what_is_missing() {
+    let t = TestHome::new();
+    let vid = plain_volume(&t, &[300]);
+    process_fake(
+        &t,
+        "行政处罚决定书\n当事人：某某食品有限公司\n统一社会信用代码：91350100M000100Y43\n法定代表人：王五\n经查明：当事人销售过期食品。\n上述事实有证据证明。\n依据《中华人民共和国食品安全法》第一百二十四条的规定，本局决定作出如下行政处罚：\n罚款2,500元。\n当事人应当在十五日内缴纳。\n2023年4月20日",
+    );
+    let (code, _, err) = run(t.cli().args([
+        "correct",
+        "--volume",
+        &vid,
+        "decision_no=某市监罚决〔2023〕7号",
+        "fine_amount=2500",
+        "case_cause=销售过期食品",
+        "agency=某市市场监督管理局",
+        "decided_date=2023-04-20",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let csv = t.path("publicity.csv");
+    // The bureau's own credit code is not set: named, the table still written.
+    let (code, _, err) = run(t.cli().args(["publicity", "--out"]).arg(&csv));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(&format!("{vid}: 处罚机关统一社会信用代码")),
+        "{err}"
+    );
+    let (code, _, err) =
+        run(t
+            .cli()
+            .args(["settings", "--agency-credit-code", "11350100MB0000000Y"]));
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(t.cli().args(["publicity", "--json", "--out"]).arg(&csv));
+    assert_eq!(code, 0, "{err}");
+    let table: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let row = &table["rows"][0]["cells"];
+    assert_eq!(row["行政处罚决定书文号"], "某市监罚决〔2023〕7号");
+    assert_eq!(row["行政相对人名称"], "某某食品有限公司");
+    assert_eq!(row["罚款金额（万元）"], "0.25");
+    assert_eq!(row["处罚类别"], "罚款");
+    assert_eq!(row["处罚决定日期"], "2023-04-20");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut lines = text.trim_start_matches('\u{feff}').lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("行政相对人名称,行政相对人类别,")
+    );
+    assert!(lines.next().unwrap().contains("0.25"));
+    // XLSX by the extension; a range without the decision gives no row.
+    let xlsx = t.path("publicity.xlsx");
+    let (code, _, err) = run(t
+        .cli()
+        .args(["publicity", "--from", "2024-01-01", "--out"])
+        .arg(&xlsx));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("0 decision(s)"), "{err}");
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
+    let (code, _, err) = run(t.cli().args(["publicity", "--out", "x.txt"]));
+    assert_ne!(code, 0);
+    assert!(err.contains(".csv or .xlsx"), "{err}");
+}
