@@ -169,3 +169,81 @@ pub(super) fn export(home: &Home, args: ExportArgs) -> Result<i32> {
     println!("{}", r.pdf.display());
     Ok(0)
 }
+
+#[derive(Debug, clap::Args)]
+pub struct StatsArgs {
+    /// Decisions dated on or after (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Decisions dated on or before (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// What the rows of `by` count
+    #[arg(long, value_enum, default_value_t = crate::ops::stats::GroupBy::Authority)]
+    pub by: crate::ops::stats::GroupBy,
+    /// Also write the rows (and the penalty kinds) as FILE.csv or FILE.xlsx
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub(super) fn stats(home: &Home, args: StatsArgs) -> Result<i32> {
+    for d in [&args.from, &args.to].into_iter().flatten() {
+        anyhow::ensure!(
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok(),
+            "{d}: a date is written YYYY-MM-DD"
+        );
+    }
+    let cat = Catalogue::open(&home.catalogue_path())?;
+    let sheet = crate::review::scoring::ScoreSheet::load_or_builtin(&home.scoring_path())?;
+    let rules = crate::package::publicity::PublicityRules::load_or_builtin(
+        &home.root().join("publicity.json"),
+    )?;
+    let s = ops::stats::stats(
+        &cat,
+        &sheet,
+        &rules,
+        args.from.as_deref(),
+        args.to.as_deref(),
+        args.by,
+    )?;
+    if let Some(out) = &args.out {
+        ops::stats::write_table(&s, out)?;
+        eprintln!("wrote {}", out.display());
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&s)?);
+        return Ok(0);
+    }
+    println!("volumes\t{}\ndecisions\t{}", s.volumes, s.decisions);
+    println!(
+        "fines (yuan)\t{}\nconfiscated (yuan)\t{}\n罚没金额 (yuan)\t{}",
+        s.fines_total, s.confiscated_total, s.penalties_total
+    );
+    let d = &s.duration_days;
+    let days = |v: Option<f64>| v.map_or("-".to_string(), |v| v.to_string());
+    println!(
+        "立案→决定 (days)\tmedian {} · p90 {} · over 90: {} of {}",
+        days(d.median),
+        days(d.p90),
+        d.over_90,
+        d.count
+    );
+    for b in &s.by {
+        println!(
+            "by {:?}\t{}\t{} volume(s)\t{} yuan",
+            s.by_key, b.key, b.volumes, b.fines_total
+        );
+    }
+    for b in &s.by_category {
+        println!("处罚类别\t{}\t{} decision(s)", b.key, b.volumes);
+    }
+    for (g, n) in &s.grades {
+        println!("评查\t{g}\t{n}");
+    }
+    for (st, n) in &s.stages {
+        println!("stage\t{st}\t{n}");
+    }
+    Ok(0)
+}

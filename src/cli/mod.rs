@@ -146,6 +146,8 @@ pub enum Command {
     Show(browse::ShowArgs),
     /// Full-text search over page text (1- and 2-character Chinese queries too)
     Search(browse::SearchArgs),
+    /// 统计: volumes and decisions, fines and confiscations, cases by heaviest penalty, time from 立案 to 决定, 评查 grades, findings, stages
+    Stats(browse::StatsArgs),
     /// Findings of a volume: image quality (DA/T 31), catalogue against images, and statutory checks (required documents, 行政处罚法 periods)
     ///
     /// Each finding has a code, a severity (error, warning, info), a message and the
@@ -213,6 +215,7 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
         Command::Volumes(args) => browse::volumes(home, args),
         Command::Show(args) => browse::show(home, args),
         Command::Search(args) => browse::search(home, args),
+        Command::Stats(args) => browse::stats(home, args),
         Command::Review(args) => review::review(home, args),
         Command::Export(args) => browse::export(home, args),
         Command::Package(args) => package::package(home, args),

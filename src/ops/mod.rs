@@ -16,6 +16,7 @@ pub mod overview;
 pub mod package;
 pub mod pipeline;
 pub mod review;
+pub mod stats;
 
 pub use edit::{arrange_then_reindex, correct, decide_page, parse_correction, save_settings};
 pub use package::{PackEvent, PackOutcome, pack_batch};

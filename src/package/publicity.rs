@@ -279,6 +279,18 @@ pub fn row_of(
     }))
 }
 
+/// The penalty a volume's decision imposes: its categories (lightest first)
+/// and what it confiscates (yuan); None without a decision.
+pub fn penalty_of(
+    volume: &VolumeJson,
+    rules: &PublicityRules,
+) -> Option<(Vec<String>, Option<f64>)> {
+    let decision = volume.documents.iter().find(|d| d.kind == "decision")?;
+    let text = squash(&document_lines(volume, decision).join(""));
+    let content = penalty_content(&text).unwrap_or_default();
+    Some((rules.categories_in(&content), confiscated(&content)))
+}
+
 /// The required columns `row` leaves empty.
 pub fn missing_in(row: &PublicityRow) -> Vec<&'static str> {
     let person = row.get("行政相对人类别") == PartyKind::Person.to_string();

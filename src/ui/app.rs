@@ -170,6 +170,10 @@ pub enum Command {
     WriteScoreSheet,
     /// Open the page with this seq of the current volume in the viewer.
     OpenPageSeq(u32),
+    /// 统计 again (after the grouping changed).
+    RecountStats,
+    /// 质检 shows the 评查 sheet (true) or the findings.
+    ShowScoreSheet(bool),
 }
 
 /// The workstation's screens (DESIGN.md §3).
@@ -184,6 +188,8 @@ pub enum Screen {
     Search,
     /// 质检: findings, the page with its OCR text, defect marks, approve / return.
     Review,
+    /// 统计: counts and sums of the home's enforcement, as charts.
+    Stats,
     /// 打包: archive packages, their 四性检测 reports, the outbox.
     Package,
     /// 设置: 全宗号, 档号 template, language.
@@ -230,6 +236,17 @@ pub struct ViewState {
     pub package: PackageState,
     pub settings: SettingsState,
     pub review: ReviewState,
+    pub stats: StatsState,
+}
+
+/// 统计: the grouping, the figures (made in the background) and the bar clicked.
+#[derive(Default)]
+pub struct StatsState {
+    pub by: crate::ops::stats::GroupBy,
+    pub figures: Option<Result<crate::ops::stats::Stats, String>>,
+    pub job: Option<std::sync::mpsc::Receiver<Result<crate::ops::stats::Stats, String>>>,
+    /// The bar clicked: its title and the volumes it counts.
+    pub picked: Option<(String, Vec<String>)>,
 }
 
 /// The volume list: filter, stage, year and order.
@@ -526,6 +543,12 @@ impl WorkstationApp {
     pub fn update(&mut self, ctx: &egui::Context) {
         self.images.poll(ctx);
         self.poll_task();
+        if let Some(rx) = &self.view.stats.job
+            && let Ok(figures) = rx.try_recv()
+        {
+            self.view.stats.job = None;
+            self.view.stats.figures = Some(figures);
+        }
         if let Some(rx) = &self.rows_job
             && let Ok(rows) = rx.try_recv()
         {
@@ -667,8 +690,13 @@ impl WorkstationApp {
                     self.view.settings.saved = Some(loaded.clone());
                     self.view.settings.draft = Some(loaded);
                 }
+                if screen == Screen::Stats {
+                    self.count_stats();
+                }
                 self.view.screen = screen;
             }
+            Command::RecountStats => self.count_stats(),
+            Command::ShowScoreSheet(on) => self.view.review.sheet_tab = on,
             Command::MarkDefect {
                 seq,
                 severity,
@@ -1069,6 +1097,28 @@ impl WorkstationApp {
             Err(e) => self.messages.push(format!("{e:#}")),
         }
         self.reload_index();
+    }
+
+    /// 统计 of every volume, off the UI thread on a connection of its own (it
+    /// reviews every volume); the latest request wins.
+    fn count_stats(&mut self) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let path = self.home.catalogue_path();
+        let publicity = self.home.root().join("publicity.json");
+        let sheet = self.sheet.clone();
+        let by = self.view.stats.by;
+        let egui = self.egui.clone();
+        std::thread::spawn(move || {
+            let figures = (|| {
+                let c = Catalogue::open(&path)?;
+                let rules = crate::package::publicity::PublicityRules::load_or_builtin(&publicity)?;
+                crate::ops::stats::stats(&c, &sheet, &rules, None, None, by)
+            })()
+            .map_err(|e| format!("{e:#}"));
+            let _ = tx.send(figures);
+            egui.request_repaint();
+        });
+        self.view.stats.job = Some(rx);
     }
 
     /// The current volume's index and review (milliseconds).

@@ -17,6 +17,7 @@ pub mod prefs;
 pub mod review_view;
 pub mod search_view;
 pub mod settings_view;
+mod stats_view;
 pub mod tasks;
 pub mod tour;
 pub mod views;

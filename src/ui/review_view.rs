@@ -24,15 +24,17 @@ pub fn review_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
             // The findings, or the 评查 sheet they score.
             let score = app.data.score.clone();
             ui.horizontal(|ui| {
-                let tabs = &mut app.view.review.sheet_tab;
-                ui.selectable_value(
-                    tabs,
-                    false,
-                    RichText::new(format!("{} ({})", t.findings, review.findings.len())).heading(),
-                );
+                let on = app.view.review.sheet_tab;
+                let findings =
+                    RichText::new(format!("{} ({})", t.findings, review.findings.len())).heading();
+                if ui.selectable_label(!on, findings).clicked() {
+                    app.push(Command::ShowScoreSheet(false));
+                }
                 if let Some(score) = &score {
                     let grade = RichText::new(t.score_line(score)).heading();
-                    ui.selectable_value(tabs, true, grade);
+                    if ui.selectable_label(on, grade).clicked() {
+                        app.push(Command::ShowScoreSheet(true));
+                    }
                 }
             });
             egui::ScrollArea::vertical()
@@ -311,7 +313,8 @@ fn score_sheet(
                 let name = ui.label(format!("{} {}", i.id, i.item));
                 if i.deducted > 0.0 {
                     ui.label(
-                        RichText::new(format!("−{} / {}", i.deducted, i.points))
+                        // What is kept of the item's points; the reasons say what went.
+                        RichText::new(format!("{} / {}", i.points - i.deducted, i.points))
                             .color(Color32::from_rgb(200, 120, 0)),
                     );
                 } else {

@@ -38,11 +38,24 @@ const STEPS: &[Step] = &[
         commands: |_| vec![Command::SetScreen(Screen::Review)],
     },
     Step {
+        name: "scoring",
+        commands: |_| vec![Command::ShowScoreSheet(true)],
+    },
+    Step {
         name: "search",
         commands: |_| {
             vec![
                 Command::SetScreen(Screen::Search),
                 Command::Search("处罚".into()),
+            ]
+        },
+    },
+    Step {
+        name: "stats",
+        commands: |_| {
+            vec![
+                Command::ShowScoreSheet(false),
+                Command::SetScreen(Screen::Stats),
             ]
         },
     },

@@ -30,6 +30,7 @@ pub fn workstation(ui: &mut egui::Ui, app: &mut WorkstationApp) {
         Screen::Index => super::index_view::index_screen(ui, t, app),
         Screen::Search => super::search_view::search_screen(ui, t, app),
         Screen::Package => super::package_view::package_screen(ui, t, app),
+        Screen::Stats => super::stats_view::stats_screen(ui, t, app),
         Screen::Review => super::review_view::review_screen(ui, t, app),
         Screen::Settings => super::settings_view::settings_screen(ui, t, app),
     });
@@ -91,26 +92,28 @@ fn top_bar(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
     ui.horizontal(|ui| {
         ui.heading(t.app_title);
         ui.separator();
-        const DIGITS: [egui::Key; 6] = [
+        const DIGITS: [egui::Key; 7] = [
             egui::Key::Num1,
             egui::Key::Num2,
             egui::Key::Num3,
             egui::Key::Num4,
             egui::Key::Num5,
             egui::Key::Num6,
+            egui::Key::Num7,
         ];
         for ((screen, label), key) in [
             (Screen::Capture, t.screen_capture),
             (Screen::Index, t.screen_index),
             (Screen::Review, t.screen_review),
             (Screen::Search, t.screen_search),
+            (Screen::Stats, t.word("screen_stats")),
             (Screen::Package, t.screen_package),
             (Screen::Settings, t.screen_settings),
         ]
         .into_iter()
         .zip(DIGITS)
         {
-            // Ctrl+1 … Ctrl+6: the screens in the order shown.
+            // Ctrl+1 … Ctrl+7: the screens in the order shown.
             let shortcut = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, key);
             let keyed = ui.input_mut(|i| i.consume_shortcut(&shortcut));
             if ui

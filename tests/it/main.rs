@@ -14,4 +14,5 @@ mod process;
 mod review;
 mod scan;
 mod search_show;
+mod stats;
 mod ui;

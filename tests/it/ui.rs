@@ -1347,3 +1347,49 @@ fn reviewer_scores_the_volume_on_the_sheet() {
     step_until(&mut h, "sheet written", |_| pdf.exists());
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
 }
+
+/// 统计: the figures of the home, a bar's line lists its volumes, a volume
+/// opens in 著录.
+#[test]
+fn the_statistics_screen_counts_the_home_and_lists_a_bars_volumes() {
+    let t = TestHome::new();
+    let ids = two_parties(&t);
+    for (v, agency) in ids.iter().zip(["甲市市场监督管理局", "乙市应急管理局"]) {
+        let (code, _, err) = run(t.cli().args([
+            "correct",
+            "--volume",
+            v,
+            &format!("agency={agency}"),
+            "fine_amount=3000",
+        ]));
+        assert_eq!(code, 0, "{err}");
+    }
+    let mut h = harness(Home::open(t.home()).unwrap(), fake_config(0, false));
+    step_until(&mut h, "both listed", |h| {
+        h.query_by_label("2 / 2").is_some()
+    });
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num5);
+    step_until(&mut h, "figures", |h| {
+        h.query_by_label("乙市应急管理局 · 1").is_some()
+    });
+    assert!(
+        h.query_all_by_label("6000 元").count() >= 1,
+        "the fines summed"
+    );
+    h.run_steps(3);
+    h.get_by_label("乙市应急管理局 · 1").click();
+    // Named in the volume list and now in the bar's list too.
+    step_until(&mut h, "its volumes", |h| {
+        h.query_all_by_label_contains("· 乙餐饮店").count() >= 2
+    });
+    h.run_steps(3);
+    // The list on the right is the last of the labels naming it.
+    h.get_all_by_label_contains("· 乙餐饮店")
+        .last()
+        .unwrap()
+        .click();
+    step_until(&mut h, "著录 of that volume", |h| {
+        h.state().as_ref().unwrap().selected_volume() == Some(ids[1].as_str())
+            && h.query_by_label("页面图像").is_some()
+    });
+}
