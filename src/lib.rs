@@ -16,7 +16,7 @@
 //!  stages        capture ──► imaging ──► ocr ──► indexing ──► review ──► package
 //!                    │ each uses the stages before it, never one after it
 //!  base          model (vocabulary, records, findings, settings, time) · catalogue
-//!                store · jobs · home · text · fsutil · fonts · vendor
+//!                store · jobs · home · text · fsutil · fonts · vendor · print
 //! ```
 //!
 //! The base imports no stage: the records the catalogue stores (imaging record,
@@ -55,6 +55,7 @@ pub mod model;
 pub mod ocr;
 pub mod ops;
 pub mod package;
+pub mod print;
 pub mod review;
 pub mod store;
 pub mod text;

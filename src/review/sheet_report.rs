@@ -1,18 +1,10 @@
-//! The printable 评查表 of a volume (A4 PDF) and the batch summary (XLSX, one
-//! row per volume).
-//!
-//! The PDF is small and plain: its text is set in Adobe's standard Simplified
-//! Chinese font (STSong-Light, encoding UniGB-UCS2-H), which PDF readers supply
-//! themselves (Acrobat with its Asian font pack; browsers, poppler and PDFium map
-//! it to an installed CJK font), so nothing is embedded and the sheet is a few
-//! kilobytes. Text is laid out on an estimate of its width (a Chinese character
-//! one em, Latin half), wrapped inside its cell.
+//! The printable 评查表 of a volume (A4 PDF, [`crate::print`]) and the batch
+//! summary (XLSX, one row per volume).
 
 use anyhow::{Context, Result};
-use pdf_writer::types::{CidFontType, FontFlags, SystemInfo};
-use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
 
 use super::scoring::{Score, ScoreSheet};
+use crate::print::{A4, Form, MARGIN};
 
 /// What heads a volume's sheet.
 #[derive(Debug, Clone, Default)]
@@ -25,73 +17,6 @@ pub struct SheetHeader {
     pub decision_no: Option<String>,
 }
 
-const A4: (f32, f32) = (595.0, 842.0);
-const MARGIN: f32 = 50.0;
-
-/// Width of `text` at `size` points, on the estimate above.
-fn width(text: &str, size: f32) -> f32 {
-    text.chars()
-        .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
-        .sum::<f32>()
-        * size
-}
-
-/// `text` cut into lines no wider than `max` points.
-fn wrap(text: &str, size: f32, max: f32) -> Vec<String> {
-    let mut lines = vec![String::new()];
-    for c in text.chars() {
-        let line = lines.last_mut().expect("never empty");
-        let mut next = line.clone();
-        next.push(c);
-        if width(&next, size) > max && !line.is_empty() {
-            lines.push(c.to_string());
-        } else {
-            *line = next;
-        }
-    }
-    lines
-}
-
-/// UCS-2 big-endian, the bytes UniGB-UCS2-H reads (characters beyond the
-/// basic plane, which the font lacks, become 〓).
-fn ucs2(text: &str) -> Vec<u8> {
-    text.chars()
-        .flat_map(|c| u16::try_from(c as u32).unwrap_or(0x3013).to_be_bytes())
-        .collect()
-}
-
-struct Page {
-    content: Content,
-    /// Distance from the top edge to the next line's top.
-    y: f32,
-}
-
-impl Page {
-    fn new() -> Page {
-        Page {
-            content: Content::new(),
-            y: MARGIN,
-        }
-    }
-
-    fn text(&mut self, x: f32, top: f32, size: f32, text: &str) {
-        let baseline = A4.1 - top - size * 0.88;
-        self.content
-            .begin_text()
-            .set_font(Name(b"F1"), size)
-            .next_line(x, baseline)
-            .show(Str(&ucs2(text)))
-            .end_text();
-    }
-
-    fn rule(&mut self, x1: f32, top1: f32, x2: f32, top2: f32) {
-        self.content
-            .move_to(x1, A4.1 - top1)
-            .line_to(x2, A4.1 - top2)
-            .stroke();
-    }
-}
-
 /// The 评查表 of one volume as PDF bytes.
 pub fn score_sheet_pdf(
     sheet: &ScoreSheet,
@@ -100,43 +25,27 @@ pub fn score_sheet_pdf(
     reviewer: &str,
     date: &str,
 ) -> Result<Vec<u8>> {
-    let mut pages = vec![Page::new()];
-    let right = A4.0 - MARGIN;
-    let full = right - MARGIN;
-    macro_rules! page {
-        () => {
-            pages.last_mut().expect("never empty")
-        };
-    }
-    // Title and header.
-    let title = "行政处罚案卷评查表";
-    let p = page!();
-    p.text((A4.0 - width(title, 18.0)) / 2.0, p.y, 18.0, title);
-    p.y += 28.0;
-    for line in wrap(&sheet.standard, 9.0, full) {
-        p.text((A4.0 - width(&line, 9.0)) / 2.0, p.y, 9.0, &line);
-        p.y += 13.0;
-    }
-    p.y += 8.0;
+    let mut f = Form::new();
+    f.centred(18.0, "行政处罚案卷评查表");
+    f.y += 4.0;
+    f.centred(9.0, &sheet.standard);
+    f.y += 8.0;
     let field = |v: &Option<String>| v.clone().unwrap_or_else(|| "（未著录）".into());
-    for (label, value) in [
-        ("档号", field(&header.archival_code)),
-        ("案卷题名", field(&header.title)),
-        ("当事人", field(&header.party)),
-        ("执法机关", field(&header.agency)),
-        ("决定书文号", field(&header.decision_no)),
-        ("案卷标识", header.volume.clone()),
-    ] {
-        let lines = wrap(&value, 10.5, full - 80.0);
-        p.text(MARGIN, p.y, 10.5, &format!("{label}："));
-        for l in lines {
-            p.text(MARGIN + 80.0, p.y, 10.5, &l);
-            p.y += 15.0;
-        }
-    }
-    p.y += 6.0;
-
+    f.fields(
+        10.5,
+        80.0,
+        &[
+            ("档号", field(&header.archival_code)),
+            ("案卷题名", field(&header.title)),
+            ("当事人", field(&header.party)),
+            ("执法机关", field(&header.agency)),
+            ("决定书文号", field(&header.decision_no)),
+            ("案卷标识", header.volume.clone()),
+        ],
+    );
+    f.y += 6.0;
     // The items: 类别 | 项目 | 分值 | 扣分 | 扣分理由.
+    let right = A4.0 - MARGIN;
     let cols = [
         MARGIN,
         MARGIN + 70.0,
@@ -145,14 +54,6 @@ pub fn score_sheet_pdf(
         MARGIN + 260.0,
         right,
     ];
-    let size = 9.0;
-    let row_lines = |cells: &[String]| -> Vec<Vec<String>> {
-        cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| wrap(c, size, cols[i + 1] - cols[i] - 6.0))
-            .collect()
-    };
     let mut rows: Vec<Vec<String>> = vec![
         ["类别", "评查项目", "分值", "扣分", "扣分理由"]
             .map(String::from)
@@ -184,39 +85,16 @@ pub fn score_sheet_pdf(
             reasons.join("；"),
         ]);
     }
-    for (n, cells) in rows.iter().enumerate() {
-        let lines = row_lines(cells);
-        let height = lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * 12.0 + 6.0;
-        if page!().y + height > A4.1 - MARGIN - 90.0 {
-            pages.push(Page::new());
-        }
-        let p = page!();
-        let top = p.y;
-        if n == 0 {
-            p.rule(MARGIN, top, right, top);
-        }
-        for (i, cell) in lines.iter().enumerate() {
-            for (k, l) in cell.iter().enumerate() {
-                p.text(cols[i] + 3.0, top + 3.0 + k as f32 * 12.0, size, l);
-            }
-        }
-        for x in cols {
-            p.rule(x, top, x, top + height);
-        }
-        p.rule(MARGIN, top + height, right, top + height);
-        p.y = top + height;
-    }
-
-    // Total, grade, veto, signatures.
-    let p = page!();
-    p.y += 14.0;
+    f.table(&cols, &rows, 9.0);
+    f.y += 14.0;
     let veto = match &score.veto {
         Some(v) => format!("一票否决：{} {}", v.item, v.code),
         None => "一票否决：无".into(),
     };
-    p.text(
+    let y = f.y;
+    f.text(
         MARGIN,
-        p.y,
+        y,
         12.0,
         &format!(
             "得分：{}　　等级：{}　　{veto}",
@@ -224,102 +102,15 @@ pub fn score_sheet_pdf(
             score.grade
         ),
     );
-    p.y += 36.0;
-    let reviewer_line = format!("评查人：{reviewer}");
-    p.text(MARGIN, p.y, 10.5, &reviewer_line);
-    p.rule(
-        MARGIN + width(&reviewer_line, 10.5),
-        p.y + 13.0,
-        MARGIN + 230.0,
-        p.y + 13.0,
-    );
-    p.text(MARGIN + 260.0, p.y, 10.5, &format!("日期：{date}"));
-    p.y += 30.0;
-    p.text(MARGIN, p.y, 10.5, "复核人：");
-    p.rule(MARGIN + 42.0, p.y + 13.0, MARGIN + 230.0, p.y + 13.0);
-    p.text(MARGIN + 260.0, p.y, 10.5, "日期：");
-    p.rule(MARGIN + 292.0, p.y + 13.0, right, p.y + 13.0);
-    let count = pages.len();
-    for (i, p) in pages.iter_mut().enumerate() {
-        let foot = format!("第 {} 页 共 {count} 页", i + 1);
-        p.text(
-            (A4.0 - width(&foot, 8.0)) / 2.0,
-            A4.1 - MARGIN + 16.0,
-            8.0,
-            &foot,
-        );
-    }
-    write_pdf(pages, &format!("评查表 {}", field(&header.archival_code)))
+    f.y += 36.0;
+    f.signature(10.5, "评查人", reviewer, date);
+    f.signature(10.5, "复核人", "", "");
+    f.finish(&format!("评查表 {}", field(&header.archival_code)))
 }
 
 fn fmt_points(v: f64) -> String {
     let s = format!("{v:.2}");
     s.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
-fn write_pdf(pages: Vec<Page>, title: &str) -> Result<Vec<u8>> {
-    let mut pdf = Pdf::new();
-    let catalog = Ref::new(1);
-    let tree = Ref::new(2);
-    let font = Ref::new(3);
-    let cid = Ref::new(4);
-    let descriptor = Ref::new(5);
-    let info = Ref::new(6);
-    let first_page = 7;
-    pdf.catalog(catalog).pages(tree);
-    pdf.document_info(info)
-        .title(pdf_writer::TextStr(title))
-        .producer(pdf_writer::TextStr(concat!(
-            "anjuan ",
-            env!("CARGO_PKG_VERSION")
-        )));
-    let ids: Vec<(Ref, Ref)> = (0..pages.len() as i32)
-        .map(|i| {
-            (
-                Ref::new(first_page + 2 * i),
-                Ref::new(first_page + 2 * i + 1),
-            )
-        })
-        .collect();
-    pdf.pages(tree)
-        .kids(ids.iter().map(|(p, _)| *p))
-        .count(pages.len() as i32);
-    for ((page_id, content_id), page) in ids.iter().zip(pages) {
-        let mut p = pdf.page(*page_id);
-        p.parent(tree)
-            .media_box(Rect::new(0.0, 0.0, A4.0, A4.1))
-            .contents(*content_id);
-        p.resources().fonts().pair(Name(b"F1"), font);
-        p.finish();
-        pdf.stream(*content_id, &page.content.finish());
-    }
-    pdf.type0_font(font)
-        .base_font(Name(b"STSong-Light"))
-        .encoding_predefined(Name(b"UniGB-UCS2-H"))
-        .descendant_font(cid);
-    let mut c = pdf.cid_font(cid);
-    c.subtype(CidFontType::Type0)
-        .base_font(Name(b"STSong-Light"))
-        .system_info(SystemInfo {
-            registry: Str(b"Adobe"),
-            ordering: Str(b"GB1"),
-            supplement: 4,
-        })
-        .font_descriptor(descriptor)
-        .default_width(1000.0);
-    // Adobe-GB1's half-width Latin (CIDs 1–95).
-    c.widths().same(1, 95, 500.0);
-    c.finish();
-    pdf.font_descriptor(descriptor)
-        .name(Name(b"STSong-Light"))
-        .flags(FontFlags::SYMBOLIC)
-        .bbox(Rect::new(-25.0, -254.0, 1000.0, 880.0))
-        .italic_angle(0.0)
-        .ascent(880.0)
-        .descent(-120.0)
-        .cap_height(880.0)
-        .stem_v(93.0);
-    Ok(pdf.finish())
 }
 
 /// One row of the batch summary.
@@ -400,12 +191,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn text_wraps_inside_its_width_by_character_class() {
-        assert_eq!(width("评查ab", 10.0), 30.0);
-        let lines = wrap("一二三四五六七八九十", 10.0, 35.0);
-        assert_eq!(lines, ["一二三", "四五六", "七八九", "十"]);
-        assert_eq!(ucs2("评A"), [0x8B, 0xC4, 0x00, 0x41]);
-        assert_eq!(ucs2("𠀀"), [0x30, 0x13]);
+    fn points_are_written_without_trailing_zeros() {
         assert_eq!(fmt_points(87.5), "87.5");
         assert_eq!(fmt_points(90.0), "90");
     }

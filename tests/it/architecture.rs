@@ -14,6 +14,7 @@ const BASE: &[&str] = &[
     "fonts",
     "vendor",
     "text",
+    "print",
 ];
 /// The stages in pipeline order: each may use the ones before it, never after.
 const STAGES: &[&str] = &["capture", "imaging", "ocr", "indexing", "review", "package"];
