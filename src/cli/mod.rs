@@ -184,6 +184,12 @@ pub enum Command {
     /// named with its volume, never guessed (exit 1 then; the table is written).
     /// The bureau's own codes come from bureau.json's `publicity`.
     Publicity(package::PublicityArgs),
+    /// 移交接收登记表: the register of a batch of packages (PDF and XLSX), each verified again first
+    ///
+    /// Totals (案卷, 文件, 数据量 in GB), 载体 在线, the four properties over the
+    /// batch, each package's SM3, lines for who filled it in and who checked it.
+    /// A package that fails 四性检测 is named and left out (exit 1).
+    Handover(package::HandoverArgs),
     /// Show or change the bureau's archive settings: 全宗号, 门类代码, default 保管期限, 档号 template, whether packing needs 质检's approval, and its codes for 双公示
     ///
     /// Kept in bureau.json in the home. A change is checked before it is saved, and
@@ -221,6 +227,7 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
         Command::Package(args) => package::package(home, args),
         Command::Verify(args) => package::verify(args),
         Command::Publicity(args) => package::publicity(home, args),
+        Command::Handover(args) => package::handover(home, args),
         Command::Settings(args) => work::settings(home, args),
         Command::Keygen(args) => work::keygen(args),
         Command::Bench(args) => work::bench(args),

@@ -206,3 +206,56 @@ pub(super) fn publicity(home: &Home, args: PublicityArgs) -> Result<i32> {
     );
     Ok(if table.missing.is_empty() { 0 } else { 1 })
 }
+
+#[derive(Debug, clap::Args)]
+pub struct HandoverArgs {
+    #[arg(required = true)]
+    pub packages: Vec<PathBuf>,
+    /// The folder the register is written into
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// 交接工作名称
+    #[arg(long, default_value = "行政执法案卷电子档案移交")]
+    pub name: String,
+    /// 内容描述 [default: the number of volumes and what the packages hold]
+    #[arg(long)]
+    pub description: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub(super) fn handover(home: &Home, args: HandoverArgs) -> Result<i32> {
+    let (register, written) = crate::package::handover::write_register(
+        &args.packages,
+        &args.out,
+        &args.name,
+        args.description.as_deref(),
+        home.operator(),
+    )?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&register)?);
+    } else {
+        for w in &written {
+            println!("{}", w.display());
+        }
+    }
+    for (file, why) in &register.refused {
+        eprintln!("left out {file}: {why}");
+    }
+    eprintln!(
+        "{} package(s), {} file(s), {} GB in the register{}",
+        register.volumes,
+        register.files,
+        register.gigabytes,
+        if written.is_empty() {
+            " (nothing written: no package passed)"
+        } else {
+            ""
+        }
+    );
+    Ok(if register.refused.is_empty() && !written.is_empty() {
+        0
+    } else {
+        1
+    })
+}

@@ -4,6 +4,7 @@
 pub mod bag;
 pub mod export;
 pub mod glyphless;
+pub mod handover;
 pub mod hashes;
 pub mod metadata;
 pub mod pdf;

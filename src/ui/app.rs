@@ -174,6 +174,8 @@ pub enum Command {
     RecountStats,
     /// 质检 shows the 评查 sheet (true) or the findings.
     ShowScoreSheet(bool),
+    /// 移交接收登记表 of the outbox's packages that passed.
+    Handover,
 }
 
 /// The workstation's screens (DESIGN.md §3).
@@ -368,6 +370,9 @@ pub struct PackageState {
     /// Results of this session, newest last; the one whose report is open.
     pub results: Vec<super::tasks::PackageOutcome>,
     pub report: Option<usize>,
+    /// The 移交接收登记表 being made (packages are verified again, off the UI
+    /// thread): what to say when it is done.
+    pub handover: Option<std::sync::mpsc::Receiver<String>>,
 }
 
 /// 设置: the settings as the clerk is editing them (loaded when the screen
@@ -543,6 +548,12 @@ impl WorkstationApp {
     pub fn update(&mut self, ctx: &egui::Context) {
         self.images.poll(ctx);
         self.poll_task();
+        if let Some(rx) = &self.view.package.handover
+            && let Ok(said) = rx.try_recv()
+        {
+            self.view.package.handover = None;
+            self.messages.push(said);
+        }
         if let Some(rx) = &self.view.stats.job
             && let Ok(figures) = rx.try_recv()
         {
@@ -697,6 +708,39 @@ impl WorkstationApp {
             }
             Command::RecountStats => self.count_stats(),
             Command::ShowScoreSheet(on) => self.view.review.sheet_tab = on,
+            Command::Handover => {
+                let packages: Vec<PathBuf> = self
+                    .data
+                    .packages
+                    .iter()
+                    .filter(|p| p.passed)
+                    .map(|p| p.path.clone())
+                    .collect();
+                let out = self.package_out().join("移交登记");
+                let operator = self.home.operator().to_string();
+                let (tx, rx) = std::sync::mpsc::channel();
+                let egui = self.egui.clone();
+                std::thread::spawn(move || {
+                    let said = match crate::package::handover::write_register(
+                        &packages,
+                        &out,
+                        "行政执法案卷电子档案移交",
+                        None,
+                        &operator,
+                    ) {
+                        Ok((r, written)) => {
+                            let mut said: Vec<String> =
+                                written.iter().map(|w| w.display().to_string()).collect();
+                            said.extend(r.refused.iter().map(|(f, why)| format!("{f}: {why}")));
+                            said.join("\n")
+                        }
+                        Err(e) => format!("{e:#}"),
+                    };
+                    let _ = tx.send(said);
+                    egui.request_repaint();
+                });
+                self.view.package.handover = Some(rx);
+            }
             Command::MarkDefect {
                 seq,
                 severity,

@@ -584,6 +584,11 @@ impl Texts {
             "path" => ("路径", "Path"),
             "page_image" => ("页面图像", "Page image"),
             "screen_stats" => ("统计", "Statistics"),
+            "handover" => ("生成移交登记表", "Handover register"),
+            "handover_hint" => (
+                "重新检测已通过的包，生成移交接收登记表（PDF、XLSX），写入输出文件夹的「移交登记」",
+                "Checks the passed packages again and writes the register (PDF, XLSX) into the outbox's 移交登记 folder",
+            ),
             "stats_by" => ("分组", "Group by"),
             "stats_recount" => ("重新统计", "Count again"),
             "stats_volumes" => ("案卷", "Volumes"),

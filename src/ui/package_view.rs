@@ -120,7 +120,21 @@ pub fn package_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
         .min_size(160.0)
         .resizable(true)
         .show(ui, |ui| {
-            ui.heading(t.outbox);
+            ui.horizontal(|ui| {
+                ui.heading(t.outbox);
+                let passed = app.data.packages.iter().filter(|p| p.passed).count();
+                let busy = app.view.package.handover.is_some();
+                if busy {
+                    ui.spinner();
+                }
+                if ui
+                    .add_enabled(passed > 0 && !busy, egui::Button::new(t.word("handover")))
+                    .on_hover_text(t.word("handover_hint"))
+                    .clicked()
+                {
+                    app.push(Command::Handover);
+                }
+            });
             egui::ScrollArea::both().show(ui, |ui| {
                 egui::Grid::new("outbox_grid")
                     .striped(true)

@@ -730,3 +730,70 @@ fn publicity_writes_the_platforms_table_and_names_what_is_missing() {
     assert_ne!(code, 0);
     assert!(err.contains(".csv or .xlsx"), "{err}");
 }
+
+/// `anjuan handover`: the register of a batch, each package verified again; a
+/// tampered one is named and left out.
+#[test]
+fn the_handover_register_lists_verified_packages_with_their_sm3() {
+    let t = TestHome::new();
+    let vid = packable(&t);
+    let zip = package(&t, &vid);
+    // A copy whose volume.json was edited after packing.
+    let tampered = t.path("tampered.zip");
+    rewrite(
+        &zip,
+        &tampered,
+        edit_text("volume.json", |s| s.replace("某某", "某甲")),
+    );
+    let out = t.path("handover");
+    let (code, stdout, err) = run(t
+        .cli()
+        .args(["handover", "--json", "--out"])
+        .arg(&out)
+        .arg(&zip)
+        .arg(&tampered));
+    assert_eq!(code, 1, "the tampered package is refused: {err}");
+    assert!(err.contains("left out tampered.zip"), "{err}");
+    let register: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(register["volumes"], 1);
+    assert_eq!(register["carrier"], "在线");
+    let sm3 = anjuan::package::hashes::digests(&std::fs::read(&zip).unwrap()).sm3;
+    assert_eq!(register["packages"][0]["sm3"], sm3.as_str());
+    assert!(register["files"].as_u64().unwrap() >= 1);
+    assert!(
+        register["properties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p[1] == true)
+    );
+    // The PDF reads back with its totals and the digest.
+    let pdf = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .expect("a PDF register");
+    let text = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).replace([' ', '\n'], "");
+    for want in [
+        "电子档案移交接收登记表",
+        "案卷总数",
+        "在线",
+        "真实性通过",
+        &sm3[..16],
+    ] {
+        assert!(text.contains(want), "{want} not in {text}");
+    }
+    assert!(
+        std::fs::read_dir(&out)
+            .unwrap()
+            .flatten()
+            .any(|e| e.path().extension().is_some_and(|x| x == "xlsx"))
+    );
+}

@@ -517,6 +517,21 @@ fn the_package_screen_packs_a_batch_and_shows_the_report() {
     step_until(&mut h, "re-checked", |h| {
         h.query_all_by_label("已有有效包，未重打").count() >= 1
     });
+    // The handover register of the outbox, made in the background.
+    h.get_by_label("生成移交登记表").click();
+    let registers = outbox.join("移交登记");
+    step_until(&mut h, "register written", |_| {
+        std::fs::read_dir(&registers).is_ok_and(|d| {
+            d.flatten()
+                .filter(|e| {
+                    e.path()
+                        .extension()
+                        .is_some_and(|x| x == "pdf" || x == "xlsx")
+                })
+                .count()
+                == 2
+        })
+    });
 }
 
 /// The 四性检测 report keeps the room at office screen sizes.
