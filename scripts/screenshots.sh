@@ -17,4 +17,7 @@ trap 'rm -rf "$home"' EXIT
 # then the tour goes through the screens and closes the window.
 ANJUAN_SCREENSHOTS="$out" xvfb-run -a -s "-screen 0 1366x768x24" \
   ./target/debug/anjuan --home "$home" --operator 档案员
+# The printable 评查表 of the sample volume, its first page as a picture.
+./target/debug/anjuan --home "$home" --operator 评查员 review --sheet --all --out "$home/sheets" >/dev/null
+pdftoppm -png -r 80 -f 1 -l 1 -singlefile "$(ls "$home"/sheets/*.pdf | head -1)" "$out/score-sheet"
 ls -l "$out"

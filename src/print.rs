@@ -45,6 +45,8 @@ pub fn wrap(text: &str, size: f32, max: f32) -> Vec<String> {
 /// basic plane, which the font lacks, become 〓).
 fn ucs2(text: &str) -> Vec<u8> {
     text.chars()
+        // GB2312's middle dot is U+30FB: U+00B7 (in every 档号) has no glyph.
+        .map(|c| if c == '·' { '・' } else { c })
         .flat_map(|c| u16::try_from(c as u32).unwrap_or(0x3013).to_be_bytes())
         .collect()
 }
@@ -282,6 +284,7 @@ mod tests {
         assert_eq!(lines, ["一二三", "四五六", "七八九", "十"]);
         assert_eq!(ucs2("评A"), [0x8B, 0xC4, 0x00, 0x41]);
         assert_eq!(ucs2("𠀀"), [0x30, 0x13]);
+        assert_eq!(ucs2("·"), [0x30, 0xFB]);
     }
 
     #[test]

@@ -64,13 +64,14 @@ pub fn score_sheet_pdf(
             .reasons
             .iter()
             .map(|r| {
+                // The finding's words (its code is for programs), or the reviewer's.
                 let place = r.page.map_or(String::new(), |p| format!("（第{p}页）"));
                 let who = if r.code == "reviewer" {
-                    "评查人"
+                    "评查人："
                 } else {
-                    r.code.as_str()
+                    ""
                 };
-                format!("{who}{place} {:+}：{}", -r.points, r.note)
+                format!("{who}{}{place} {:+}", r.note, -fmt_f(r.points))
             })
             .collect();
         rows.push(vec![
@@ -106,6 +107,10 @@ pub fn score_sheet_pdf(
     f.signature(10.5, "评查人", reviewer, date);
     f.signature(10.5, "复核人", "", "");
     f.finish(&format!("评查表 {}", field(&header.archival_code)))
+}
+
+fn fmt_f(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
 }
 
 fn fmt_points(v: f64) -> String {
