@@ -34,6 +34,9 @@ pub struct ReviewRules {
     pub payment_within_days: i64,
     pub mentions: Vec<Mention>,
     pub required: Vec<Required>,
+    /// The formal checks ([`super::formal`]); none when the file has none.
+    #[serde(default)]
+    pub formal: super::formal::FormalRules,
 }
 
 /// Words a document of a kind must hold (one of them), e.g. the remedies in a
@@ -700,6 +703,11 @@ pub fn check(
             }
         }
     }
+    out.0.extend(super::formal::check(
+        volume,
+        &rules.formal,
+        rules.periods_in_working_days,
+    ));
     out.0
 }
 
@@ -739,6 +747,8 @@ mod tests {
             ),
             doc(8, "payment_receipt", "罚没款缴款凭证", "2021-04-30"),
             doc(9, "closing_approval", "结案审批表", "2021-05-10"),
+            doc(10, "contents", "卷内目录", "2021-05-11"),
+            doc(11, "notes_sheet", "卷内备考表", "2021-05-11"),
         ];
         serde_json::from_value(serde_json::json!({
             "id": "v", "archival_code": null, "fonds_code": null, "title": null, "year": 2021,

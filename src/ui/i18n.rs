@@ -738,6 +738,18 @@ fn finding_title_en(code: &str) -> Option<&'static str> {
         }
         "SERVICE_LATE" => "The decision was served late (art. 61)",
         "PAYMENT_LATE" => "The fine was paid late (art. 67, 72)",
+        "MISSING_CONTENTS" => "The file lacks its contents list (卷内目录)",
+        "MISSING_NOTES_SHEET" => "The file lacks its notes sheet (备考表)",
+        "AMOUNT_WORDS_MISMATCH" => "An amount in words differs from its figures",
+        "DECISION_NO_MISMATCH" => "The service receipt names another decision number",
+        "PARTY_NAME_MISMATCH" => "A document names another party",
+        "OFFICERS_MISSING" => {
+            "A record shows fewer than two officers with certificates (art. 42, 55)"
+        }
+        "LEGAL_REVIEW_MISSING" => "No legal review before a decision that needs one (art. 58)",
+        "LEGAL_REVIEW_AFTER_DECISION" => "The legal review is dated after the decision (art. 58)",
+        "HEARING_NOT_OFFERED" => "The party was not told of the right to a hearing (art. 63)",
+        "FILING_LATE" => "Filed later than the period after the inspection",
         "page_no_mismatch" => "its page-number stamp is out of sequence with its neighbours",
         "page_without_number" => {
             "no page number between numbered pages: a blank back or an inserted page?"
@@ -837,6 +849,7 @@ mod tests {
             .iter()
             .map(|m| &m.code)
             .chain(rules.required.iter().map(|r| &r.code))
+            .chain(rules.formal.checks.iter().map(|c| &c.code))
         {
             assert!(finding_title_en(code).is_some(), "{code} has no English");
         }
