@@ -52,6 +52,16 @@ mod tests {
     }
 }
 
+/// Saves a workbook atomically (a temporary file beside `path`, then renamed),
+/// like every file written here.
+pub fn save_workbook(book: &mut rust_xlsxwriter::Workbook, path: &Path) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let tmp = path.with_extension("xlsx.tmp");
+    book.save(&tmp)
+        .with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))
+}
+
 /// `name` made fit for a file name on every system: separators, the characters
 /// Windows refuses and control characters become `_`.
 pub fn safe_file_name(name: &str) -> String {

@@ -84,6 +84,10 @@ impl Home {
     pub fn bureau_path(&self) -> PathBuf {
         self.root.join("bureau.json")
     }
+    /// The bureau's own 双公示 publication rules; the shipped ones when absent.
+    pub fn publicity_rules_path(&self) -> PathBuf {
+        self.root.join("publicity.json")
+    }
     /// The bureau's own 评查 score sheet; the shipped one when absent.
     pub fn scoring_path(&self) -> PathBuf {
         self.root.join("scoring.json")

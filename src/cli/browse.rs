@@ -172,12 +172,8 @@ pub(super) fn export(home: &Home, args: ExportArgs) -> Result<i32> {
 
 #[derive(Debug, clap::Args)]
 pub struct StatsArgs {
-    /// Decisions dated on or after (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
-    pub from: Option<String>,
-    /// Decisions dated on or before (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
-    pub to: Option<String>,
+    #[command(flatten)]
+    pub range: DateRange,
     /// What the rows of `by` count
     #[arg(long, value_enum, default_value_t = crate::ops::stats::GroupBy::Authority)]
     pub by: crate::ops::stats::GroupBy,
@@ -189,25 +185,12 @@ pub struct StatsArgs {
 }
 
 pub(super) fn stats(home: &Home, args: StatsArgs) -> Result<i32> {
-    for d in [&args.from, &args.to].into_iter().flatten() {
-        anyhow::ensure!(
-            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok(),
-            "{d}: a date is written YYYY-MM-DD"
-        );
-    }
+    let (from, to) = args.range.checked()?;
     let cat = Catalogue::open(&home.catalogue_path())?;
     let sheet = crate::review::scoring::ScoreSheet::load_or_builtin(&home.scoring_path())?;
-    let rules = crate::package::publicity::PublicityRules::load_or_builtin(
-        &home.root().join("publicity.json"),
-    )?;
-    let s = ops::stats::stats(
-        &cat,
-        &sheet,
-        &rules,
-        args.from.as_deref(),
-        args.to.as_deref(),
-        args.by,
-    )?;
+    let rules =
+        crate::package::publicity::PublicityRules::load_or_builtin(&home.publicity_rules_path())?;
+    let s = ops::stats::stats(&cat, &sheet, &rules, from, to, args.by)?;
     if let Some(out) = &args.out {
         ops::stats::write_table(&s, out)?;
         eprintln!("wrote {}", out.display());

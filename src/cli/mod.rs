@@ -115,6 +115,30 @@ impl From<MarkSeverity> for Severity {
     }
 }
 
+/// `--from` / `--to`: decisions dated between two days (inclusive).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct DateRange {
+    /// Decisions dated on or after (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Decisions dated on or before (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+}
+
+impl DateRange {
+    /// The two days, checked.
+    pub fn checked(&self) -> Result<(Option<&str>, Option<&str>)> {
+        for d in [&self.from, &self.to].into_iter().flatten() {
+            anyhow::ensure!(
+                chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok(),
+                "{d}: a date is written YYYY-MM-DD"
+            );
+        }
+        Ok((self.from.as_deref(), self.to.as_deref()))
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Import folders (natural file-name order), images (JPEG, PNG, TIFF incl. multi-page) and PDFs; prints the volume id

@@ -165,26 +165,17 @@ pub struct PublicityArgs {
     /// The table: FILE.csv or FILE.xlsx
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
-    /// Decisions dated on or after (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
-    pub from: Option<String>,
-    /// Decisions dated on or before (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
-    pub to: Option<String>,
+    #[command(flatten)]
+    pub range: DateRange,
     /// Print the rows, the decisions left out and the missing cells as JSON
     #[arg(long)]
     pub json: bool,
 }
 
 pub(super) fn publicity(home: &Home, args: PublicityArgs) -> Result<i32> {
-    for d in [&args.from, &args.to].into_iter().flatten() {
-        anyhow::ensure!(
-            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok(),
-            "{d}: a date is written YYYY-MM-DD"
-        );
-    }
+    let (from, to) = args.range.checked()?;
     let cat = Catalogue::open(&home.catalogue_path())?;
-    let table = ops::package::publicity(&cat, home, args.from.as_deref(), args.to.as_deref())?;
+    let table = ops::package::publicity(&cat, home, from, to)?;
     crate::package::publicity::write(&table, &args.out)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&table)?);

@@ -158,7 +158,7 @@ pub fn publicity(
 ) -> Result<crate::package::publicity::Publicity> {
     use crate::package::publicity::{PublicityRules, collect};
     let settings = BureauSettings::load(&home.bureau_path())?;
-    let rules = PublicityRules::load_or_builtin(&home.root().join("publicity.json"))?;
+    let rules = PublicityRules::load_or_builtin(&home.publicity_rules_path())?;
     let mut volumes = Vec::new();
     for v in catalogue.list_volumes()? {
         volumes.push(catalogue.volume_json(&v.id)?);

@@ -250,10 +250,7 @@ pub fn write_table(stats: &Stats, path: &std::path::Path) -> Result<()> {
                     ws.write(r, 2, b.fines_total)?;
                 }
             }
-            let tmp = path.with_extension("xlsx.tmp");
-            book.save(&tmp)?;
-            std::fs::rename(&tmp, path)?;
-            Ok(())
+            crate::fsutil::save_workbook(&mut book, path)
         }
         _ => anyhow::bail!("{}: the table is written as .csv or .xlsx", path.display()),
     }

@@ -249,11 +249,7 @@ pub fn register_xlsx(r: &Register, path: &Path) -> Result<()> {
         ws.write(row, 5, h.sm3.as_str())?;
         ws.write(row, 6, h.sha256.as_str())?;
     }
-    let tmp = path.with_extension("xlsx.tmp");
-    book.save(&tmp)
-        .with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
+    crate::fsutil::save_workbook(&mut book, path)
 }
 
 /// Writes the register of `packages` into `out` (PDF and XLSX, named by the

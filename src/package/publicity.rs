@@ -582,10 +582,7 @@ pub fn write(table: &Publicity, path: &Path) -> Result<()> {
                 }
             }
             ws.set_freeze_panes(1, 0)?;
-            let tmp = path.with_extension("xlsx.tmp");
-            book.save(&tmp)
-                .with_context(|| format!("writing {}", tmp.display()))?;
-            std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))
+            crate::fsutil::save_workbook(&mut book, path)
         }
         _ => bail!("{}: the table is written as .csv or .xlsx", path.display()),
     }

@@ -1,7 +1,7 @@
 //! The printable 评查表 of a volume (A4 PDF, [`crate::print`]) and the batch
 //! summary (XLSX, one row per volume).
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::scoring::{Score, ScoreSheet};
 use crate::print::{A4, Form, MARGIN};
@@ -184,11 +184,7 @@ pub fn summary_xlsx(
     }
     ws.set_freeze_panes(1, 0)?;
     ws.autofit();
-    let tmp = path.with_extension("xlsx.tmp");
-    book.save(&tmp)
-        .with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
+    crate::fsutil::save_workbook(&mut book, path)
 }
 
 #[cfg(test)]

@@ -1148,7 +1148,7 @@ impl WorkstationApp {
     fn count_stats(&mut self) {
         let (tx, rx) = std::sync::mpsc::channel();
         let path = self.home.catalogue_path();
-        let publicity = self.home.root().join("publicity.json");
+        let publicity = self.home.publicity_rules_path();
         let sheet = self.sheet.clone();
         let by = self.view.stats.by;
         let egui = self.egui.clone();

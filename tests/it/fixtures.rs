@@ -236,6 +236,17 @@ pub fn has_space_between_cjk(s: &str) -> bool {
         .any(|w| anjuan::ocr::text::is_cjk(w[0]) && w[1] == ' ' && anjuan::ocr::text::is_cjk(w[2]))
 }
 
+/// The text `pdftotext` reads from a PDF, without spaces and line breaks.
+pub fn pdf_text(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils, make setup)");
+    String::from_utf8_lossy(&out.stdout).replace([' ', '\n'], "")
+}
+
 /// Exports a volume with the CLI and returns the text `pdftotext` reads from its PDF.
 pub fn export_pdf_text(t: &TestHome, vid: &str) -> (PathBuf, String) {
     let out_dir = t.path("export");

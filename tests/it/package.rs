@@ -774,13 +774,7 @@ fn the_handover_register_lists_verified_packages_with_their_sm3() {
         .map(|e| e.path())
         .find(|p| p.extension().is_some_and(|e| e == "pdf"))
         .expect("a PDF register");
-    let text = std::process::Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&text.stdout).replace([' ', '\n'], "");
+    let text = pdf_text(&pdf);
     for want in [
         "电子档案移交接收登记表",
         "案卷总数",

@@ -464,13 +464,7 @@ fn score_sheets_are_written_for_the_volumes_and_summed_up() {
     assert_eq!(written.len(), 3, "two sheets and the summary: {stdout}");
     let pdf = out.join(format!("评查表-{first}.pdf"));
     assert!(pdf.exists(), "{stdout}");
-    let text = std::process::Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&text.stdout).replace([' ', '\n'], "");
+    let text = pdf_text(&pdf);
     for want in [
         "行政处罚案卷评查表",
         "主体资格",
