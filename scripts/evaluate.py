@@ -238,6 +238,14 @@ for name in volumes:
         pub_ok += 1
     else:
         miss(f"{name}: publicity row {got}, should be {want}")
+# 统计: the totals equal the sum of the volumes' fines (ours and the truth's).
+st = json.loads(run("stats", "--json", check=False).stdout or "{}")
+truth_fines = sum(json.load(open(os.path.join(corpus, n, "truth.json")))["volume"].get("罚款金额") or 0 for n in volumes)
+our_fines = 0.0
+for name in volumes:
+    shown = run("show", "--volume", name, "--json", check=False)
+    if shown.returncode == 0:
+        our_fines += json.loads(shown.stdout).get("fine_amount") or 0
 pub_missing = {}
 for _, column in pub.get("missing", []):
     pub_missing[column] = pub_missing.get(column, 0) + 1
@@ -271,6 +279,8 @@ for name, total, grade, planted in scores:
     print(f"  {name}: {total} {grade} {' '.join(planted)}")
 print(f"双公示 rows whose 文号, 相对人 and 罚款（万元） match: {ratio(pub_ok, pub_n)}; rows {len(pub_rows)},"
       f" left out {len(pub.get('excluded', []))}; cells the files did not yield: {pub_missing or '{}'}")
+print(f"统计: fines_total {st.get('fines_total')} yuan; the volumes' fines {our_fines}; the truth's {truth_fines};"
+      f" decisions {st.get('decisions')}; 立案→决定 median {st.get('duration_days', {}).get('median')} days")
 print(f"cut_content on clean pages: {cut_clean}/{clean_pages} = {cut_clean / max(clean_pages, 1):.3%}")
 hits = sum(h for h, _ in flag_hit.values())
 wanted = sum(w for _, w in flag_hit.values())
