@@ -172,7 +172,7 @@ pub enum Command {
     Search(browse::SearchArgs),
     /// 统计: volumes and decisions, fines and confiscations, cases by heaviest penalty, time from 立案 to 决定, 评查 grades, findings, stages
     Stats(browse::StatsArgs),
-    /// Findings of a volume: image quality (DA/T 31), catalogue against images, and statutory checks (required documents, 行政处罚法 periods)
+    /// Findings of a volume: image quality (DA/T 31), catalogue against images, statutory and formal checks; its 评查 score, the reviewer's marks, score changes and decision; 评查表 (--sheet)
     ///
     /// Each finding has a code, a severity (error, warning, info), a message and the
     /// page or document it concerns; errors first. Exit 0 whatever is found.
