@@ -8,9 +8,10 @@
 
 use serde::Deserialize;
 
+use super::statutory::Case;
 use crate::indexing::identifiers::find_doc_no;
-use crate::indexing::values::{Date, capital_amount, figure_amount, squash};
-use crate::model::{DocumentJson, Finding, Severity, VolumeJson};
+use crate::indexing::values::{Date, capital_amount, figure_amount};
+use crate::model::{DocumentJson, Finding, Severity};
 
 /// `formal` in the rules file.
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -40,8 +41,9 @@ pub struct Check {
     pub law: String,
 }
 
-/// Runs the formal checks the rules list.
-pub fn check(volume: &VolumeJson, rules: &FormalRules, working_days: bool) -> Vec<Finding> {
+/// Runs the formal checks the rules list on the case statutory review reads.
+pub(super) fn check(case: &Case<'_>, rules: &FormalRules, working_days: bool) -> Vec<Finding> {
+    let volume = case.volume;
     let mut out = Vec::new();
     let mut add = |code: &str, what: String, doc: Option<&DocumentJson>| {
         if let Some(c) = rules.checks.iter().find(|c| c.code == code) {
@@ -52,20 +54,8 @@ pub fn check(volume: &VolumeJson, rules: &FormalRules, working_days: bool) -> Ve
             );
         }
     };
-    let of_kind = |kind: &str| -> Vec<&DocumentJson> {
-        volume.documents.iter().filter(|d| d.kind == kind).collect()
-    };
-    let text = |d: &DocumentJson| -> String {
-        squash(
-            &volume
-                .pages
-                .iter()
-                .filter(|p| p.document == Some(d.seq))
-                .filter_map(|p| p.text.as_deref())
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )
-    };
+    let of_kind = |kind: &str| case.of_kind(kind);
+    let text = |d: &DocumentJson| case.text(d);
     let decision = of_kind("decision").into_iter().next();
     let person = volume
         .party_id_code
@@ -137,7 +127,7 @@ pub fn check(volume: &VolumeJson, rules: &FormalRules, working_days: bool) -> Ve
                     "PARTY_NAME_MISMATCH",
                     format!(
                         "{}所载当事人「{shared}」与案卷当事人「{party}」不一致",
-                        name(d)
+                        Case::name(d)
                     ),
                     Some(d),
                 );
@@ -159,7 +149,7 @@ pub fn check(volume: &VolumeJson, rules: &FormalRules, working_days: bool) -> Ve
                     "OFFICERS_MISSING",
                     format!(
                         "{}只见 {n} 个执法证号，应有至少 {} 名执法人员",
-                        name(d),
+                        Case::name(d),
                         rules.officers_at_least
                     ),
                     Some(d),
@@ -241,10 +231,6 @@ pub fn check(volume: &VolumeJson, rules: &FormalRules, working_days: bool) -> Ve
     out
 }
 
-fn name(d: &DocumentJson) -> String {
-    d.title.clone().unwrap_or_else(|| d.kind.clone())
-}
-
 /// Characters that differ between two names of the same length.
 fn differing(a: &str, b: &str) -> usize {
     a.chars().zip(b.chars()).filter(|(x, y)| x != y).count()
@@ -316,6 +302,7 @@ fn amounts_with_words(text: &str) -> Vec<(f64, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::VolumeJson;
 
     fn rules() -> FormalRules {
         super::super::ReviewRules::builtin().formal.clone()
@@ -406,7 +393,12 @@ mod tests {
             .iter()
             .map(|(a, b, c, d)| (*a, *b, *c, d.as_str()))
             .collect();
-        check(&volume(&docs, fine, "某某食品有限公司"), &rules(), true)
+        let v = volume(&docs, fine, "某某食品有限公司");
+        let case = Case {
+            volume: &v,
+            index: None,
+        };
+        check(&case, &rules(), true)
             .into_iter()
             .map(|f| f.code)
             .collect()

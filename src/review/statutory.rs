@@ -98,13 +98,13 @@ impl Dated {
 pub const SURE_DATE: f32 = 0.75;
 
 /// The volume with what indexing knows of its values (confidence, page).
-struct Case<'a> {
-    volume: &'a VolumeJson,
-    index: Option<&'a VolumeIndex>,
+pub(super) struct Case<'a> {
+    pub(super) volume: &'a VolumeJson,
+    pub(super) index: Option<&'a VolumeIndex>,
 }
 
 impl<'a> Case<'a> {
-    fn of_kind(&self, kind: &str) -> Vec<&'a DocumentJson> {
+    pub(super) fn of_kind(&self, kind: &str) -> Vec<&'a DocumentJson> {
         self.volume
             .documents
             .iter()
@@ -112,7 +112,7 @@ impl<'a> Case<'a> {
             .collect()
     }
 
-    fn name(doc: &DocumentJson) -> String {
+    pub(super) fn name(doc: &DocumentJson) -> String {
         doc.title.clone().unwrap_or_else(|| {
             KindTable::builtin()
                 .rule(&doc.kind)
@@ -173,7 +173,7 @@ impl<'a> Case<'a> {
     }
 
     /// The squashed text of a document's pages.
-    fn text(&self, doc: &DocumentJson) -> String {
+    pub(super) fn text(&self, doc: &DocumentJson) -> String {
         let text: String = self
             .volume
             .pages
@@ -704,7 +704,7 @@ pub fn check(
         }
     }
     out.0.extend(super::formal::check(
-        volume,
+        &case,
         &rules.formal,
         rules.periods_in_working_days,
     ));
