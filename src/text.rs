@@ -156,6 +156,15 @@ pub fn clean_text(text: &str) -> String {
         .join("\n")
 }
 
+/// A CSV cell (RFC 4180): quoted when it holds a comma, a quote or a line break.
+pub fn csv_cell(v: &str) -> String {
+    if v.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", v.replace('"', "\"\""))
+    } else {
+        v.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

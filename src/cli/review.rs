@@ -220,7 +220,7 @@ pub(super) fn review(home: &Home, args: ReviewArgs) -> Result<i32> {
     }
     let rules = crate::review::ReviewRules::builtin();
     let review = crate::review::review_volume(&cat, &volume, rules)?;
-    let score = ops::review::volume_score(&cat, &sheet, &volume)?;
+    let score = ops::review::score_review(&cat, &sheet, &review)?;
     if json {
         let out = ReviewOut {
             review: &review,

@@ -78,12 +78,7 @@ impl VolumeRow {
 
 /// Every volume of the catalogue, in the catalogue's order.
 pub fn volume_rows(catalogue: &Catalogue) -> Result<Vec<VolumeRow>> {
-    let packed_at: BTreeMap<String, String> = catalogue
-        .packages()?
-        .into_iter()
-        .filter(|p| p.passed)
-        .map(|p| (p.volume_id, p.built_at))
-        .collect();
+    let packed_at = packed_at(catalogue)?;
     let rules = crate::review::ReviewRules::builtin();
     let mut out = Vec::new();
     for v in catalogue.list_volumes()? {
@@ -96,19 +91,7 @@ pub fn volume_rows(catalogue: &Catalogue) -> Result<Vec<VolumeRow>> {
         };
         let review = crate::review::review_volume(catalogue, &v.id, rules)?;
         let count = |s: Severity| review.findings.iter().filter(|f| f.severity == s).count();
-        let processed = v.pages > 0 && v.done == v.pages;
-        let stage = match &review.decision {
-            _ if !processed => Stage::Capture,
-            Some(d) if d.decision == Verdict::Returned => Stage::Returned,
-            Some(d) if !d.outdated => {
-                // Packed after the approval: the package holds what was approved.
-                match packed_at.get(&v.id) {
-                    Some(built) if built.as_str() >= d.at.as_str() => Stage::Packed,
-                    _ => Stage::Approved,
-                }
-            }
-            _ => Stage::Indexing,
-        };
+        let stage = stage_of(&v, &review, &packed_at);
         out.push(VolumeRow {
             archival_code: review.archival_code.clone(),
             title: field("title"),
@@ -126,6 +109,37 @@ pub fn volume_rows(catalogue: &Catalogue) -> Result<Vec<VolumeRow>> {
         });
     }
     Ok(out)
+}
+
+/// When each volume was last packed (passing packages only).
+pub fn packed_at(catalogue: &Catalogue) -> Result<BTreeMap<String, String>> {
+    Ok(catalogue
+        .packages()?
+        .into_iter()
+        .filter(|p| p.passed)
+        .map(|p| (p.volume_id, p.built_at))
+        .collect())
+}
+
+/// How far volume `v` has come, from its pages, its review and its packages.
+pub fn stage_of(
+    v: &crate::catalogue::VolumeSummary,
+    review: &crate::review::Review,
+    packed_at: &BTreeMap<String, String>,
+) -> Stage {
+    let processed = v.pages > 0 && v.done == v.pages;
+    match &review.decision {
+        _ if !processed => Stage::Capture,
+        Some(d) if d.decision == Verdict::Returned => Stage::Returned,
+        Some(d) if !d.outdated => {
+            // Packed after the approval: the package holds what was approved.
+            match packed_at.get(&v.id) {
+                Some(built) if built.as_str() >= d.at.as_str() => Stage::Packed,
+                _ => Stage::Approved,
+            }
+        }
+        _ => Stage::Indexing,
+    }
 }
 
 #[cfg(test)]

@@ -103,7 +103,17 @@ pub fn volume_score(
 ) -> Result<crate::review::scoring::Score> {
     let review =
         crate::review::review_volume(catalogue, volume, crate::review::ReviewRules::builtin())?;
-    let adjustments = catalogue.score_adjustments(volume)?;
+    score_review(catalogue, sheet, &review)
+}
+
+/// 评查: the score of a review already made (its findings and the reviewer's
+/// adjustments), so that a caller holding the review does not review again.
+pub fn score_review(
+    catalogue: &Catalogue,
+    sheet: &ScoreSheet,
+    review: &crate::review::Review,
+) -> Result<crate::review::scoring::Score> {
+    let adjustments = catalogue.score_adjustments(&review.volume)?;
     Ok(crate::review::scoring::score(
         sheet,
         &review.findings,

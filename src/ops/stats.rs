@@ -79,7 +79,9 @@ pub fn stats(
     to: Option<&str>,
     by: GroupBy,
 ) -> Result<Stats> {
-    let rows = super::overview::volume_rows(catalogue)?;
+    // Each volume reviewed once: for its stage, its findings and its score.
+    let packed_at = super::overview::packed_at(catalogue)?;
+    let rules_of_review = crate::review::ReviewRules::builtin();
     let mut out = Stats {
         by_key: by,
         ..Default::default()
@@ -87,18 +89,16 @@ pub fn stats(
     let mut by_map: BTreeMap<String, Bar> = BTreeMap::new();
     let mut categories: BTreeMap<String, Bar> = BTreeMap::new();
     let mut durations: Vec<(i64, String)> = Vec::new();
-    for row in rows {
-        let v = catalogue.volume_json(&row.id)?;
+    for summary in catalogue.list_volumes()? {
+        let v = catalogue.volume_json(&summary.id)?;
         let decided = v.decided_date.clone();
-        if (from.is_some() || to.is_some())
-            && !decided
-                .as_deref()
-                .is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t))
-        {
+        if !crate::package::publicity::decided_within(decided.as_deref(), from, to) {
             continue;
         }
+        let review = crate::review::review_volume(catalogue, &v.id, rules_of_review)?;
+        let stage = super::overview::stage_of(&summary, &review, &packed_at);
         out.volumes += 1;
-        *out.stages.entry(row.stage.to_string()).or_default() += 1;
+        *out.stages.entry(stage.to_string()).or_default() += 1;
         let fine = v.fine_amount.unwrap_or(0.0);
         let key = group_key(&v, by);
         let bar = by_map.entry(key.clone()).or_insert_with(|| Bar {
@@ -125,14 +125,11 @@ pub fn stats(
         if let (Some(f), Some(d)) = (day(v.filed_date.as_deref()), day(decided.as_deref())) {
             durations.push(((d - f).num_days(), v.id.clone()));
         }
-        let review =
-            crate::review::review_volume(catalogue, &v.id, crate::review::ReviewRules::builtin())?;
         for f in &review.findings {
             *out.findings.entry(f.code.clone()).or_default() += 1;
         }
-        if row.stage != super::overview::Stage::Capture {
-            let adjustments = catalogue.score_adjustments(&v.id)?;
-            let score = crate::review::scoring::score(sheet, &review.findings, &adjustments);
+        if stage != super::overview::Stage::Capture {
+            let score = super::review::score_review(catalogue, sheet, &review)?;
             *out.grades.entry(score.grade).or_default() += 1;
         }
     }
@@ -225,8 +222,8 @@ pub fn write_table(stats: &Stats, path: &std::path::Path) -> Result<()> {
             out.push_str("\r\n");
             for b in stats.by.iter().chain(&stats.by_category) {
                 out.push_str(&format!(
-                    "\"{}\",{},{}\r\n",
-                    b.key.replace('"', "\"\""),
+                    "{},{},{}\r\n",
+                    crate::text::csv_cell(&b.key),
                     b.volumes,
                     b.fines_total
                 ));

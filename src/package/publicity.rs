@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::indexing::identifiers::{credit_code_valid, id_number_valid};
 use crate::indexing::values::squash;
 use crate::model::{DocumentJson, VolumeJson};
+use crate::text::csv_cell;
 
 /// The national columns, in order.
 pub const COLUMNS: [&str; 23] = [
@@ -526,10 +527,7 @@ pub fn collect(
 ) -> Publicity {
     let mut out = Publicity::default();
     for v in volumes {
-        let decided = v.decided_date.clone().unwrap_or_default();
-        let inside =
-            from.is_none_or(|f| decided.as_str() >= f) && to.is_none_or(|t| decided.as_str() <= t);
-        if (from.is_some() || to.is_some()) && (decided.is_empty() || !inside) {
+        if !decided_within(v.decided_date.as_deref(), from, to) {
             out.skipped += 1;
             continue;
         }
@@ -545,6 +543,16 @@ pub fn collect(
         }
     }
     out
+}
+
+/// Whether a decision dated `decided` falls between `from` and `to` (ISO
+/// dates, inclusive); without a range every volume does, with one a volume
+/// without a decision date does not.
+pub fn decided_within(decided: Option<&str>, from: Option<&str>, to: Option<&str>) -> bool {
+    if from.is_none() && to.is_none() {
+        return true;
+    }
+    decided.is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t))
 }
 
 /// Writes the table as CSV (UTF-8 with a byte-order mark, so that a
@@ -585,14 +593,6 @@ pub fn write(table: &Publicity, path: &Path) -> Result<()> {
             crate::fsutil::save_workbook(&mut book, path)
         }
         _ => bail!("{}: the table is written as .csv or .xlsx", path.display()),
-    }
-}
-
-fn csv_cell(v: &str) -> String {
-    if v.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", v.replace('"', "\"\""))
-    } else {
-        v.to_string()
     }
 }
 

@@ -302,7 +302,7 @@ pub fn score(sheet: &ScoreSheet, findings: &[Finding], adjustments: &[Adjustment
 }
 
 /// Points to two decimals (half points and quarters stay exact).
-fn round2(v: f64) -> f64 {
+pub fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
 

@@ -71,7 +71,11 @@ pub fn score_sheet_pdf(
                 } else {
                     ""
                 };
-                format!("{who}{}{place} {:+}", r.note, -fmt_f(r.points))
+                format!(
+                    "{who}{}{place} {:+}",
+                    r.note,
+                    -super::scoring::round2(r.points)
+                )
             })
             .collect();
         rows.push(vec![
@@ -107,10 +111,6 @@ pub fn score_sheet_pdf(
     f.signature(10.5, "评查人", reviewer, date);
     f.signature(10.5, "复核人", "", "");
     f.finish(&format!("评查表 {}", field(&header.archival_code)))
-}
-
-fn fmt_f(v: f64) -> f64 {
-    (v * 100.0).round() / 100.0
 }
 
 fn fmt_points(v: f64) -> String {

@@ -1185,14 +1185,11 @@ impl WorkstationApp {
                 None
             }
         };
-        self.data.score = self.data.review.as_ref().and_then(|r| {
-            let adjustments = self.catalogue.score_adjustments(&v).ok()?;
-            Some(crate::review::scoring::score(
-                &self.sheet,
-                &r.findings,
-                &adjustments,
-            ))
-        });
+        self.data.score = self
+            .data
+            .review
+            .as_ref()
+            .and_then(|r| ops::review::score_review(&self.catalogue, &self.sheet, r).ok());
     }
 
     /// The outbox folder: the one typed on the 打包 screen, else `<home>/outbox`.
