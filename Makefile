@@ -7,7 +7,7 @@ SHELL := /bin/bash
 APT_PACKAGES := clang libclang-dev pkg-config libtesseract-dev libleptonica-dev \
   tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng tesseract-ocr-osd \
   fonts-noto-cjk xvfb xauth libgl1-mesa-dri libegl1 libxkbcommon-x11-0 \
-  poppler-utils qpdf libturbojpeg0-dev libxml2-dev libxml2-utils libtiff-tools python3-jsonschema sane-utils
+  poppler-utils poppler-data qpdf libturbojpeg0-dev libxml2-dev libxml2-utils libtiff-tools python3-jsonschema sane-utils
 
 # PDFium has no Debian package: libpdfium.so comes from the pinned pypdfium2 wheel.
 PYPDFIUM2_VERSION := 5.15.2
