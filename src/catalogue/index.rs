@@ -4,7 +4,7 @@
 use anyhow::Result;
 use rusqlite::{OptionalExtension, params};
 
-use super::Catalogue;
+use super::{Catalogue, write_audit};
 use crate::model::PageState;
 use crate::model::index::{PageInput, Target, VolumeIndex};
 
@@ -66,28 +66,7 @@ impl Catalogue {
         actor: &str,
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
-        let key = target.key();
-        match value {
-            Some(v) => tx.execute(
-                "INSERT INTO index_corrections(volume_id, target, value, actor, at)
-                 VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
-                 ON CONFLICT(volume_id, target) DO UPDATE SET value = ?3, actor = ?4, at = excluded.at",
-                params![volume_id, key, v, actor],
-            )?,
-            None => tx.execute(
-                "DELETE FROM index_corrections WHERE volume_id = ?1 AND target = ?2",
-                params![volume_id, key],
-            )?,
-        };
-        tx.execute(
-            "INSERT INTO audit_log(at, actor, action, volume_id, detail)
-             VALUES (strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?1, 'correct', ?2, ?3)",
-            params![
-                actor,
-                volume_id,
-                serde_json::json!({"target": key, "value": value}).to_string()
-            ],
-        )?;
+        write_correction(&tx, volume_id, target, value, actor)?;
         tx.commit()?;
         Ok(())
     }
@@ -167,4 +146,35 @@ impl Catalogue {
         )?;
         Ok(())
     }
+}
+
+/// A correction and its audit row, inside the caller's transaction (a
+/// correction is also how a settled 双录 disagreement takes effect).
+pub(super) fn write_correction(
+    conn: &rusqlite::Connection,
+    volume_id: &str,
+    target: &Target,
+    value: Option<&str>,
+    actor: &str,
+) -> Result<()> {
+    let key = target.key();
+    match value {
+        Some(v) => conn.execute(
+            "INSERT INTO index_corrections(volume_id, target, value, actor, at)
+             VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+             ON CONFLICT(volume_id, target) DO UPDATE SET value = ?3, actor = ?4, at = excluded.at",
+            params![volume_id, key, v, actor],
+        )?,
+        None => conn.execute(
+            "DELETE FROM index_corrections WHERE volume_id = ?1 AND target = ?2",
+            params![volume_id, key],
+        )?,
+    };
+    write_audit(
+        conn,
+        actor,
+        "correct",
+        Some(volume_id),
+        &serde_json::json!({"target": key, "value": value}).to_string(),
+    )
 }

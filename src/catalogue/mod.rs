@@ -5,6 +5,7 @@
 //! migrations tracked in `PRAGMA user_version`.
 
 mod arrange;
+mod double_entry;
 mod index;
 mod packages;
 mod review;
@@ -21,6 +22,7 @@ use crate::model::record::{ImagingRecord, Overrides};
 use crate::model::{ColorMode, PageState, Severity, TextLine, TextOrigin, Verdict, VolumeStatus};
 
 pub use arrange::{Placement, TrashedPage};
+pub use double_entry::{KeyingTally, SecondEntry};
 pub use index::CorrectionRow;
 pub use packages::PackageRow;
 pub use review::{ReviewDecision, ReviewMark};
@@ -264,6 +266,17 @@ impl Catalogue {
         detail: &str,
     ) -> Result<()> {
         write_audit(&self.conn, actor, action, volume_id, detail)
+    }
+
+    /// A volume's audit trail, oldest first: (at, actor, action, detail).
+    pub fn audit_trail(&self, volume_id: &str) -> Result<Vec<(String, String, String, String)>> {
+        let mut st = self.conn.prepare(
+            "SELECT at, actor, action, detail FROM audit_log WHERE volume_id = ?1 ORDER BY id",
+        )?;
+        let rows = st.query_map([volume_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     // ---- volumes -------------------------------------------------------------

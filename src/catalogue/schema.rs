@@ -175,6 +175,26 @@ const MIGRATIONS: &[&str] = &[
         at TEXT NOT NULL
      );
      CREATE INDEX score_adjustments_volume ON score_adjustments(volume_id);",
+    // 8: 一稿双录: each blind second keying of a decisive field, with the value
+    // it was compared with (hidden from the keyer) and whether they agreed then;
+    // a third person's settlement is written on the row it settles. Kept, never
+    // edited otherwise: the latest row of a field counts, the first ones give
+    // the 著录差错率.
+    "CREATE TABLE second_entries(
+        id INTEGER PRIMARY KEY,
+        volume_id TEXT NOT NULL REFERENCES volumes(id),
+        field TEXT NOT NULL,
+        value TEXT NOT NULL,
+        first_value TEXT,
+        first_actor TEXT,
+        matched INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL,
+        settled_value TEXT,
+        settled_by TEXT,
+        settled_at TEXT
+     );
+     CREATE INDEX second_entries_volume ON second_entries(volume_id, field);",
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

@@ -1,4 +1,7 @@
 use super::*;
+use std::collections::BTreeMap;
+
+use crate::review::double_entry::EntryState;
 
 #[derive(Debug, clap::Args)]
 pub struct VolumesArgs {
@@ -76,8 +79,23 @@ pub(super) fn show(home: &Home, args: ShowArgs) -> Result<i32> {
     let ShowArgs { volume, json } = args;
     let cat = Catalogue::open(&home.catalogue_path())?;
     let v = cat.volume_json(&volume)?;
+    let double_entry = crate::review::double_entry::field_entries(&cat, &volume)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        // The volume as packages carry it, plus where its 一稿双录 stands.
+        #[derive(serde::Serialize)]
+        struct Shown<'a> {
+            #[serde(flatten)]
+            volume: &'a crate::model::VolumeJson,
+            double_entry: BTreeMap<&'a str, &'a str>,
+        }
+        let shown = Shown {
+            volume: &v,
+            double_entry: double_entry
+                .iter()
+                .map(|e| (e.field, e.state.as_str()))
+                .collect(),
+        };
+        println!("{}", serde_json::to_string_pretty(&shown)?);
     } else {
         println!("{}  {} pages  {}", v.id, v.pages.len(), v.status);
         let fields = [
@@ -94,6 +112,32 @@ pub(super) fn show(home: &Home, args: ShowArgs) -> Result<i32> {
         ];
         for (label, value) in fields.iter().filter(|f| f.1.is_some()) {
             println!("  {label}: {}", value.as_deref().unwrap_or(""));
+        }
+        let keyed = double_entry
+            .iter()
+            .filter(|e| e.state != EntryState::Pending)
+            .count();
+        if keyed > 0 {
+            let states: Vec<String> = double_entry
+                .iter()
+                .map(|e| format!("{} {}", e.field, e.state.as_str()))
+                .collect();
+            println!("  一稿双录: {}", states.join(", "));
+            // What the third person needs to settle a disagreement.
+            for e in double_entry
+                .iter()
+                .filter(|e| e.state == EntryState::Mismatch)
+            {
+                let second = e.second.as_ref().map(|s| (s.value.as_str(), s.by.as_str()));
+                println!(
+                    "    {}: first {:?} ({}), second {:?} ({})",
+                    e.field,
+                    e.first.as_deref().unwrap_or(""),
+                    e.first_by.as_deref().unwrap_or("machine"),
+                    second.map_or("", |s| s.0),
+                    second.map_or("", |s| s.1),
+                );
+            }
         }
         if !v.documents.is_empty() {
             println!(
@@ -227,6 +271,22 @@ pub(super) fn stats(home: &Home, args: StatsArgs) -> Result<i32> {
     }
     for (st, n) in &s.stages {
         println!("stage\t{st}\t{n}");
+    }
+    let de = &s.double_entry;
+    println!(
+        "著录差错率\t{:.2}%\t{} of {} field(s) keyed twice disagreed",
+        de.error_rate * 100.0,
+        de.mismatched,
+        de.keyed
+    );
+    for k in &de.by_first_keyer {
+        println!(
+            "著录差错率\t{}\t{:.2}%\t{} of {}",
+            k.keyer.as_deref().unwrap_or("(machine)"),
+            k.error_rate * 100.0,
+            k.mismatched,
+            k.keyed
+        );
     }
     Ok(0)
 }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::review::double_entry::{self, EntryState};
 
 #[derive(Debug, clap::Args)]
 pub struct ProcessArgs {
@@ -53,6 +54,16 @@ pub struct CorrectArgs {
     /// Withdraw your correction of KEY (the automatic proposal applies again)
     #[arg(long, value_name = "KEY")]
     pub undo: Vec<String>,
+    /// 一稿双录: key a decisive field a second time, blind (another clerk than
+    /// the first; 无 for none). Says whether it agrees, never the first value.
+    /// Fields: party, party_id_code, decision_no, filed_date, decided_date,
+    /// closed_date, fine_amount
+    #[arg(long, value_name = "KEY=VALUE", conflicts_with_all = ["set", "undo", "settle"])]
+    pub second: Vec<String>,
+    /// 一稿双录: settle a disagreement as a third person (neither keyer); the
+    /// value becomes the field's correction. `anjuan show --volume ID` lists them
+    #[arg(long, value_name = "KEY=VALUE", conflicts_with_all = ["set", "undo"])]
+    pub settle: Vec<String>,
 }
 #[derive(Debug, clap::Args)]
 pub struct SettingsArgs {
@@ -72,6 +83,10 @@ pub struct SettingsArgs {
     /// without one (no: a bureau without a review step)
     #[arg(long, value_enum)]
     pub require_approval: Option<YesNo>,
+    /// Pack a volume only when its decisive fields were keyed twice (一稿双录,
+    /// `correct --second`) and every disagreement settled (yes), or not (no, the default)
+    #[arg(long, value_enum)]
+    pub require_double_entry: Option<YesNo>,
     /// 双公示: the 处罚机关's 统一社会信用代码; "" clears it
     #[arg(long, value_name = "CODE")]
     pub agency_credit_code: Option<String>,
@@ -171,7 +186,20 @@ pub(super) fn page(home: &Home, args: PageArgs) -> Result<i32> {
 }
 
 pub(super) fn correct(home: &Home, args: CorrectArgs) -> Result<i32> {
-    let CorrectArgs { volume, set, undo } = args;
+    let CorrectArgs {
+        volume,
+        set,
+        undo,
+        second,
+        settle,
+    } = args;
+    if !second.is_empty() || !settle.is_empty() {
+        return double_entry(home, &volume, &second, &settle);
+    }
+    anyhow::ensure!(
+        !set.is_empty() || !undo.is_empty(),
+        "nothing to correct: give KEY=VALUE, --undo KEY, --second KEY=VALUE or --settle KEY=VALUE"
+    );
     let mut changes = set
         .iter()
         .map(|pair| ops::parse_correction(pair))
@@ -192,6 +220,40 @@ pub(super) fn correct(home: &Home, args: CorrectArgs) -> Result<i32> {
     Ok(0)
 }
 
+/// `correct --second` (blind: the answer is agree or not) and `--settle`.
+fn double_entry(home: &Home, volume: &str, second: &[String], settle: &[String]) -> Result<i32> {
+    let parse = |pairs: &[String]| {
+        pairs
+            .iter()
+            .map(|p| ops::parse_second_entry(p))
+            .collect::<Result<Vec<_>>>()
+    };
+    let mut cat = Catalogue::open(&home.catalogue_path())?;
+    let actor = home.operator().to_string();
+    if !second.is_empty() {
+        let results = ops::key_second(&mut cat, volume, &parse(second)?, &actor)?;
+        for (field, state) in &results {
+            let said = match state {
+                EntryState::Match => "agrees",
+                _ => "differs: a third person settles it (`anjuan correct --settle`)",
+            };
+            eprintln!("{volume}: {field} {said}");
+        }
+    } else {
+        ops::settle_second(home, &mut cat, volume, &parse(settle)?, &actor)?;
+        eprintln!("{volume}: {} field(s) settled", settle.len());
+    }
+    let open: Vec<String> = double_entry::states(&cat, volume)?
+        .into_iter()
+        .filter(|(_, s)| s.is_open())
+        .map(|(f, s)| format!("{f} {}", s.as_str()))
+        .collect();
+    if !open.is_empty() {
+        eprintln!("{volume}: 双录 still open: {}", open.join(", "));
+    }
+    Ok(0)
+}
+
 pub(super) fn settings(home: &Home, args: SettingsArgs) -> Result<i32> {
     let SettingsArgs {
         fonds_code,
@@ -199,6 +261,7 @@ pub(super) fn settings(home: &Home, args: SettingsArgs) -> Result<i32> {
         retention,
         template,
         require_approval,
+        require_double_entry,
         agency_credit_code,
         source_unit,
         source_unit_credit_code,
@@ -221,6 +284,9 @@ pub(super) fn settings(home: &Home, args: SettingsArgs) -> Result<i32> {
     }
     if let Some(r) = require_approval {
         settings.require_approval = r == YesNo::Yes;
+    }
+    if let Some(r) = require_double_entry {
+        settings.require_double_entry = r == YesNo::Yes;
     }
     let text = |v: String| Some(v.trim().to_string()).filter(|v| !v.is_empty());
     for (value, slot) in [

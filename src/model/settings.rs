@@ -22,6 +22,10 @@ pub struct BureauSettings {
     /// last change). A bureau without a review step turns it off.
     #[serde(default = "approval_required_by_default")]
     pub require_approval: bool,
+    /// Pack a volume only when its decisive fields were keyed twice (一稿双录)
+    /// and every disagreement was settled.
+    #[serde(default)]
+    pub require_double_entry: bool,
     /// The bureau's own codes for the 双公示 table.
     #[serde(default)]
     pub publicity: PublicitySettings,

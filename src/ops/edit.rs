@@ -12,6 +12,7 @@ use crate::indexing::values::{Date, dates};
 use crate::model::index::{Target, ValueKind, VolumeIndex};
 use crate::model::record::Overrides;
 use crate::model::settings::BureauSettings;
+use crate::review::double_entry::{DECISIVE_FIELDS, EntryState, field_entries, same_value};
 
 /// Reads a clerk's `KEY=VALUE` (the command line's `correct`): a volume field
 /// (`party`), `doc:N:FIELD`, `start:N=yes|no`, `kind:N=KIND`. An empty VALUE
@@ -119,6 +120,129 @@ pub fn correct(
     }
     for (target, value) in &checked {
         catalogue.set_correction(volume_id, target, value.as_deref(), actor)?;
+    }
+    let settings = BureauSettings::load(&home.bureau_path())?;
+    reindex(catalogue, volume_id, &settings, false)
+}
+
+/// A second keyer's `KEY=VALUE` for 一稿双录: a decisive field (see
+/// [`DECISIVE_FIELDS`]) and its value, checked as a correction is; `无` or `-`
+/// says the volume has none.
+pub fn parse_second_entry(pair: &str) -> Result<(String, String)> {
+    let (key, value) = pair
+        .split_once('=')
+        .with_context(|| format!("{pair:?} is not KEY=VALUE"))?;
+    let key = key.trim();
+    if !DECISIVE_FIELDS.contains(&key) {
+        bail!(
+            "{key:?} is not keyed twice; the decisive fields are {}",
+            DECISIVE_FIELDS.join(", ")
+        );
+    }
+    let value = match value.trim() {
+        "无" | "-" => String::new(),
+        v => check_value(&Target::Field(key.to_string()), v)?,
+    };
+    Ok((key.to_string(), value))
+}
+
+/// 一稿双录: records a second, blind keying of decisive fields and says, field by
+/// field, whether it agrees with the volume's value (never what that value is).
+/// The keyer must not be who keyed the first value, and a field that already
+/// agrees or was settled is not keyed again. Nothing in the index changes.
+pub fn key_second(
+    catalogue: &mut Catalogue,
+    volume_id: &str,
+    entries: &[(String, String)],
+    actor: &str,
+) -> Result<Vec<(String, EntryState)>> {
+    if !catalogue.volume_exists(volume_id)? {
+        bail!("no volume {volume_id}");
+    }
+    if catalogue.volume_index(volume_id)?.is_none() {
+        bail!("volume {volume_id} is not indexed yet: run `anjuan process` first");
+    }
+    let now = field_entries(catalogue, volume_id)?;
+    // Every entry is checked before any is stored.
+    for (field, _) in entries {
+        let e = now
+            .iter()
+            .find(|e| e.field == field.as_str())
+            .expect("decisive");
+        if e.first_by.as_deref() == Some(actor) {
+            bail!("{field}: {actor} keyed its first value; the second keying is another clerk's");
+        }
+        if matches!(e.state, EntryState::Match | EntryState::Settled) {
+            bail!(
+                "{field} was already keyed twice and is {}",
+                e.state.as_str()
+            );
+        }
+    }
+    let mut out = Vec::new();
+    for (field, value) in entries {
+        let e = now
+            .iter()
+            .find(|e| e.field == field.as_str())
+            .expect("decisive");
+        let matched = same_value(field, e.first.as_deref(), Some(value));
+        catalogue.record_second_entry(
+            volume_id,
+            field,
+            value,
+            e.first.as_deref(),
+            e.first_by.as_deref(),
+            matched,
+            actor,
+        )?;
+        out.push((
+            field.clone(),
+            if matched {
+                EntryState::Match
+            } else {
+                EntryState::Mismatch
+            },
+        ));
+    }
+    Ok(out)
+}
+
+/// A third person settles disagreements of the double keying: each value
+/// becomes the field's correction (so every later pass keeps it), then the
+/// volume is indexed again. Refused for a field that does not disagree and for
+/// the first or the second keyer.
+pub fn settle_second(
+    home: &Home,
+    catalogue: &mut Catalogue,
+    volume_id: &str,
+    entries: &[(String, String)],
+    actor: &str,
+) -> Result<Option<VolumeIndex>> {
+    if !catalogue.volume_exists(volume_id)? {
+        bail!("no volume {volume_id}");
+    }
+    let now = field_entries(catalogue, volume_id)?;
+    let mut settle = Vec::new();
+    for (field, value) in entries {
+        let e = now
+            .iter()
+            .find(|e| e.field == field.as_str())
+            .expect("decisive");
+        let second = match (&e.second, e.state) {
+            (Some(s), EntryState::Mismatch) => s,
+            _ => bail!(
+                "{field} is {}, there is nothing to settle",
+                e.state.as_str()
+            ),
+        };
+        let first_by = [e.first_by.as_deref(), second.first_by.as_deref()];
+        if second.by == actor || first_by.contains(&Some(actor)) {
+            bail!("{field}: {actor} keyed it; a disagreement is settled by a third person");
+        }
+        settle.push((second.id, field, value));
+    }
+    for (id, field, value) in settle {
+        catalogue.settle_second_entry(volume_id, id, field, value, actor)?;
     }
     let settings = BureauSettings::load(&home.bureau_path())?;
     reindex(catalogue, volume_id, &settings, false)

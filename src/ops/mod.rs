@@ -18,5 +18,8 @@ pub mod pipeline;
 pub mod review;
 pub mod stats;
 
-pub use edit::{arrange_then_reindex, correct, decide_page, parse_correction, save_settings};
+pub use edit::{
+    arrange_then_reindex, correct, decide_page, key_second, parse_correction, parse_second_entry,
+    save_settings, settle_second,
+};
 pub use package::{PackEvent, PackOutcome, pack_batch};

@@ -46,6 +46,56 @@ pub struct Stats {
     pub findings: BTreeMap<String, usize>,
     /// Volumes at each stage (capture, indexing, returned, approved, packed).
     pub stages: BTreeMap<String, usize>,
+    /// 一稿双录 and its 著录差错率.
+    pub double_entry: KeyingErrors,
+}
+
+/// 著录差错率: of the decisive fields keyed a second time, how many disagreed
+/// with the first keying (each field once, by its first second keying).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct KeyingErrors {
+    pub keyed: u32,
+    pub mismatched: u32,
+    /// Mismatches per keyed field, 0–1 (0 when nothing was keyed twice).
+    pub error_rate: f64,
+    /// The same per first keyer; `keyer` null is the machine's proposals.
+    pub by_first_keyer: Vec<KeyerErrors>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct KeyerErrors {
+    pub keyer: Option<String>,
+    pub keyed: u32,
+    pub mismatched: u32,
+    pub error_rate: f64,
+}
+
+fn rate(mismatched: u32, keyed: u32) -> f64 {
+    if keyed == 0 {
+        0.0
+    } else {
+        (f64::from(mismatched) / f64::from(keyed) * 10_000.0).round() / 10_000.0
+    }
+}
+
+impl From<crate::catalogue::KeyingTally> for KeyingErrors {
+    fn from(t: crate::catalogue::KeyingTally) -> Self {
+        KeyingErrors {
+            keyed: t.keyed,
+            mismatched: t.mismatched,
+            error_rate: rate(t.mismatched, t.keyed),
+            by_first_keyer: t
+                .by_first_keyer
+                .into_iter()
+                .map(|(keyer, (keyed, mismatched))| KeyerErrors {
+                    keyer,
+                    keyed,
+                    mismatched,
+                    error_rate: rate(mismatched, keyed),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// One bar: its key, its volumes (ids) and their fines.
@@ -89,6 +139,7 @@ pub fn stats(
     let mut by_map: BTreeMap<String, Bar> = BTreeMap::new();
     let mut categories: BTreeMap<String, Bar> = BTreeMap::new();
     let mut durations: Vec<(i64, String)> = Vec::new();
+    let mut counted = Vec::new();
     for summary in catalogue.list_volumes()? {
         let v = catalogue.volume_json(&summary.id)?;
         let decided = v.decided_date.clone();
@@ -98,6 +149,7 @@ pub fn stats(
         let review = crate::review::review_volume(catalogue, &v.id, rules_of_review)?;
         let stage = super::overview::stage_of(&summary, &review, &packed_at);
         out.volumes += 1;
+        counted.push(v.id.clone());
         *out.stages.entry(stage.to_string()).or_default() += 1;
         let fine = v.fine_amount.unwrap_or(0.0);
         let key = group_key(&v, by);
@@ -146,6 +198,7 @@ pub fn stats(
     out.by_category = categories.into_values().collect();
     out.by_category.sort_by_key(|b| order(&b.key));
     out.duration_days = summarise(durations);
+    out.double_entry = catalogue.keying_tally(Some(&counted))?.into();
     Ok(out)
 }
 
@@ -246,6 +299,29 @@ pub fn write_table(stats: &Stats, path: &std::path::Path) -> Result<()> {
                     ws.write(r, 1, b.volumes as u32)?;
                     ws.write(r, 2, b.fines_total)?;
                 }
+            }
+            // 著录差错率 of the 一稿双录, overall and per first keyer.
+            let ws = book.add_worksheet();
+            ws.set_name("著录差错率")?;
+            for (c, h) in ["首录人", "双录字段数", "不一致", "差错率"]
+                .iter()
+                .enumerate()
+            {
+                ws.write_with_format(0, c as u16, *h, &bold)?;
+            }
+            let de = &stats.double_entry;
+            let rows = std::iter::once(("合计", de.keyed, de.mismatched, de.error_rate)).chain(
+                de.by_first_keyer.iter().map(|k| {
+                    let who = k.keyer.as_deref().unwrap_or("（自动）");
+                    (who, k.keyed, k.mismatched, k.error_rate)
+                }),
+            );
+            for (r, (who, keyed, mismatched, rate)) in rows.enumerate() {
+                let r = r as u32 + 1;
+                ws.write(r, 0, who)?;
+                ws.write(r, 1, keyed)?;
+                ws.write(r, 2, mismatched)?;
+                ws.write(r, 3, rate)?;
             }
             crate::fsutil::save_workbook(&mut book, path)
         }

@@ -3,7 +3,8 @@
 //!
 //! The review gate: unless the bureau's settings turn it off
 //! (`require_approval: false`), a volume is packed only with a current approval
-//! of 质检 — approved after its last change.
+//! of 质检 — approved after its last change. A bureau may also require 一稿双录
+//! (`require_double_entry`): every decisive field keyed twice and agreed.
 
 use std::collections::BTreeMap;
 
@@ -34,6 +35,9 @@ pub enum NotReady {
         at: String,
         reason: String,
     },
+    /// The bureau requires 一稿双录 and these decisive fields are not keyed
+    /// twice yet (`pending`) or disagree (`mismatch`).
+    DoubleEntryOpen(Vec<(String, &'static str)>),
     /// Never approved by 质检 (the bureau requires an approval).
     NotApproved,
     /// Approved, but the volume changed since (pages, text, corrections).
@@ -51,6 +55,7 @@ impl NotReady {
             NotReady::MalformedArchivalCode(_) => "malformed_archival_code",
             NotReady::DuplicateArchivalCode { .. } => "duplicate_archival_code",
             NotReady::Returned { .. } => "returned",
+            NotReady::DoubleEntryOpen(_) => "double_entry_open",
             NotReady::NotApproved => "not_approved",
             NotReady::ApprovalOutdated { .. } => "approval_outdated",
         }
@@ -81,6 +86,13 @@ impl NotReady {
             NotReady::Returned { by, at, reason } => format!(
                 "was returned by {by} at {at} ({reason}); mend it and have it approved (`anjuan review --volume {volume_id} --approve`)"
             ),
+            NotReady::DoubleEntryOpen(open) => {
+                let fields: Vec<String> = open.iter().map(|(f, s)| format!("{f} {s}")).collect();
+                format!(
+                    "its 一稿双录 is not done ({}): key them a second time (`anjuan correct --volume {volume_id} --second KEY=VALUE`) and have a third person settle disagreements (`--settle`)",
+                    fields.join(", ")
+                )
+            }
             NotReady::NotApproved => format!(
                 "has not been approved by 质检 (`anjuan review --volume {volume_id} --approve`, or `anjuan settings --require-approval no` for a bureau without a review step)"
             ),
@@ -136,6 +148,10 @@ pub fn readiness_of_all(
                 },
             }
         };
+        let state = match state {
+            Ok(()) if settings.require_double_entry => double_entry_open(catalogue, &v.id)?,
+            state => state,
+        };
         // Sent back says the most: it waits for mending whatever else is missing.
         // The approval is asked last: a volume is reviewed once it is complete.
         let state = match (state, verdicts.get(&v.id)) {
@@ -157,6 +173,21 @@ pub fn readiness_of_all(
         out.insert(v.id, state);
     }
     Ok(out)
+}
+
+/// The bureau requires double keying: every decisive field keyed twice and agreed.
+fn double_entry_open(catalogue: &Catalogue, volume_id: &str) -> Result<Result<(), NotReady>> {
+    let open: Vec<(String, &'static str)> =
+        crate::review::double_entry::field_entries(catalogue, volume_id)?
+            .into_iter()
+            .filter(|e| e.state.is_open())
+            .map(|e| (e.field.to_string(), e.state.as_str()))
+            .collect();
+    Ok(if open.is_empty() {
+        Ok(())
+    } else {
+        Err(NotReady::DoubleEntryOpen(open))
+    })
 }
 
 /// One volume: ready (`Ok`) or why not; an error for a volume that does not exist.

@@ -8,6 +8,7 @@
 //! ([`statutory`]: required documents and the 行政处罚法's periods and order).
 
 pub mod calendar;
+pub mod double_entry;
 pub mod formal;
 pub mod scoring;
 pub mod sheet_report;

@@ -176,6 +176,11 @@ pub enum Command {
     ShowScoreSheet(bool),
     /// 移交接收登记表 of the outbox's packages that passed.
     Handover,
+    /// 一稿双录: the current operator keys decisive fields a second time
+    /// (field, value as typed).
+    KeySecond(Vec<(String, String)>),
+    /// 一稿双录: a third person settles disagreements (field, value).
+    SettleSecond(Vec<(String, String)>),
 }
 
 /// The workstation's screens (DESIGN.md §3).
@@ -327,6 +332,8 @@ pub enum IndexTab {
     Form,
     Documents,
     Contents,
+    /// 一稿双录: the decisive fields keyed blind, and the settling of disagreements.
+    DoubleEntry,
 }
 
 /// 著录.
@@ -341,6 +348,9 @@ pub struct IndexState {
     pub focused_field: Option<String>,
     /// Give this field the keyboard focus on the next frame.
     pub focus_request: Option<String>,
+    /// 双录: the second keying being typed, and a settler's own values, by field.
+    pub second_edits: std::collections::BTreeMap<String, String>,
+    pub settle_edits: std::collections::BTreeMap<String, String>,
 }
 
 /// 检索.
@@ -441,6 +451,8 @@ pub struct CaseData {
     pub review: Option<crate::review::Review>,
     /// The selected volume's 评查 score on the home's sheet.
     pub score: Option<crate::review::scoring::Score>,
+    /// The selected volume's 一稿双录, field by field.
+    pub double_entry: Vec<crate::review::double_entry::FieldEntry>,
     /// Every volume: may it be packed now, or why not (the packer's rule).
     pub readiness: std::collections::BTreeMap<String, Result<(), crate::package::ready::NotReady>>,
     /// The latest review decision of every reviewed volume.
@@ -820,6 +832,8 @@ impl WorkstationApp {
                 }
             }
             Command::Correct { target, value } => self.correct(vec![(target, value)]),
+            Command::KeySecond(entries) => self.double_entry(entries, false),
+            Command::SettleSecond(entries) => self.double_entry(entries, true),
             Command::MoveBoundary { from, to } => {
                 let mut changes = vec![(Target::Start(from), Some("false".into()))];
                 if to != from {
@@ -1190,6 +1204,55 @@ impl WorkstationApp {
             .review
             .as_ref()
             .and_then(|r| ops::review::score_review(&self.catalogue, &self.sheet, r).ok());
+        self.data.double_entry =
+            crate::review::double_entry::field_entries(&self.catalogue, &v).unwrap_or_default();
+    }
+
+    /// 一稿双录: keys (`settle` false) or settles fields of the current volume
+    /// as the current operator; says each field's outcome.
+    fn double_entry(&mut self, entries: Vec<(String, String)>, settle: bool) {
+        let Some(volume) = self.view.volume.clone() else {
+            return;
+        };
+        let actor = self.home.operator().to_string();
+        let parsed = entries
+            .iter()
+            .map(|(f, v)| ops::parse_second_entry(&format!("{f}={v}")))
+            .collect::<anyhow::Result<Vec<_>>>();
+        let t = self.texts();
+        let result = parsed.and_then(|parsed| {
+            if settle {
+                ops::settle_second(&self.home, &mut self.catalogue, &volume, &parsed, &actor)?;
+                Ok(parsed
+                    .iter()
+                    .map(|(f, _)| format!("{} {}", t.field(f), t.word("de_settled")))
+                    .collect::<Vec<_>>())
+            } else {
+                let results = ops::key_second(&mut self.catalogue, &volume, &parsed, &actor)?;
+                Ok(results
+                    .iter()
+                    .map(|(f, s)| format!("{} {}", t.field(f), t.word(de_word(*s))))
+                    .collect())
+            }
+        });
+        match result {
+            Ok(said) => {
+                let edits = if settle {
+                    &mut self.view.index.settle_edits
+                } else {
+                    &mut self.view.index.second_edits
+                };
+                for (field, _) in &entries {
+                    edits.remove(field);
+                }
+                self.messages
+                    .push(format!("{}：{}", t.word("double_entry"), said.join("，")));
+            }
+            Err(e) => self.messages.push(format!("{e:#}")),
+        }
+        self.reload_index();
+        // Readiness to pack may follow (a bureau that requires double keying).
+        self.volumes_dirty_since.get_or_insert_with(Instant::now);
     }
 
     /// The outbox folder: the one typed on the 打包 screen, else `<home>/outbox`.
@@ -1337,5 +1400,16 @@ impl WorkstationApp {
     /// True while background work runs or waits.
     pub fn busy(&self) -> bool {
         self.task.is_some() || !self.queue.is_empty()
+    }
+}
+
+/// The word for a field's 双录 state.
+pub fn de_word(state: crate::review::double_entry::EntryState) -> &'static str {
+    use crate::review::double_entry::EntryState;
+    match state {
+        EntryState::Pending => "de_pending",
+        EntryState::Match => "de_match",
+        EntryState::Mismatch => "de_mismatch",
+        EntryState::Settled => "de_settled",
     }
 }

@@ -439,6 +439,7 @@ impl Texts {
             NotReady::MalformedArchivalCode(_) => self.rev("malformed_code"),
             NotReady::DuplicateArchivalCode { .. } => self.rev("duplicate_code"),
             NotReady::Returned { .. } => self.rev("returned"),
+            NotReady::DoubleEntryOpen(_) => self.rev("double_entry_open"),
             NotReady::NotApproved => self.rev("not_approved"),
             NotReady::ApprovalOutdated { .. } => self.rev("approval_outdated"),
         }
@@ -469,6 +470,7 @@ impl Texts {
             "duplicate_code" => ("档号重复", "duplicate archival code"),
             "returned" => ("已退回", "Returned"),
             "not_approved" => ("未经质检批准", "not approved by review"),
+            "double_entry_open" => ("一稿双录未完成", "double keying not done"),
             "approval_outdated" => ("批准后有改动，须重新质检", "changed since its approval"),
             "outdated" => (
                 "批准后案卷又有改动，请重新质检",
@@ -538,6 +540,10 @@ impl Texts {
             "require_approval" => (
                 "须经质检批准（批准后未再改动）才能打包",
                 "Only volumes approved by review (and unchanged since) can be packed",
+            ),
+            "require_double_entry" => (
+                "须完成一稿双录（关键著录项二次录入一致或已裁定）才能打包",
+                "Only volumes whose decisive fields were keyed twice and agree (or were settled) can be packed",
             ),
             "save" => ("保存设置", "Save settings"),
             "revert" => ("撤销改动", "Undo changes"),
@@ -619,6 +625,30 @@ impl Texts {
             "corrected" => ("处理后", "Corrected"),
             "tab_form" => ("著录项", "Fields"),
             "tab_contents" => ("卷内目录", "Contents"),
+            "tab_double_entry" => ("双录", "Double keying"),
+            "double_entry" => ("一稿双录", "Double keying"),
+            "double_entry_hint" => (
+                "关键著录项由另一位档案员对照页面再录一遍，第一录不显示；不一致的由第三人裁定。无此项请填“无”。",
+                "Another clerk keys the decisive fields again from the page, without seeing the first keying; a third person settles disagreements. Type 无 for none.",
+            ),
+            "submit_second" => ("提交双录", "Submit second keying"),
+            "de_pending" => ("待双录", "to key"),
+            "de_match" => ("一致", "agrees"),
+            "de_mismatch" => ("不一致", "differs"),
+            "de_settled" => ("已裁定", "settled"),
+            "settle_heading" => ("裁定（第三人）", "Settle (a third person)"),
+            "settle_wait" => (
+                "不一致项须由两位录入人以外的第三人裁定。",
+                "Disagreements are settled by someone other than the two keyers.",
+            ),
+            "first_keying" => ("第一录", "First"),
+            "second_keying" => ("第二录", "Second"),
+            "machine" => ("自动", "machine"),
+            "take_first" => ("取第一录", "Take first"),
+            "take_second" => ("取第二录", "Take second"),
+            "settle" => ("裁定", "Settle"),
+            "settled_value" => ("裁定值", "Settled value"),
+            "keying_error_rate" => ("著录差错率", "Keying error rate"),
             "zoom_hint" => (
                 "滚轮缩放，拖动平移；100% 为原始像素",
                 "Wheel zooms, drag pans; 100% is the scan's own pixels",

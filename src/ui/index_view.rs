@@ -6,10 +6,11 @@
 
 use egui::{Color32, RichText, Vec2};
 
-use super::app::{Command, IndexTab, WorkstationApp};
+use super::app::{Command, IndexTab, WorkstationApp, de_word};
 use super::i18n::Texts;
 use crate::indexing::kinds::KindTable;
 use crate::indexing::{DOCUMENT_FIELDS, Field, Target, VOLUME_FIELDS, VolumeIndex};
+use crate::review::double_entry::{EntryState, FieldEntry};
 
 /// Width of the form column (points).
 const SIDE_WIDTH: f32 = 400.0;
@@ -117,6 +118,7 @@ pub fn index_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                     (IndexTab::Form, t.word("tab_form")),
                     (IndexTab::Documents, t.documents),
                     (IndexTab::Contents, t.word("tab_contents")),
+                    (IndexTab::DoubleEntry, t.word("tab_double_entry")),
                 ] {
                     if ui
                         .selectable_label(app.view.index.tab == tab, label)
@@ -131,9 +133,147 @@ pub fn index_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                 IndexTab::Form => form(ui, t, app, &fields),
                 IndexTab::Documents => documents(ui, t, app, &index, shown, doc),
                 IndexTab::Contents => contents_table(ui, t, &index),
+                IndexTab::DoubleEntry => double_entry(ui, t, app),
             }
         });
-    page_view(ui, t, app, &index, shown, &fields);
+    // Keying blind: the page without the boxes of the first keying's evidence.
+    let outlined = if app.view.index.tab == IndexTab::DoubleEntry {
+        &[][..]
+    } else {
+        &fields[..]
+    };
+    page_view(ui, t, app, &index, shown, outlined);
+}
+
+/// 一稿双录: the decisive fields keyed again from the page without the first
+/// keying in sight, each field's state, and — for anyone but the two keyers —
+/// the disagreements to settle with both values.
+fn double_entry(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
+    let entries = app.data.double_entry.clone();
+    let me = app.home.operator().to_string();
+    ui.heading(t.word("double_entry"));
+    ui.label(RichText::new(t.word("double_entry_hint")).small().weak());
+    ui.separator();
+    let mut submit = false;
+    egui::Grid::new("second_keying")
+        .num_columns(3)
+        .striped(true)
+        .show(ui, |ui| {
+            for e in &entries {
+                let label = ui.label(t.field(e.field));
+                // Keyed while it waits, or again by a keyer who may have mistyped.
+                if e.state.is_open() {
+                    let buffer = app
+                        .view
+                        .index
+                        .second_edits
+                        .entry(e.field.to_string())
+                        .or_default();
+                    let edit = egui::TextEdit::singleline(buffer)
+                        .desired_width(FIELD_WIDTH)
+                        .id_salt(("second", e.field));
+                    let size = Vec2::new(FIELD_WIDTH, ui.spacing().interact_size.y);
+                    let r = ui.add_sized(size, edit).labelled_by(label.id);
+                    submit |= r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                } else {
+                    ui.label("");
+                }
+                let colour = match e.state {
+                    EntryState::Pending => ui.visuals().weak_text_color(),
+                    EntryState::Match | EntryState::Settled => Color32::from_rgb(40, 140, 60),
+                    EntryState::Mismatch => Color32::from_rgb(200, 60, 40),
+                };
+                ui.label(RichText::new(t.word(de_word(e.state))).color(colour));
+                ui.end_row();
+            }
+        });
+    let typed: Vec<(String, String)> = app
+        .view
+        .index
+        .second_edits
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(f, v)| (f.clone(), v.trim().to_string()))
+        .collect();
+    let button = ui.add_enabled(
+        !typed.is_empty(),
+        egui::Button::new(t.word("submit_second")),
+    );
+    if (button.clicked() || submit) && !typed.is_empty() {
+        app.push(Command::KeySecond(typed));
+    }
+
+    let disputed: Vec<_> = entries
+        .iter()
+        .filter(|e| e.state == EntryState::Mismatch)
+        .collect();
+    if disputed.is_empty() {
+        return;
+    }
+    ui.separator();
+    ui.heading(t.word("settle_heading"));
+    let keyer = |e: &FieldEntry| {
+        e.second.as_ref().is_some_and(|s| s.by == me)
+            || e.first_by.as_deref() == Some(me.as_str())
+            || e.second.as_ref().and_then(|s| s.first_by.as_deref()) == Some(me.as_str())
+    };
+    if disputed.iter().all(|e| keyer(e)) {
+        // The keyers never see the other's value: that would unblind a re-keying.
+        ui.label(RichText::new(t.word("settle_wait")).weak());
+        return;
+    }
+    for e in disputed.into_iter().filter(|e| !keyer(e)) {
+        let Some(second) = &e.second else { continue };
+        ui.group(|ui| {
+            ui.strong(t.field(e.field));
+            let first = e.first.clone().unwrap_or_default();
+            let first_by = e
+                .first_by
+                .clone()
+                .unwrap_or_else(|| t.word("machine").into());
+            ui.label(format!("{}：{first}（{first_by}）", t.word("first_keying")));
+            ui.label(format!(
+                "{}：{}（{}）",
+                t.word("second_keying"),
+                second.value,
+                second.by
+            ));
+            ui.horizontal(|ui| {
+                for (word, value) in [("take_first", &first), ("take_second", &second.value)] {
+                    let value = if value.is_empty() {
+                        "无"
+                    } else {
+                        value.as_str()
+                    };
+                    if ui.button(t.word(word)).clicked() {
+                        app.push(Command::SettleSecond(vec![(e.field.into(), value.into())]));
+                    }
+                }
+            });
+            ui.horizontal(|ui| {
+                let label = ui.label(t.word("settled_value"));
+                let buffer = app
+                    .view
+                    .index
+                    .settle_edits
+                    .entry(e.field.to_string())
+                    .or_default();
+                ui.add(
+                    egui::TextEdit::singleline(buffer)
+                        .desired_width(FIELD_WIDTH)
+                        .id_salt(("settle", e.field)),
+                )
+                .labelled_by(label.id);
+                let value = buffer.trim().to_string();
+                if ui
+                    .add_enabled(!value.is_empty(), egui::Button::new(t.word("settle")))
+                    .clicked()
+                {
+                    app.push(Command::SettleSecond(vec![(e.field.into(), value)]));
+                }
+            });
+        });
+    }
 }
 
 fn documents(

@@ -65,7 +65,13 @@ pub fn settings_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
             };
             ui.end_row();
             ui.label(t.set("gate"));
-            ui.checkbox(&mut draft.require_approval, t.set("require_approval"));
+            ui.vertical(|ui| {
+                ui.checkbox(&mut draft.require_approval, t.set("require_approval"));
+                ui.checkbox(
+                    &mut draft.require_double_entry,
+                    t.set("require_double_entry"),
+                );
+            });
             ui.end_row();
         });
     let problems = draft.problems();

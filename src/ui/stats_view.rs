@@ -114,6 +114,15 @@ fn headline(ui: &mut egui::Ui, t: &Texts, s: &stats::Stats) {
                 t.word("stats_days"),
                 format!("{} / {} · >90: {}", days(d.median), days(d.p90), d.over_90),
             ),
+            (
+                t.word("keying_error_rate"),
+                format!(
+                    "{:.2}% · {}/{}",
+                    s.double_entry.error_rate * 100.0,
+                    s.double_entry.mismatched,
+                    s.double_entry.keyed
+                ),
+            ),
         ] {
             ui.vertical(|ui| {
                 ui.label(RichText::new(label).small().weak());

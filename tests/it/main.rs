@@ -3,6 +3,7 @@
 
 mod architecture;
 mod crash_resume;
+mod double_entry;
 mod export;
 mod fixtures;
 mod imaging;

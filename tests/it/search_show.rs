@@ -85,6 +85,8 @@ fn show_json_keeps_the_contract() {
         "status",
         "documents",
         "pages",
+        // 一稿双录 (issue 17): where each decisive field stands.
+        "double_entry",
     ];
     expected.sort();
     assert_eq!(keys(&v), expected);

@@ -1408,3 +1408,68 @@ fn the_statistics_screen_counts_the_home_and_lists_a_bars_volumes() {
             && h.query_by_label("页面图像").is_some()
     });
 }
+
+#[test]
+fn a_second_clerk_keys_blind_and_a_third_settles_in_the_indexing_screen() {
+    let t = TestHome::new();
+    let (vid, config) = indexed_volume(&t);
+    let open_double_entry = |who: &str| {
+        let mut h = harness(
+            Home::open(t.home()).unwrap().with_operator(who),
+            config.clone(),
+        );
+        step_until(&mut h, "indexed", |_| {
+            t.catalogue().volume_index(&vid).unwrap().is_some()
+        });
+        h.get_by_label("著录").click();
+        step_until(&mut h, "tabs", |h| h.query_by_label("双录").is_some());
+        h.run_steps(3);
+        h.get_by_label("双录").click();
+        step_until(&mut h, "the blind form", |h| {
+            h.query_by_label("提交双录").is_some()
+        });
+        h.run_steps(3);
+        h
+    };
+
+    // 乙 keys from the page; the machine's values are not shown.
+    let mut h = open_double_entry("乙");
+    assert_eq!(h.get_by_label("当事人").value().as_deref(), Some(""));
+    assert_eq!(h.query_all_by_label("待双录").count(), 7);
+    h.get_by_label("当事人").focus();
+    h.get_by_label("当事人").type_text("某某食品有限公司");
+    h.get_by_label("罚款金额（元）").focus();
+    h.get_by_label("罚款金额（元）").type_text("500");
+    h.run();
+    h.get_by_label("提交双录").click();
+    step_until(&mut h, "keyed", |_| {
+        t.catalogue().second_entries(&vid).unwrap().len() == 2
+    });
+    step_until(&mut h, "told agree and differ", |h| {
+        h.query_by_label("一致").is_some() && h.query_by_label("不一致").is_some()
+    });
+    // A keyer is not shown the other value, nor asked to settle.
+    assert!(h.query_by_label("取第一录").is_none());
+    assert!(
+        h.query_by_label("不一致项须由两位录入人以外的第三人裁定。")
+            .is_some()
+    );
+    drop(h);
+
+    // 丙 sees both values and takes the second.
+    let mut h = open_double_entry("丙");
+    step_until(&mut h, "the disagreement", |h| {
+        h.query_by_label("第二录：500（乙）").is_some()
+    });
+    h.get_by_label("取第二录").click();
+    step_until(&mut h, "settled", |_| {
+        t.catalogue()
+            .corrections(&vid)
+            .unwrap()
+            .iter()
+            .any(|c| c.target == "field:fine_amount" && c.value == "500" && c.actor == "丙")
+    });
+    step_until(&mut h, "shown settled", |h| {
+        h.query_by_label("已裁定").is_some() && h.query_by_label("取第二录").is_none()
+    });
+}
