@@ -37,6 +37,10 @@ pub struct ScoreSheet {
 #[serde(deny_unknown_fields)]
 pub struct Grade {
     pub name: String,
+    /// The name in English, for the workstation's English face (the sheet and
+    /// the records stay in the bureau's words).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
     pub min: f64,
     /// Not given to a file that lost points to an error-level finding (a breach
     /// shown by sure dates, a missing document), whatever its total.
@@ -48,6 +52,8 @@ pub struct Grade {
 #[serde(deny_unknown_fields)]
 pub struct Category {
     pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
     pub items: Vec<Item>,
 }
 
@@ -57,6 +63,8 @@ pub struct Item {
     /// Stable key (for the reviewer's adjustments and the CLI).
     pub id: String,
     pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
     #[serde(default)]
     pub about: String,
     pub points: f64,
@@ -92,6 +100,23 @@ pub enum Per {
 }
 
 impl ScoreSheet {
+    /// The English name the sheet gives a grade, category or item named
+    /// `chinese` (None: the sheet gives none, e.g. a bureau's own sheet).
+    pub fn english(&self, chinese: &str) -> Option<&str> {
+        let grades = self.grades.iter().map(|g| (&g.name, &g.en));
+        let categories = self.categories.iter().map(|c| (&c.name, &c.en));
+        let items = self
+            .categories
+            .iter()
+            .flat_map(|c| &c.items)
+            .map(|i| (&i.name, &i.en));
+        grades
+            .chain(categories)
+            .chain(items)
+            .find(|(name, _)| name.as_str() == chinese)
+            .and_then(|(_, en)| en.as_deref())
+    }
+
     /// The sheet shipped with the program.
     pub fn builtin() -> &'static ScoreSheet {
         static SHEET: std::sync::OnceLock<ScoreSheet> = std::sync::OnceLock::new();
@@ -324,6 +349,29 @@ mod tests {
             (100.0, "优秀", None)
         );
         assert!(s.items.iter().all(|i| i.deducted == 0.0));
+    }
+
+    #[test]
+    fn the_shipped_sheet_names_every_grade_category_and_item_in_english() {
+        let sheet = ScoreSheet::builtin();
+        let names = sheet
+            .grades
+            .iter()
+            .map(|g| &g.name)
+            .chain(sheet.categories.iter().map(|c| &c.name))
+            .chain(
+                sheet
+                    .categories
+                    .iter()
+                    .flat_map(|c| &c.items)
+                    .map(|i| &i.name),
+            );
+        for name in names {
+            let en = sheet.english(name).unwrap_or_else(|| panic!("{name}"));
+            assert!(en.is_ascii() && !en.is_empty(), "{name}: {en}");
+        }
+        assert_eq!(sheet.english("合格"), Some("Pass"));
+        assert_eq!(sheet.english("不在表上"), None);
     }
 
     #[test]

@@ -411,11 +411,33 @@ impl Texts {
     }
 
     /// The score's headline: 「评查 87.5 分 · 合格」.
-    pub fn score_line(&self, score: &crate::review::scoring::Score) -> String {
+    pub fn score_line(
+        &self,
+        score: &crate::review::scoring::Score,
+        sheet: &crate::review::scoring::ScoreSheet,
+    ) -> String {
         if self.is_chinese() {
             format!("评查 {} 分 · {}", score.total, score.grade)
         } else {
-            format!("Score {} · {}", score.total, score.grade)
+            format!(
+                "Score {} · {}",
+                score.total,
+                self.on_sheet(sheet, &score.grade)
+            )
+        }
+    }
+
+    /// A grade, category or item of the score sheet in the interface's
+    /// language (the sheet's Chinese when it gives no English).
+    pub fn on_sheet<'a>(
+        &self,
+        sheet: &'a crate::review::scoring::ScoreSheet,
+        name: &'a str,
+    ) -> &'a str {
+        if self.is_chinese() {
+            name
+        } else {
+            sheet.english(name).unwrap_or(name)
         }
     }
 

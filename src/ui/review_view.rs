@@ -31,7 +31,7 @@ pub fn review_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                     app.push(Command::ShowScoreSheet(false));
                 }
                 if let Some(score) = &score {
-                    let grade = RichText::new(t.score_line(score)).heading();
+                    let grade = RichText::new(t.score_line(score, &app.sheet)).heading();
                     if ui.selectable_label(on, grade).clicked() {
                         app.push(Command::ShowScoreSheet(true));
                     }
@@ -302,7 +302,12 @@ fn score_sheet(
     if let Some(v) = &score.veto {
         ui.colored_label(
             Color32::RED,
-            format!("{}：{} {}", t.rev("veto"), v.item, v.code),
+            format!(
+                "{}：{} {}",
+                t.rev("veto"),
+                t.on_sheet(&app.sheet, &v.item),
+                v.code
+            ),
         );
     }
     egui::Grid::new("score_grid")
@@ -310,7 +315,7 @@ fn score_sheet(
         .num_columns(3)
         .show(ui, |ui| {
             for i in &score.items {
-                let name = ui.label(format!("{} {}", i.id, i.item));
+                let name = ui.label(format!("{} {}", i.id, t.on_sheet(&app.sheet, &i.item)));
                 if i.deducted > 0.0 {
                     ui.label(
                         // What is kept of the item's points; the reasons say what went.
@@ -340,7 +345,7 @@ fn score_sheet(
                             .collect::<Vec<_>>()
                             .join("\n"),
                     );
-                name.on_hover_text(&i.category);
+                name.on_hover_text(t.on_sheet(&app.sheet, &i.category));
                 ui.end_row();
             }
         });
@@ -353,12 +358,17 @@ fn score_sheet(
     }
     ui.separator();
     // The reviewer's change: an item, points, a reason.
-    let state = &mut app.view.review;
     let items: Vec<(String, String)> = score
         .items
         .iter()
-        .map(|i| (i.id.clone(), format!("{} {}", i.id, i.item)))
+        .map(|i| {
+            (
+                i.id.clone(),
+                format!("{} {}", i.id, t.on_sheet(&app.sheet, &i.item)),
+            )
+        })
         .collect();
+    let state = &mut app.view.review;
     ui.horizontal_wrapped(|ui| {
         let label = ui.label(t.rev("score_item"));
         let shown = state

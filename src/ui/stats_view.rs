@@ -93,7 +93,12 @@ pub fn stats_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
             Color32::from_rgb(90, 160, 90),
         );
         ui.columns(3, |c| {
-            counts(&mut c[0], t.word("stats_grades"), &figures.grades);
+            let grades = figures
+                .grades
+                .iter()
+                .map(|(g, n)| (t.on_sheet(&app.sheet, g).to_string(), *n))
+                .collect();
+            counts(&mut c[0], t.word("stats_grades"), &grades);
             counts(&mut c[1], t.word("stats_stages"), &figures.stages);
             counts(&mut c[2], t.word("stats_findings"), &figures.findings);
         });

@@ -1327,10 +1327,10 @@ fn reviewer_scores_the_volume_on_the_sheet() {
     let zh = anjuan::ui::i18n::Lang::Zh.texts();
     h.get_by_label("质检").click();
     step_until(&mut h, "score tab", |h| {
-        h.query_by_label(&zh.score_line(&score)).is_some()
+        h.query_by_label(&zh.score_line(&score, sheet)).is_some()
     });
     h.run_steps(3);
-    h.get_by_label(&zh.score_line(&score)).click();
+    h.get_by_label(&zh.score_line(&score, sheet)).click();
     step_until(&mut h, "the sheet", |h| {
         h.query_by_label("B1 主体资格").is_some()
     });
@@ -1354,13 +1354,25 @@ fn reviewer_scores_the_volume_on_the_sheet() {
     let after = anjuan::ops::review::volume_score(&t.catalogue(), sheet, &vid).unwrap();
     assert_eq!(after.total, score.total - 1.0);
     step_until(&mut h, "headline follows", |h| {
-        h.query_by_label(&zh.score_line(&after)).is_some()
+        h.query_by_label(&zh.score_line(&after, sheet)).is_some()
     });
     // The printable sheet, from the screen.
     h.get_by_label("生成评查表").click();
     let pdf = t.home().join("评查表").join(format!("评查表-{vid}.pdf"));
     step_until(&mut h, "sheet written", |_| pdf.exists());
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+    // In English the sheet's items and grade are named from its `en`.
+    h.get_by_label("English").click();
+    step_until(&mut h, "English items", |h| {
+        h.query_by_label("B1 Competent authority and officers")
+            .is_some()
+    });
+    let en = anjuan::ui::i18n::Lang::En.texts();
+    assert!(
+        en.score_line(&after, sheet)
+            .contains(sheet.english(&after.grade).unwrap())
+    );
+    assert!(h.query_by_label(&en.score_line(&after, sheet)).is_some());
 }
 
 /// 统计: the figures of the home, a bar's line lists its volumes, a volume
