@@ -7,7 +7,8 @@ SHELL := /bin/bash
 APT_PACKAGES := clang libclang-dev pkg-config libtesseract-dev libleptonica-dev \
   tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng tesseract-ocr-osd \
   fonts-noto-cjk xvfb xauth libgl1-mesa-dri libegl1 libxkbcommon-x11-0 \
-  poppler-utils poppler-data qpdf libturbojpeg0-dev libxml2-dev libxml2-utils libtiff-tools python3-jsonschema sane-utils
+  poppler-utils poppler-data qpdf libturbojpeg0-dev libxml2-dev libxml2-utils libtiff-tools python3-jsonschema sane-utils \
+  libssl-dev
 
 # PDFium has no Debian package: libpdfium.so comes from the pinned pypdfium2 wheel.
 PYPDFIUM2_VERSION := 5.15.2
@@ -33,13 +34,21 @@ FUSED_MODELS := vendor/ppocr/ch_PP-OCRv4_det_infer.fused.onnx vendor/ppocr/ch_PP
 BAGIT_VERSION := 1.8.1
 BAGIT_PY := vendor/bagit/bagit.py
 
+# Garage (an S3-compatible object store, AGPL, from crates.io) for the upload
+# tests: built once per machine into a cache outside the clone (the build's own
+# target folder is removed afterwards); the tests find it through ANJUAN_GARAGE.
+GARAGE_VERSION := 2.5.0
+TOOLS_CACHE ?= $(HOME)/.cache/anjuan
+GARAGE := $(TOOLS_CACHE)/garage-$(GARAGE_VERSION)/bin/garage
+export ANJUAN_GARAGE := $(GARAGE)
+
 # Debug builds with optimised dependencies; one shared target directory.
 CARGO ?= cargo
 export OMP_THREAD_LIMIT := 1
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup apt bench lint-tools
+.PHONY: run test setup servers apt bench lint-tools
 
 ## run: set up, build, and open the workstation (with the sample volume on first start)
 run: setup
@@ -51,7 +60,7 @@ run: setup
 
 ## test: set up, check the house rules (format, clippy), then run every test
 ## (unit, integration, UI); the lint build shares the test build's dependencies
-test: setup lint-tools
+test: setup servers lint-tools
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
 	$(CARGO) test --no-fail-fast
@@ -61,6 +70,14 @@ lint-tools:
 	@$(CARGO) fmt --version >/dev/null 2>&1 && $(CARGO) clippy --version >/dev/null 2>&1 || rustup component add rustfmt clippy
 
 setup: apt $(PDFIUM_LIB) $(ORT_LIB) $(PPOCR_MODELS) $(FUSED_MODELS) $(BAGIT_PY)
+
+## servers: what the tests start themselves (Garage for upload)
+servers: $(GARAGE)
+
+$(GARAGE):
+	CARGO_TARGET_DIR=$(TOOLS_CACHE)/garage-build $(CARGO) install garage --version $(GARAGE_VERSION) \
+	  --locked --no-default-features --features bundled-libs,sqlite --root $(TOOLS_CACHE)/garage-$(GARAGE_VERSION)
+	rm -rf $(TOOLS_CACHE)/garage-build
 
 apt:
 	@missing=""; for p in $(APT_PACKAGES); do \

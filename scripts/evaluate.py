@@ -22,6 +22,8 @@ The figures:
   cut_content        pages flagged cut_content among pages the truth calls clean
   quality flags      recall of too_dark / low_contrast / blurred, false alarms
   CER                score_ocr.py of the corpus on the texts of `show --json`
+  一稿双录           (scratch home) the truth keyed as the second keying of the 7
+                     decisive fields: the machine's 著录差错率
 Nothing here is read by the program or its tests.
 """
 import argparse, json, os, shutil, statistics, subprocess, sys, tempfile
@@ -246,6 +248,26 @@ for name in volumes:
     shown = run("show", "--volume", name, "--json", check=False)
     if shown.returncode == 0:
         our_fines += json.loads(shown.stdout).get("fine_amount") or 0
+# 一稿双录 with the truth as the second keyer (a scratch home only: it records
+# keyings): the 著录差错率 is then the machine's, field by field.
+keying = None
+if scratch:
+    keyer_env = {**env, "ANJUAN_OPERATOR": "truth"}
+    decisive = [f for f, _ in FIELDS if f != "archival_code"]
+    for name in volumes:
+        vol = json.load(open(os.path.join(corpus, name, "truth.json")))["volume"]
+        argv = [binary, "correct", "--volume", name]
+        for ours, theirs in FIELDS:
+            if ours in decisive:
+                value = vol.get(theirs)
+                argv += ["--second", f"{ours}={'无' if value is None else value}"]
+        out = subprocess.run(argv, capture_output=True, text=True, env=keyer_env)
+        if out.returncode != 0:
+            miss(f"{name}: second keying failed: {out.stderr.strip()}")
+        for line in out.stderr.splitlines():
+            if "differs" in line:
+                miss(f"{line.split(':')[0]}: second keying {line.split(': ', 1)[1].split(' ')[0]} differs")
+    keying = json.loads(run("stats", "--json", check=False).stdout or "{}").get("double_entry")
 pub_missing = {}
 for _, column in pub.get("missing", []):
     pub_missing[column] = pub_missing.get(column, 0) + 1
@@ -281,6 +303,9 @@ print(f"双公示 rows whose 文号, 相对人 and 罚款（万元） match: {ra
       f" left out {len(pub.get('excluded', []))}; cells the files did not yield: {pub_missing or '{}'}")
 print(f"统计: fines_total {st.get('fines_total')} yuan; the volumes' fines {our_fines}; the truth's {truth_fines};"
       f" decisions {st.get('decisions')}; 立案→决定 median {st.get('duration_days', {}).get('median')} days")
+if keying:
+    print(f"一稿双录 against the truth as second keyer: 著录差错率 {keying['error_rate']:.4f}"
+          f" ({keying['mismatched']} of {keying['keyed']} decisive fields differ)")
 print(f"cut_content on clean pages: {cut_clean}/{clean_pages} = {cut_clean / max(clean_pages, 1):.3%}")
 hits = sum(h for h, _ in flag_hit.values())
 wanted = sum(w for _, w in flag_hit.values())

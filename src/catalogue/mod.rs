@@ -11,6 +11,7 @@ mod packages;
 mod review;
 mod schema;
 pub mod search;
+mod uploads;
 
 use std::path::Path;
 use std::time::Duration;
@@ -27,6 +28,7 @@ pub use index::CorrectionRow;
 pub use packages::PackageRow;
 pub use review::{ReviewDecision, ReviewMark};
 pub use search::SearchHit;
+pub use uploads::{ObjectPlace, PendingUpload, UploadReceipt};
 
 pub struct Catalogue {
     conn: Connection,

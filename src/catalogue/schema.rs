@@ -195,6 +195,39 @@ const MIGRATIONS: &[&str] = &[
         settled_at TEXT
      );
      CREATE INDEX second_entries_volume ON second_entries(volume_id, field);",
+    // 9: upload to the platform's object storage: multipart uploads under way
+    // (their parts' ETags committed one by one, so a crash or a lost network
+    // resumes where it stopped) and the receipts of finished uploads.
+    "CREATE TABLE uploads(
+        id INTEGER PRIMARY KEY,
+        endpoint TEXT NOT NULL,
+        bucket TEXT NOT NULL,
+        key TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        part_size INTEGER NOT NULL,
+        upload_id TEXT NOT NULL,
+        parts TEXT NOT NULL DEFAULT '[]',
+        actor TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        UNIQUE(endpoint, bucket, key, sha256)
+     );
+     CREATE TABLE upload_receipts(
+        id INTEGER PRIMARY KEY,
+        volume_id TEXT,
+        package TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        bucket TEXT NOT NULL,
+        key TEXT NOT NULL,
+        etag TEXT,
+        sha256 TEXT NOT NULL,
+        sm3 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        sent INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL
+     );
+     CREATE INDEX upload_receipts_sha ON upload_receipts(sha256);",
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

@@ -214,6 +214,9 @@ pub enum Command {
     /// batch, each package's SM3, lines for who filled it in and who checked it.
     /// A package that fails 四性检测 is named and left out (exit 1).
     Handover(package::HandoverArgs),
+    /// Upload packages to the platform's object storage (S3), resumable, with
+    /// receipts; a package that fails its 四性检测 is refused
+    Upload(package::UploadArgs),
     /// Show or change the bureau's archive settings: 全宗号, 门类代码, default 保管期限, 档号 template, whether packing needs 质检's approval, and its codes for 双公示
     ///
     /// Kept in bureau.json in the home. A change is checked before it is saved, and
@@ -252,6 +255,7 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
         Command::Verify(args) => package::verify(args),
         Command::Publicity(args) => package::publicity(home, args),
         Command::Handover(args) => package::handover(home, args),
+        Command::Upload(args) => package::upload(home, args),
         Command::Settings(args) => work::settings(home, args),
         Command::Keygen(args) => work::keygen(args),
         Command::Bench(args) => work::bench(args),

@@ -250,3 +250,98 @@ pub(super) fn handover(home: &Home, args: HandoverArgs) -> Result<i32> {
         1
     })
 }
+
+#[derive(Debug, clap::Args)]
+pub struct UploadArgs {
+    #[arg(required = true)]
+    pub packages: Vec<PathBuf>,
+    /// s3://BUCKET/PREFIX [default: `upload.target` in bureau.json]
+    #[arg(long, value_name = "s3://BUCKET/PREFIX")]
+    pub to: Option<String>,
+    /// Attempts per request before a package is given up (it resumes on the next run)
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub retries: u32,
+    /// Send at most this many KiB per second (spare the office's link)
+    #[arg(long, value_name = "KIB_PER_SEC")]
+    pub limit_rate: Option<u64>,
+    /// Print the receipts as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub(super) fn upload(home: &Home, args: UploadArgs) -> Result<i32> {
+    use crate::ops::upload::UploadEvent;
+    use crate::package::upload::{Connection, Pace, Step, Target};
+    let settings = crate::model::settings::BureauSettings::load(&home.bureau_path())?;
+    let target = args
+        .to
+        .or_else(|| settings.upload.target.clone())
+        .context("no target: give --to s3://BUCKET/PREFIX or set `upload.target` in bureau.json")?;
+    let target = Target::parse(&target)?;
+    let connection = Connection::resolve(&settings.upload)?;
+    let cat = Catalogue::open(&home.catalogue_path())?;
+    let pace = Pace {
+        attempts: args.retries.max(1),
+        limit_bytes_per_sec: args.limit_rate.map(|k| k * 1024),
+    };
+    let cancel = crate::jobs::CancelToken::new();
+    let outcomes = crate::ops::upload::upload_batch(
+        &cat,
+        &connection,
+        &target,
+        &args.packages,
+        pace,
+        home.operator(),
+        &cancel,
+        |event| match event {
+            UploadEvent::Started {
+                package,
+                index,
+                total,
+            } => {
+                eprintln!("[{}/{total}] {package}", index + 1)
+            }
+            UploadEvent::Step { package, step } => match step {
+                Step::AlreadyThere => eprintln!(
+                    "{package}: already on the server with the same SHA-256; nothing sent"
+                ),
+                Step::Resuming { done, parts } => {
+                    eprintln!("{package}: resuming: {done} of {parts} part(s) were sent before")
+                }
+                Step::PartSent { part, parts } => eprintln!("{package}: part {part}/{parts} sent"),
+                Step::Retrying {
+                    attempt,
+                    wait,
+                    error,
+                } => eprintln!(
+                    "{package}: attempt {attempt} failed ({error}); trying again in {} s",
+                    wait.as_secs()
+                ),
+            },
+            UploadEvent::Uploaded(r) => eprintln!(
+                "{}: uploaded to s3://{}/{} (ETag {}, SHA-256 {}, verified)",
+                r.package,
+                r.place.bucket,
+                r.place.key,
+                r.etag.as_deref().unwrap_or("-"),
+                r.sha256
+            ),
+            UploadEvent::Failed { package, error } => eprintln!("{package}: not uploaded: {error}"),
+        },
+    );
+    let receipts: Vec<&crate::catalogue::UploadReceipt> = outcomes
+        .iter()
+        .filter_map(|(_, r)| r.as_ref().ok())
+        .collect();
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&receipts)?);
+    }
+    let failed = outcomes.iter().filter(|(_, r)| r.is_err()).count();
+    if failed > 0 {
+        eprintln!(
+            "{failed} of {} package(s) not uploaded; run the same command again to resume",
+            outcomes.len()
+        );
+    }
+    Ok(if failed == 0 { 0 } else { 1 })
+}

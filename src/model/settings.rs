@@ -29,6 +29,32 @@ pub struct BureauSettings {
     /// The bureau's own codes for the 双公示 table.
     #[serde(default)]
     pub publicity: PublicitySettings,
+    /// Where packages are uploaded (the platform's object storage).
+    #[serde(default)]
+    pub upload: UploadSettings,
+}
+
+/// The platform's object storage (S3-compatible). Credentials are never kept
+/// here: they come from the environment (`AWS_ACCESS_KEY_ID`,
+/// `AWS_SECRET_ACCESS_KEY`) or from the file `credentials_file` names.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct UploadSettings {
+    /// `s3://BUCKET/PREFIX` the 打包 screen uploads to (the CLI takes `--to`).
+    #[serde(default)]
+    pub target: Option<String>,
+    /// The server, e.g. `https://s3.example.gov.cn` (`AWS_ENDPOINT_URL` wins).
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    /// `AWS_REGION` wins; default `us-east-1`.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// A file with `aws_access_key_id = …` and `aws_secret_access_key = …`
+    /// lines (the AWS credentials format), readable by the clerk only.
+    #[serde(default)]
+    pub credentials_file: Option<std::path::PathBuf>,
+    /// Parts of a multipart upload, MiB (S3 takes at least 5); default 16.
+    #[serde(default)]
+    pub part_size_mib: Option<u32>,
 }
 
 /// What the 双公示 table needs of the bureau itself.

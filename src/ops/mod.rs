@@ -17,6 +17,7 @@ pub mod package;
 pub mod pipeline;
 pub mod review;
 pub mod stats;
+pub mod upload;
 
 pub use edit::{
     arrange_then_reindex, correct, decide_page, key_second, parse_correction, parse_second_entry,

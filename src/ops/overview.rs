@@ -24,6 +24,8 @@ crate::word_enum! {
         Approved = "approved",
         /// Packed after its last approval.
         Packed = "packed",
+        /// Its current package is on the platform (an upload receipt for it).
+        Uploaded = "uploaded",
     }
 }
 
@@ -111,21 +113,41 @@ pub fn volume_rows(catalogue: &Catalogue) -> Result<Vec<VolumeRow>> {
     Ok(out)
 }
 
-/// When each volume was last packed (passing packages only).
-pub fn packed_at(catalogue: &Catalogue) -> Result<BTreeMap<String, String>> {
+/// When each volume was last packed (passing packages only), and whether
+/// that package is on the platform.
+pub fn packed_at(catalogue: &Catalogue) -> Result<BTreeMap<String, Packed>> {
+    let uploaded: std::collections::BTreeSet<String> = catalogue
+        .receipts()?
+        .into_iter()
+        .map(|r| r.sha256)
+        .collect();
     Ok(catalogue
         .packages()?
         .into_iter()
         .filter(|p| p.passed)
-        .map(|p| (p.volume_id, p.built_at))
+        .map(|p| {
+            let packed = Packed {
+                uploaded: uploaded.contains(&p.sha256),
+                built_at: p.built_at,
+            };
+            (p.volume_id, packed)
+        })
         .collect())
+}
+
+/// A volume's package that passed: when it was built, and whether the
+/// platform has those very bytes (an upload receipt with its SHA-256).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Packed {
+    pub built_at: String,
+    pub uploaded: bool,
 }
 
 /// How far volume `v` has come, from its pages, its review and its packages.
 pub fn stage_of(
     v: &crate::catalogue::VolumeSummary,
     review: &crate::review::Review,
-    packed_at: &BTreeMap<String, String>,
+    packed_at: &BTreeMap<String, Packed>,
 ) -> Stage {
     let processed = v.pages > 0 && v.done == v.pages;
     match &review.decision {
@@ -134,7 +156,8 @@ pub fn stage_of(
         Some(d) if !d.outdated => {
             // Packed after the approval: the package holds what was approved.
             match packed_at.get(&v.id) {
-                Some(built) if built.as_str() >= d.at.as_str() => Stage::Packed,
+                Some(p) if p.built_at.as_str() >= d.at.as_str() && p.uploaded => Stage::Uploaded,
+                Some(p) if p.built_at.as_str() >= d.at.as_str() => Stage::Packed,
                 _ => Stage::Approved,
             }
         }

@@ -145,7 +145,7 @@ pub enum Command {
     /// The clerk's decision for several pages at once.
     OverrideMany(Vec<(i64, Overrides)>),
     /// 设置: save the bureau's archive settings; every volume is indexed again.
-    SaveBureauSettings(crate::indexing::BureauSettings),
+    SaveBureauSettings(Box<crate::indexing::BureauSettings>),
     /// 质检: mark a defect on a page (seq) or the whole volume (None).
     MarkDefect {
         seq: Option<u32>,
@@ -176,6 +176,8 @@ pub enum Command {
     ShowScoreSheet(bool),
     /// 移交接收登记表 of the outbox's packages that passed.
     Handover,
+    /// 上传: the outbox's packages that passed, to the platform (`upload.target`).
+    Upload,
     /// 一稿双录: the current operator keys decisive fields a second time
     /// (field, value as typed).
     KeySecond(Vec<(String, String)>),
@@ -446,6 +448,8 @@ pub struct CaseData {
     pub archival_codes: std::collections::BTreeMap<String, Option<String>>,
     /// The outbox: packages built.
     pub packages: Vec<crate::catalogue::PackageRow>,
+    /// Upload receipts, newest first.
+    pub receipts: Vec<crate::catalogue::UploadReceipt>,
     /// The selected volume's review: quality, indexing and statutory findings,
     /// the reviewer's marks and decision.
     pub review: Option<crate::review::Review>,
@@ -720,6 +724,16 @@ impl WorkstationApp {
             }
             Command::RecountStats => self.count_stats(),
             Command::ShowScoreSheet(on) => self.view.review.sheet_tab = on,
+            Command::Upload => {
+                let packages: Vec<PathBuf> = self
+                    .data
+                    .packages
+                    .iter()
+                    .filter(|p| p.passed)
+                    .map(|p| p.path.clone())
+                    .collect();
+                self.enqueue(TaskSpec::Upload { packages });
+            }
             Command::Handover => {
                 let packages: Vec<PathBuf> = self
                     .data
@@ -822,7 +836,7 @@ impl WorkstationApp {
             Command::SaveBureauSettings(settings) => {
                 match ops::save_settings(&self.home, &settings) {
                     Ok(()) => {
-                        self.view.settings.saved = Some(settings);
+                        self.view.settings.saved = Some(*settings);
                         self.messages.push(self.texts().set("saved").into());
                         // Indexing notices the new settings in every volume's
                         // fingerprint and derives the 档号 again.
@@ -1031,6 +1045,24 @@ impl WorkstationApp {
                         self.volumes_dirty_since.get_or_insert_with(Instant::now);
                     }
                 }
+                TaskEvent::Uploaded(result) => {
+                    let t = self.texts();
+                    self.messages.push(match result {
+                        Ok(r) => format!(
+                            "{} {} → s3://{}/{}",
+                            t.word(if r.sent {
+                                "uploaded"
+                            } else {
+                                "already_uploaded"
+                            }),
+                            r.package,
+                            r.place.bucket,
+                            r.place.key
+                        ),
+                        Err((package, error)) => format!("{package}: {error}"),
+                    });
+                    self.data.receipts = self.catalogue.receipts().unwrap_or_default();
+                }
                 TaskEvent::Packaged(outcome) => {
                     if let Some(e) = &outcome.error {
                         self.messages.push(e.clone());
@@ -1125,6 +1157,7 @@ impl WorkstationApp {
                 }
                 self.data.archival_codes = codes;
                 self.data.packages = packages;
+                self.data.receipts = self.catalogue.receipts().unwrap_or_default();
                 self.data.review_states = states;
             }
             (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {

@@ -592,6 +592,7 @@ impl Texts {
             Stage::Returned => ("被退回", "Sent back"),
             Stage::Approved => ("待打包", "To pack"),
             Stage::Packed => ("已打包", "Packed"),
+            Stage::Uploaded => ("已上传", "Uploaded"),
         };
         if zh { z } else { e }
     }
@@ -613,6 +614,13 @@ impl Texts {
             "page_image" => ("页面图像", "Page image"),
             "screen_stats" => ("统计", "Statistics"),
             "handover" => ("生成移交登记表", "Handover register"),
+            "upload" => ("上传", "Upload"),
+            "upload_hint" => (
+                "把发件箱中检测通过的包上传到平台的对象存储（设置 bureau.json 的 upload）；已在平台上的不再发送，中断后再点继续",
+                "Upload the outbox's passed packages to the platform's object storage (bureau.json `upload`); what is there already is not sent again; after a break, click again to resume",
+            ),
+            "uploaded" => ("已上传", "Uploaded"),
+            "already_uploaded" => ("平台上已有，未重发", "Already there, not sent"),
             "handover_hint" => (
                 "重新检测已通过的包，生成移交接收登记表（PDF、XLSX），写入输出文件夹的「移交登记」",
                 "Checks the passed packages again and writes the register (PDF, XLSX) into the outbox's 移交登记 folder",

@@ -134,13 +134,28 @@ pub fn package_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                 {
                     app.push(Command::Handover);
                 }
+                let idle = app.task.is_none();
+                if ui
+                    .add_enabled(passed > 0 && idle, egui::Button::new(t.word("upload")))
+                    .on_hover_text(t.word("upload_hint"))
+                    .clicked()
+                {
+                    app.push(Command::Upload);
+                }
             });
             egui::ScrollArea::both().show(ui, |ui| {
                 egui::Grid::new("outbox_grid")
                     .striped(true)
-                    .num_columns(6)
+                    .num_columns(7)
                     .show(ui, |ui| {
                         for p in app.data.packages.clone() {
+                            // The newest receipt of these very bytes, if any.
+                            let receipt = app
+                                .data
+                                .receipts
+                                .iter()
+                                .find(|r| r.sha256 == p.sha256)
+                                .cloned();
                             // Actions first: a long row never pushes them out of reach.
                             if ui.small_button(t.verify_again).clicked() {
                                 app.push(Command::VerifyPackage(p.path.clone()));
@@ -156,6 +171,27 @@ pub fn package_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                                 .monospace(),
                             );
                             ui.label(crate::model::time::local_display(&p.built_at));
+                            match receipt {
+                                Some(r) => ui
+                                    .label(
+                                        RichText::new(format!(
+                                            "{} {}",
+                                            t.word("uploaded"),
+                                            crate::model::time::local_display(&r.at)
+                                        ))
+                                        .color(egui::Color32::from_rgb(40, 140, 60)),
+                                    )
+                                    .on_hover_text(format!(
+                                        "s3://{}/{}\nETag {}\nSHA-256 {}\nSM3 {}\n{}",
+                                        r.place.bucket,
+                                        r.place.key,
+                                        r.etag.as_deref().unwrap_or("-"),
+                                        r.sha256,
+                                        r.sm3,
+                                        r.by
+                                    )),
+                                None => ui.label(""),
+                            };
                             ui.end_row();
                         }
                     });

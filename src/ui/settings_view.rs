@@ -89,7 +89,7 @@ pub fn settings_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
             )
             .clicked()
         {
-            app.push(Command::SaveBureauSettings(draft));
+            app.push(Command::SaveBureauSettings(Box::new(draft)));
         }
         if ui
             .add_enabled(changed, egui::Button::new(t.set("revert")))

@@ -42,6 +42,10 @@ pub enum TaskSpec {
     Verify {
         path: PathBuf,
     },
+    /// Upload packages to the platform's object storage (`upload.target`).
+    Upload {
+        packages: Vec<PathBuf>,
+    },
     /// Scan into a volume (None: a new one), processing the pages as they come.
     Scan {
         volume: Option<String>,
@@ -82,6 +86,8 @@ pub enum TaskEvent {
     },
     Process(ProcessEvent),
     Packaged(PackageOutcome),
+    /// A package uploaded (its receipt), or why not (package, reason).
+    Uploaded(Result<crate::catalogue::UploadReceipt, (String, String)>),
     Finished {
         error: Option<String>,
         followup: Option<TaskSpec>,
@@ -114,7 +120,9 @@ pub fn spawn(spec: TaskSpec, cx: TaskContext) -> RunningTask {
         TaskSpec::Import { .. } => TaskKind::Import,
         TaskSpec::Process { .. } | TaskSpec::Reindex => TaskKind::Process,
         TaskSpec::Sample => TaskKind::Sample,
-        TaskSpec::Package { .. } | TaskSpec::Verify { .. } => TaskKind::Package,
+        TaskSpec::Package { .. } | TaskSpec::Verify { .. } | TaskSpec::Upload { .. } => {
+            TaskKind::Package
+        }
         TaskSpec::Scan { .. } => TaskKind::Scan,
         TaskSpec::AddFile { .. } => TaskKind::Import,
     };
@@ -301,6 +309,57 @@ fn run(
             Ok(then_process.then_some(TaskSpec::Process {
                 volume: Some(volume),
             }))
+        }
+        TaskSpec::Upload { packages } => {
+            use crate::ops::upload::UploadEvent;
+            use crate::package::upload::{Connection, Pace, Step, Target};
+            let settings = crate::model::settings::BureauSettings::load(&cx.home.bureau_path())?;
+            let target = settings.upload.target.clone().ok_or_else(|| {
+                anyhow::anyhow!(
+                    "no upload target: set `upload.target` (s3://BUCKET/PREFIX) in bureau.json"
+                )
+            })?;
+            let target = Target::parse(&target)?;
+            let connection = Connection::resolve(&settings.upload)?;
+            let cat = Catalogue::open(&cx.home.catalogue_path())?;
+            let total = packages.len();
+            let (mut done, mut name) = (0, String::new());
+            crate::ops::upload::upload_batch(
+                &cat,
+                &connection,
+                &target,
+                &packages,
+                Pace::default(),
+                cx.home.operator(),
+                cancel,
+                |e| match e {
+                    UploadEvent::Started { package, index, .. } => {
+                        (done, name) = (index, package.clone());
+                        send(TaskEvent::Progress {
+                            done,
+                            total,
+                            label: package,
+                        });
+                    }
+                    UploadEvent::Step { step, .. } => {
+                        let label = match step {
+                            Step::PartSent { part, parts } => format!("{name} {part}/{parts}"),
+                            _ => name.clone(),
+                        };
+                        send(TaskEvent::Progress { done, total, label });
+                    }
+                    UploadEvent::Uploaded(r) => send(TaskEvent::Uploaded(Ok(r))),
+                    UploadEvent::Failed { package, error } => {
+                        send(TaskEvent::Uploaded(Err((package, error))))
+                    }
+                },
+            );
+            send(TaskEvent::Progress {
+                done: total,
+                total,
+                label: String::new(),
+            });
+            Ok(None)
         }
         TaskSpec::Verify { path } => {
             send(TaskEvent::Packaged(crate::ops::package::verify_again(

@@ -424,6 +424,7 @@ fn stage_badge(ui: &mut egui::Ui, t: &Texts, stage: crate::ops::overview::Stage)
         Stage::Returned => Color32::from_rgb(190, 40, 40),
         Stage::Approved => Color32::from_rgb(40, 140, 70),
         Stage::Packed => Color32::from_rgb(90, 70, 160),
+        Stage::Uploaded => Color32::from_rgb(30, 110, 150),
     };
     ui.label(
         RichText::new(t.stage(stage))

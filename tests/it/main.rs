@@ -15,5 +15,7 @@ mod process;
 mod review;
 mod scan;
 mod search_show;
+mod servers;
 mod stats;
 mod ui;
+mod upload;

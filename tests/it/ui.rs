@@ -1485,3 +1485,59 @@ fn a_second_clerk_keys_blind_and_a_third_settles_in_the_indexing_screen() {
         h.query_by_label("已裁定").is_some() && h.query_by_label("取第二录").is_none()
     });
 }
+
+/// 上传 on 打包: the outbox's passed packages go to the platform (Garage,
+/// reached through bureau.json's `upload` and a credentials file), and each
+/// row shows its receipt.
+#[test]
+fn the_package_screen_uploads_the_outbox_and_shows_each_receipt() {
+    let t = TestHome::new();
+    let garage = crate::servers::Garage::start();
+    approved_volumes(&t);
+    let outbox = t.home().join("outbox");
+    let (code, _, err) = run(t.cli().args(["package", "--all", "--out"]).arg(&outbox));
+    assert_eq!(code, 0, "{err}");
+    let credentials = t.path("credentials");
+    std::fs::write(
+        &credentials,
+        format!(
+            "[default]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            garage.access_key, garage.secret_key
+        ),
+    )
+    .unwrap();
+    let bureau = t.home().join("bureau.json");
+    let mut settings: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&bureau).unwrap()).unwrap();
+    settings["upload"] = serde_json::json!({
+        "target": format!("s3://{}/room-1", garage.bucket),
+        "endpoint": garage.endpoint(),
+        "region": "garage",
+        "credentials_file": credentials,
+    });
+    std::fs::write(&bureau, serde_json::to_vec(&settings).unwrap()).unwrap();
+
+    let mut h = harness(Home::open(t.home()).unwrap(), fake_config(0, false));
+    step_until(&mut h, "listed", |h| h.query_by_label("2 / 2").is_some());
+    h.get_by_label("打包").click();
+    step_until(&mut h, "the upload button", |h| {
+        h.query_by_label("上传")
+            .is_some_and(|b| !b.accesskit_node().is_disabled())
+    });
+    h.run_steps(3);
+    h.get_by_label("上传").click();
+    step_until(&mut h, "both uploaded", |_| {
+        t.catalogue().receipts().unwrap().len() == 2
+    });
+    step_until(&mut h, "receipts shown", |h| {
+        h.query_all_by_label_contains("已上传").count() >= 2
+    });
+    let keys: Vec<String> = t
+        .catalogue()
+        .receipts()
+        .unwrap()
+        .iter()
+        .map(|r| r.place.key.clone())
+        .collect();
+    assert!(keys.iter().all(|k| k.starts_with("room-1/")), "{keys:?}");
+}
