@@ -186,3 +186,106 @@ pub fn hashing() {
         (d.bytes >> 20) as f64 / secs
     );
 }
+
+/// Search at a city's scale: `pages` pages of realistic text (the sample case's
+/// lines with other names, numbers and dates, in volumes of 100) in a scratch
+/// catalogue, then p50 / p95 of 1-, 2- and 4-character queries drawn from the
+/// text itself (so most find something) and from its characters at random (so
+/// some find little).
+pub fn search_scale(pages: usize, dir: &Path) -> Result<()> {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20261203);
+    let sample = crate::capture::sample::sample_volume();
+    let lines: Vec<String> = sample
+        .pages
+        .iter()
+        .flat_map(|p| std::iter::once(p.title.clone()).chain(p.lines.iter().cloned()))
+        .collect();
+    let chars: Vec<char> = lines
+        .iter()
+        .flat_map(|l| l.chars())
+        .filter(|c| crate::text::is_cjk(*c))
+        .collect();
+    // A line of the sample with its own names and numbers changed: 2–3
+    // characters of it replaced by characters from the whole text, digits anew.
+    let page_text = |rng: &mut rand_chacha::ChaCha8Rng| -> String {
+        let n = rng.random_range(12..30);
+        let mut out = String::new();
+        for _ in 0..n {
+            let line = &lines[rng.random_range(0..lines.len())];
+            let mut cs: Vec<char> = line.chars().collect();
+            for _ in 0..3 {
+                let i = rng.random_range(0..cs.len());
+                if crate::text::is_cjk(cs[i]) {
+                    cs[i] = chars[rng.random_range(0..chars.len())];
+                }
+            }
+            for c in cs.iter_mut().filter(|c| c.is_ascii_digit()) {
+                *c = char::from(b'0' + rng.random_range(0..10u8));
+            }
+            out.extend(cs);
+            out.push('\n');
+        }
+        out
+    };
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join("catalogue.sqlite");
+    let _ = std::fs::remove_file(&path);
+    let mut cat = crate::catalogue::Catalogue::open(&path)?;
+    let started = Instant::now();
+    let mut samples: Vec<String> = Vec::new();
+    for v in 0..pages.div_ceil(100) {
+        let id = cat.create_volume(None, &format!("synthetic {v}"))?;
+        let count = 100.min(pages - v * 100);
+        let texts: Vec<String> = (0..count).map(|_| page_text(&mut rng)).collect();
+        if samples.len() < 400 {
+            samples.extend(texts.iter().take(1).cloned());
+        }
+        cat.add_text_pages(&id, &texts)?;
+    }
+    let size = std::fs::metadata(&path)?.len()
+        + std::fs::metadata(dir.join("catalogue.sqlite-wal")).map_or(0, |m| m.len());
+    println!(
+        "search: {pages} pages written in {:.0} s ({:.1} GB catalogue)",
+        started.elapsed().as_secs_f64(),
+        size as f64 / 1e9
+    );
+    for len in [1usize, 2, 4] {
+        let mut queries: Vec<String> = Vec::new();
+        for i in 0..60 {
+            let q: String = if i % 3 == 2 {
+                // Characters of the text at random: often no hit at all.
+                (0..len)
+                    .map(|_| chars[rng.random_range(0..chars.len())])
+                    .collect()
+            } else {
+                let text: Vec<char> = samples[rng.random_range(0..samples.len())]
+                    .chars()
+                    .filter(|c| crate::text::is_cjk(*c))
+                    .collect();
+                let at = rng.random_range(0..text.len() - len);
+                text[at..at + len].iter().collect()
+            };
+            queries.push(q);
+        }
+        let mut times: Vec<f64> = Vec::new();
+        let mut hits = 0;
+        for q in &queries {
+            let t = Instant::now();
+            hits += cat.search(q, 200)?.len();
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(f64::total_cmp);
+        let at =
+            |p: f64| times[((p * times.len() as f64).ceil() as usize).clamp(1, times.len()) - 1];
+        println!(
+            "search {len}-character queries: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms ({} queries, {:.0} hits each on average, at most 200)",
+            at(0.5),
+            at(0.95),
+            times.last().copied().unwrap_or(0.0),
+            queries.len(),
+            hits as f64 / queries.len() as f64
+        );
+    }
+    Ok(())
+}

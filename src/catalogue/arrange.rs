@@ -280,7 +280,7 @@ impl Catalogue {
                 ),
                 params![id, actor, at],
             )?;
-            tx.execute("DELETE FROM page_fts WHERE rowid = ?1", [id])?;
+            super::unindex_page(tx, *id)?;
             tx.execute("DELETE FROM pages WHERE id = ?1", [id])?;
         }
         Ok(())
@@ -406,10 +406,7 @@ impl Catalogue {
                     r.get(0)
                 })?;
             if let Some(text) = text {
-                tx.execute(
-                    "INSERT INTO page_fts(rowid, text) VALUES (?1, ?2)",
-                    params![new_id, text],
-                )?;
+                super::index_page_text(&tx, new_id, Some(&text))?;
             }
             tx.execute("DELETE FROM page_trash WHERE id = ?1", [trash_id])?;
             let at = (seq as usize).saturating_sub(1).min(order.len());

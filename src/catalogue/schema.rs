@@ -228,6 +228,13 @@ const MIGRATIONS: &[&str] = &[
         at TEXT NOT NULL
      );
      CREATE INDEX upload_receipts_sha ON upload_receipts(sha256);",
+    // 10: search for one- and two-character Chinese terms at scale: every
+    // page's Chinese characters and neighbouring pairs as tokens (contentless:
+    // only rowids and positions are kept), so a short term is one token's list,
+    // read in page order until the first hits; filled from the pages' text after
+    // this runs (see migrate).
+    "CREATE VIRTUAL TABLE page_grams USING fts5(text, content = '', contentless_delete = 1,
+        tokenize = 'unicode61');",
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {
@@ -240,8 +247,24 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
+        if i + 1 == GRAMS_MIGRATION {
+            // The character index of the pages processed before it existed.
+            let mut st = tx.prepare("SELECT id, text FROM pages WHERE text IS NOT NULL")?;
+            let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+            for row in rows {
+                let (id, text) = row?;
+                tx.execute(
+                    "INSERT INTO page_grams(rowid, text) VALUES (?1, ?2)",
+                    rusqlite::params![id, super::search::grams(&text)],
+                )?;
+            }
+            drop(st);
+        }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;
     }
     Ok(())
 }
+
+/// The migration that made `page_grams`.
+const GRAMS_MIGRATION: usize = 10;

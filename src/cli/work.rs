@@ -118,6 +118,10 @@ pub struct BenchArgs {
     /// Only measure packaging's hashing (SHA-256 + SM3 of 500 MB)
     #[arg(long)]
     pub hashing: bool,
+    /// Only measure search: p50/p95 of 1-, 2- and 4-character queries over this
+    /// many pages of realistic text in a scratch catalogue (e.g. 1000000)
+    #[arg(long, value_name = "PAGES")]
+    pub search_pages: Option<usize>,
 }
 
 pub(super) fn process(home: &Home, args: ProcessArgs) -> Result<i32> {
@@ -390,9 +394,15 @@ pub(super) fn bench(args: BenchArgs) -> Result<i32> {
         jobs,
         lang,
         hashing,
+        search_pages,
     } = args;
     if hashing {
         crate::bench::hashing();
+        return Ok(0);
+    }
+    if let Some(pages) = search_pages {
+        let scratch = tempfile::tempdir()?;
+        crate::bench::search_scale(pages.max(100), scratch.path())?;
         return Ok(0);
     }
     crate::bench::run(&paths, jobs.unwrap_or_else(jobs::default_workers), &lang)?;
