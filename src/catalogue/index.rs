@@ -137,13 +137,17 @@ impl Catalogue {
             .fields
             .get("archival_code")
             .and_then(|f| f.value.clone());
-        self.conn.execute(
+        // The index and its searchable values together.
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
             "INSERT INTO volume_index(volume_id, fingerprint, archival_code, result, indexed_at)
              VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
              ON CONFLICT(volume_id) DO UPDATE SET fingerprint = ?2, archival_code = ?3, result = ?4,
                indexed_at = excluded.indexed_at",
             params![volume_id, fingerprint, code, serde_json::to_string(index)?],
         )?;
+        super::search::store_index_values(&tx, volume_id, index)?;
+        tx.commit()?;
         Ok(())
     }
 }

@@ -235,6 +235,22 @@ const MIGRATIONS: &[&str] = &[
     // this runs (see migrate).
     "CREATE VIRTUAL TABLE page_grams USING fts5(text, content = '', contentless_delete = 1,
         tokenize = 'unicode61');",
+    // 11: the values of every volume's index (著录项: volume fields, documents'
+    // 题名, 文号, 责任者, dates) as rows with the page of their evidence, under
+    // the same two indexes as page text, so a field search never reads every
+    // volume's index; filled from the stored indexes after this runs.
+    "CREATE TABLE index_values(
+        id INTEGER PRIMARY KEY,
+        volume_id TEXT NOT NULL REFERENCES volumes(id),
+        field TEXT NOT NULL,
+        value TEXT NOT NULL,
+        page INTEGER NOT NULL
+     );
+     CREATE INDEX index_values_volume ON index_values(volume_id);
+     CREATE VIRTUAL TABLE value_fts USING fts5(value, content = '', contentless_delete = 1,
+        tokenize = 'trigram');
+     CREATE VIRTUAL TABLE value_grams USING fts5(value, content = '', contentless_delete = 1,
+        tokenize = 'unicode61');",
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {
@@ -247,6 +263,20 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
+        if i + 1 == VALUES_MIGRATION {
+            let mut st = tx.prepare("SELECT volume_id, result FROM volume_index")?;
+            let rows =
+                st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            for row in rows {
+                let (volume, json) = row?;
+                // An index this version cannot read is made again on the next
+                // `process --reindex`, which also fills its values.
+                if let Ok(index) = serde_json::from_str(&json) {
+                    super::search::store_index_values(&tx, &volume, &index)?;
+                }
+            }
+            drop(st);
+        }
         if i + 1 == GRAMS_MIGRATION {
             // The character index of the pages processed before it existed.
             let mut st = tx.prepare("SELECT id, text FROM pages WHERE text IS NOT NULL")?;
@@ -266,5 +296,6 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
-/// The migration that made `page_grams`.
+/// The migrations that made `page_grams` and `index_values`.
 const GRAMS_MIGRATION: usize = 10;
+const VALUES_MIGRATION: usize = 11;

@@ -66,6 +66,64 @@ pub fn grams(text: &str) -> String {
     out
 }
 
+/// Replaces a volume's searchable values (`index_values` and its two indexes)
+/// with those of its index: the volume fields, then each document's 题名, 文号,
+/// 责任者 and date, each with the page of its evidence.
+pub(super) fn store_index_values(
+    conn: &rusqlite::Connection,
+    volume_id: &str,
+    index: &crate::model::index::VolumeIndex,
+) -> Result<()> {
+    let old: Vec<i64> = {
+        let mut st = conn.prepare("SELECT id FROM index_values WHERE volume_id = ?1")?;
+        st.query_map([volume_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    for id in old {
+        conn.execute("DELETE FROM value_fts WHERE rowid = ?1", [id])?;
+        conn.execute("DELETE FROM value_grams WHERE rowid = ?1", [id])?;
+    }
+    conn.execute("DELETE FROM index_values WHERE volume_id = ?1", [volume_id])?;
+    let mut values: Vec<(String, Option<&String>, u32)> = crate::model::index::VOLUME_FIELDS
+        .iter()
+        .filter_map(|f| index.fields.get(f.key).map(|v| (f.key.to_string(), v)))
+        .map(|(k, f)| (k, f.value.as_ref(), f.page.unwrap_or(1)))
+        .collect();
+    for d in &index.documents {
+        for (name, f) in [
+            ("title", &d.title),
+            ("doc_no", &d.doc_no),
+            ("responsible", &d.responsible),
+            ("date", &d.date),
+        ] {
+            values.push((
+                format!("doc:{}:{name}", d.first_page),
+                f.value.as_ref(),
+                f.page.unwrap_or(d.first_page),
+            ));
+        }
+    }
+    for (field, value, page) in values {
+        let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
+            continue;
+        };
+        conn.execute(
+            "INSERT INTO index_values(volume_id, field, value, page) VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![volume_id, field, value, page],
+        )?;
+        let id = conn.last_insert_rowid();
+        conn.execute(
+            "INSERT INTO value_fts(rowid, value) VALUES (?1, ?2)",
+            rusqlite::params![id, value],
+        )?;
+        conn.execute(
+            "INSERT INTO value_grams(rowid, value) VALUES (?1, ?2)",
+            rusqlite::params![id, grams(value)],
+        )?;
+    }
+    Ok(())
+}
+
 /// What of a term the character index can look up: the pairs of each run of
 /// Chinese characters (a lone character as itself), all of which a page must
 /// hold (None: the term has no Chinese character).
@@ -171,7 +229,8 @@ impl Catalogue {
     }
 
     /// Hits in the indexed fields of every volume (volume fields and document
-    /// titles, 文号, 责任者, dates): every term must occur in the value.
+    /// titles, 文号, 责任者, dates): every term must occur in the value. Served
+    /// by the same two indexes as page text, over `index_values`.
     pub fn search_fields(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
         let terms: Vec<String> = query_terms(query)
             .iter()
@@ -180,69 +239,63 @@ impl Catalogue {
         if terms.is_empty() {
             return Ok(Vec::new());
         }
-        let mut st = self.conn.prepare(
-            "SELECT i.volume_id, v.name, i.result FROM volume_index i JOIN volumes v ON v.id = i.volume_id
-             ORDER BY v.created_at, i.volume_id",
-        )?;
-        let rows = st.query_map([], |r| {
+        let phrases: Vec<String> = terms.iter().filter_map(|t| grams_query(t)).collect();
+        let long: Vec<&String> = terms.iter().filter(|t| t.chars().count() >= 3).collect();
+        let mut args: Vec<Value> = Vec::new();
+        let (from, order) = if !long.is_empty() {
+            let expr = long
+                .iter()
+                .map(|t| fts_quote(t))
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            args.push(Value::Text(expr));
+            (
+                "value_fts d JOIN index_values x ON x.id = d.rowid WHERE value_fts MATCH ?1",
+                "d.rowid",
+            )
+        } else if !phrases.is_empty() {
+            args.push(Value::Text(phrases.join(" AND ")));
+            (
+                "value_grams d JOIN index_values x ON x.id = d.rowid WHERE value_grams MATCH ?1",
+                "d.rowid",
+            )
+        } else {
+            ("index_values x WHERE 1", "x.id")
+        };
+        let mut conds = Vec::new();
+        for t in &terms {
+            args.push(Value::Text(t.clone()));
+            conds.push(format!("instr(lower(x.value), ?{}) > 0", args.len()));
+        }
+        args.push(Value::Integer(limit as i64));
+        let sql = format!(
+            "SELECT h.volume_id, v.name, h.field, h.value, h.page, COALESCE(p.id, 0), v.created_at, h.id
+             FROM (SELECT x.id, x.volume_id, x.field, x.value, x.page FROM {from} AND {}
+                   ORDER BY {order} LIMIT ?{}) h
+             JOIN volumes v ON v.id = h.volume_id
+             LEFT JOIN pages p ON p.volume_id = h.volume_id AND p.seq = h.page",
+            conds.join(" AND "),
+            args.len()
+        );
+        let mut st = self.conn.prepare(&sql)?;
+        let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
+            let value: String = r.get(3)?;
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
+                (r.get::<_, String>(6)?, r.get::<_, i64>(7)?),
+                SearchHit {
+                    volume: r.get(0)?,
+                    volume_name: r.get(1)?,
+                    field: Some(r.get(2)?),
+                    page: r.get(4)?,
+                    page_id: r.get(5)?,
+                    snippet: snippet(&value, &terms[0], 16),
+                },
             ))
         })?;
-        let mut hits = Vec::new();
-        for row in rows {
-            let (volume, volume_name, json) = row?;
-            let Ok(index) = serde_json::from_str::<crate::model::index::VolumeIndex>(&json) else {
-                continue;
-            };
-            let mut values: Vec<(String, &crate::model::index::Field, u32)> = index
-                .fields
-                .iter()
-                .map(|(k, f)| (k.clone(), f, f.page.unwrap_or(1)))
-                .collect();
-            for d in &index.documents {
-                for (name, f) in [
-                    ("title", &d.title),
-                    ("doc_no", &d.doc_no),
-                    ("responsible", &d.responsible),
-                    ("date", &d.date),
-                ] {
-                    values.push((
-                        format!("doc:{}:{name}", d.first_page),
-                        f,
-                        f.page.unwrap_or(d.first_page),
-                    ));
-                }
-            }
-            for (name, f, page) in values {
-                let Some(value) = &f.value else { continue };
-                let lower = value.to_lowercase();
-                if terms.iter().all(|t| lower.contains(t.as_str())) {
-                    let page_id = self
-                        .conn
-                        .query_row(
-                            "SELECT id FROM pages WHERE volume_id = ?1 AND seq = ?2",
-                            rusqlite::params![volume, page],
-                            |r| r.get(0),
-                        )
-                        .unwrap_or(0);
-                    hits.push(SearchHit {
-                        volume: volume.clone(),
-                        volume_name: volume_name.clone(),
-                        page,
-                        page_id,
-                        snippet: snippet(value, &terms[0], 16),
-                        field: Some(name),
-                    });
-                    if hits.len() >= limit {
-                        return Ok(hits);
-                    }
-                }
-            }
-        }
-        Ok(hits)
+        let mut hits = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        // By volume (in import order), then in the form's order.
+        hits.sort_by(|a, b| (&a.0.0, &a.1.volume, a.0.1).cmp(&(&b.0.0, &b.1.volume, b.0.1)));
+        Ok(hits.into_iter().map(|(_, h)| h).collect())
     }
 
     /// Benchmarks only: pages of `volume_id` that hold `texts` (processed, no
@@ -364,12 +417,63 @@ mod tests {
         assert!(pages(&cat, "录询").is_empty());
         // A catalogue from before the character index: made on opening.
         cat.conn
-            .execute_batch("DROP TABLE page_grams; PRAGMA user_version = 9;")
+            .execute_batch(
+                "DROP TABLE page_grams; DROP TABLE index_values; DROP TABLE value_fts;
+                 DROP TABLE value_grams; PRAGMA user_version = 9;",
+            )
             .unwrap();
         drop(cat);
         let cat = Catalogue::open(&path).unwrap();
         assert_eq!(pages(&cat, "处罚"), [1]);
         assert_eq!(pages(&cat, "月"), [2]);
+    }
+
+    #[test]
+    fn field_values_are_searched_through_their_own_rows_also_after_an_upgrade() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.sqlite");
+        let mut cat = Catalogue::open(&path).unwrap();
+        let v = cat.create_volume(None, "v").unwrap();
+        cat.add_text_pages(&v, &["封面".to_string(), "决定书".to_string()])
+            .unwrap();
+        let index: crate::model::index::VolumeIndex = serde_json::from_str(
+            r#"{"version": "t", "item_count": 0, "page_count": 0, "printed_contents": [], "findings": [],
+                "pages": [], "documents": [],
+                "fields": {"party": {"value": "江北青禾餐饮有限公司", "confidence": 1.0, "page": 2, "bbox": null},
+                           "decision_no": {"value": "江北市监罚〔2023〕17号", "confidence": 1.0, "page": null, "bbox": null}}}"#,
+        )
+        .unwrap();
+        cat.store_index(&v, "f", &index).unwrap();
+        let found = |cat: &Catalogue, q: &str| -> Vec<(String, u32)> {
+            cat.search_fields(q, 10)
+                .unwrap()
+                .into_iter()
+                .map(|h| (h.field.unwrap(), h.page))
+                .collect()
+        };
+        assert_eq!(found(&cat, "青"), [("party".to_string(), 2)]);
+        assert_eq!(found(&cat, "青禾"), [("party".to_string(), 2)]);
+        assert_eq!(found(&cat, "17号"), [("decision_no".to_string(), 1)]);
+        assert_eq!(
+            found(&cat, "江北"),
+            [("party".to_string(), 2), ("decision_no".to_string(), 1)]
+        );
+        // Stored again: the old values go.
+        let mut changed = index.clone();
+        changed.fields.remove("party");
+        cat.store_index(&v, "g", &changed).unwrap();
+        assert!(found(&cat, "青禾").is_empty());
+        // A catalogue from before the values' rows: filled on opening.
+        cat.store_index(&v, "f", &index).unwrap();
+        cat.conn
+            .execute_batch(
+                "DROP TABLE index_values; DROP TABLE value_fts; DROP TABLE value_grams;
+                 PRAGMA user_version = 10;",
+            )
+            .unwrap();
+        drop(cat);
+        let cat = Catalogue::open(&path).unwrap();
+        assert_eq!(found(&cat, "青禾"), [("party".to_string(), 2)]);
     }
 
     #[test]
