@@ -155,56 +155,89 @@ fn grams_query(term: &str) -> Option<String> {
     })
 }
 
+/// Where a search looks: the rows (aliased `p`), their text column, and the
+/// two indexes over that text (rowid = the row's id).
+struct Indexed {
+    rows: &'static str,
+    text: &'static str,
+    trigrams: &'static str,
+    grams: &'static str,
+}
+
+/// A search's FROM … WHERE (without ORDER BY), its order and its arguments,
+/// the limit last.
+struct Driven {
+    from: String,
+    order: &'static str,
+    args: Vec<Value>,
+}
+
+/// One index drives the query in row order, so that it stops at `limit` hits
+/// whatever the size of the table: the trigrams when a term has three or more
+/// characters (their lists are far shorter than a character's), else the
+/// character index when a term has Chinese characters, else a scan. Every term
+/// is then checked in the text itself, so the hits are exact.
+fn driven(terms: &[String], at: Indexed, limit: usize) -> Driven {
+    let phrases: Vec<String> = terms.iter().filter_map(|t| grams_query(t)).collect();
+    let long: Vec<&String> = terms.iter().filter(|t| t.chars().count() >= 3).collect();
+    let mut args: Vec<Value> = Vec::new();
+    let index = if !long.is_empty() {
+        let expr = long.iter().map(|t| fts_quote(t)).collect::<Vec<_>>();
+        args.push(Value::Text(expr.join(" AND ")));
+        Some(at.trigrams)
+    } else if !phrases.is_empty() {
+        args.push(Value::Text(phrases.join(" AND ")));
+        Some(at.grams)
+    } else {
+        None
+    };
+    let mut conds: Vec<String> = Vec::new();
+    for t in terms {
+        args.push(Value::Text(t.to_lowercase()));
+        conds.push(format!("instr(lower({}), ?{}) > 0", at.text, args.len()));
+    }
+    args.push(Value::Integer(limit as i64));
+    let (from, order) = match index {
+        Some(fts) => (
+            format!(
+                "{fts} d JOIN {} ON p.id = d.rowid WHERE {fts} MATCH ?1",
+                at.rows
+            ),
+            "d.rowid",
+        ),
+        None => (format!("{} WHERE 1", at.rows), "p.id"),
+    };
+    Driven {
+        from: format!("{from} AND {}", conds.join(" AND ")),
+        order,
+        args,
+    }
+}
+
 impl Catalogue {
     /// Pages whose text holds every term, the first `limit` in page order.
-    ///
-    /// One index drives the query in page order, so it stops at `limit` hits
-    /// whatever the size of the catalogue: the trigram index when a term has
-    /// three or more characters, else the character index (`page_grams`) when a
-    /// term has Chinese characters (its characters and pairs), else a scan. Every term is then checked in the text
-    /// itself, so the hits are exact.
+    /// ([`driven`] by `page_fts` or `page_grams`).
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
         let terms = query_terms(query);
         if terms.is_empty() {
             return Ok(Vec::new());
         }
-        let phrases: Vec<String> = terms.iter().filter_map(|t| grams_query(t)).collect();
-        let long: Vec<&String> = terms.iter().filter(|t| t.chars().count() >= 3).collect();
-        let mut args: Vec<Value> = Vec::new();
-        // Trigrams first: their lists are far shorter than a character's.
-        let (from, order) = if !long.is_empty() {
-            let expr = long
-                .iter()
-                .map(|t| fts_quote(t))
-                .collect::<Vec<_>>()
-                .join(" AND ");
-            args.push(Value::Text(expr));
-            (
-                "page_fts d JOIN pages p ON p.id = d.rowid WHERE page_fts MATCH ?1",
-                "d.rowid",
-            )
-        } else if !phrases.is_empty() {
-            args.push(Value::Text(phrases.join(" AND ")));
-            (
-                "page_grams d JOIN pages p ON p.id = d.rowid WHERE page_grams MATCH ?1",
-                "d.rowid",
-            )
-        } else {
-            ("pages p WHERE p.text IS NOT NULL", "p.id")
-        };
-        let mut conds = Vec::new();
-        for t in &terms {
-            args.push(Value::Text(t.to_lowercase()));
-            conds.push(format!("instr(lower(p.text), ?{}) > 0", args.len()));
-        }
-        args.push(Value::Integer(limit as i64));
+        let Driven { from, order, args } = driven(
+            &terms,
+            Indexed {
+                rows: "pages p",
+                text: "p.text",
+                trigrams: "page_fts",
+                grams: "page_grams",
+            },
+            limit,
+        );
         // The volumes joined after the limit: the index stays the outer loop.
         let sql = format!(
             "SELECT h.id, h.volume_id, h.seq, h.text, v.name, v.created_at
-             FROM (SELECT p.id, p.volume_id, p.seq, p.text FROM {from} AND {}
+             FROM (SELECT p.id, p.volume_id, p.seq, p.text FROM {from}
                    ORDER BY {order} LIMIT ?{}) h
              JOIN volumes v ON v.id = h.volume_id",
-            conds.join(" AND "),
             args.len()
         );
         let mut st = self.conn.prepare(&sql)?;
@@ -239,42 +272,22 @@ impl Catalogue {
         if terms.is_empty() {
             return Ok(Vec::new());
         }
-        let phrases: Vec<String> = terms.iter().filter_map(|t| grams_query(t)).collect();
-        let long: Vec<&String> = terms.iter().filter(|t| t.chars().count() >= 3).collect();
-        let mut args: Vec<Value> = Vec::new();
-        let (from, order) = if !long.is_empty() {
-            let expr = long
-                .iter()
-                .map(|t| fts_quote(t))
-                .collect::<Vec<_>>()
-                .join(" AND ");
-            args.push(Value::Text(expr));
-            (
-                "value_fts d JOIN index_values x ON x.id = d.rowid WHERE value_fts MATCH ?1",
-                "d.rowid",
-            )
-        } else if !phrases.is_empty() {
-            args.push(Value::Text(phrases.join(" AND ")));
-            (
-                "value_grams d JOIN index_values x ON x.id = d.rowid WHERE value_grams MATCH ?1",
-                "d.rowid",
-            )
-        } else {
-            ("index_values x WHERE 1", "x.id")
-        };
-        let mut conds = Vec::new();
-        for t in &terms {
-            args.push(Value::Text(t.clone()));
-            conds.push(format!("instr(lower(x.value), ?{}) > 0", args.len()));
-        }
-        args.push(Value::Integer(limit as i64));
+        let Driven { from, order, args } = driven(
+            &terms,
+            Indexed {
+                rows: "index_values p",
+                text: "p.value",
+                trigrams: "value_fts",
+                grams: "value_grams",
+            },
+            limit,
+        );
         let sql = format!(
-            "SELECT h.volume_id, v.name, h.field, h.value, h.page, COALESCE(p.id, 0), v.created_at, h.id
-             FROM (SELECT x.id, x.volume_id, x.field, x.value, x.page FROM {from} AND {}
+            "SELECT h.volume_id, v.name, h.field, h.value, h.page, COALESCE(g.id, 0), v.created_at, h.id
+             FROM (SELECT p.id, p.volume_id, p.field, p.value, p.page FROM {from}
                    ORDER BY {order} LIMIT ?{}) h
              JOIN volumes v ON v.id = h.volume_id
-             LEFT JOIN pages p ON p.volume_id = h.volume_id AND p.seq = h.page",
-            conds.join(" AND "),
+             LEFT JOIN pages g ON g.volume_id = h.volume_id AND g.seq = h.page",
             args.len()
         );
         let mut st = self.conn.prepare(&sql)?;

@@ -113,13 +113,7 @@ fn upload_one(
     // Only what passes its 四性检测 goes to the platform.
     let v = verify_package(path)?;
     if !v.passed {
-        let failed: Vec<String> = v
-            .items
-            .iter()
-            .filter(|i| !i.passed)
-            .map(|i| format!("{} {}", i.id, i.name))
-            .collect();
-        anyhow::bail!("四性检测未通过 (fails its check): {}", failed.join("，"));
+        anyhow::bail!("四性检测未通过 (fails its check): {}", v.failed_checks());
     }
     let receipt = uploader.upload(catalogue, path, target, &|| cancel.is_cancelled(), on_step)?;
     catalogue.record_receipt(&receipt)?;

@@ -79,13 +79,7 @@ pub fn register(
             }
         };
         if !v.passed {
-            let failed: Vec<String> = v
-                .items
-                .iter()
-                .filter(|i| !i.passed)
-                .map(|i| format!("{} {}", i.id, i.name))
-                .collect();
-            refused.push((file, format!("四性检测未通过：{}", failed.join("，"))));
+            refused.push((file, format!("四性检测未通过：{}", v.failed_checks())));
             continue;
         }
         for (p, ok) in properties.iter_mut() {

@@ -725,23 +725,11 @@ impl WorkstationApp {
             Command::RecountStats => self.count_stats(),
             Command::ShowScoreSheet(on) => self.view.review.sheet_tab = on,
             Command::Upload => {
-                let packages: Vec<PathBuf> = self
-                    .data
-                    .packages
-                    .iter()
-                    .filter(|p| p.passed)
-                    .map(|p| p.path.clone())
-                    .collect();
+                let packages = self.passed_packages();
                 self.enqueue(TaskSpec::Upload { packages });
             }
             Command::Handover => {
-                let packages: Vec<PathBuf> = self
-                    .data
-                    .packages
-                    .iter()
-                    .filter(|p| p.passed)
-                    .map(|p| p.path.clone())
-                    .collect();
+                let packages = self.passed_packages();
                 let out = self.package_out().join("移交登记");
                 let operator = self.home.operator().to_string();
                 let (tx, rx) = std::sync::mpsc::channel();
@@ -1286,6 +1274,16 @@ impl WorkstationApp {
         self.reload_index();
         // Readiness to pack may follow (a bureau that requires double keying).
         self.volumes_dirty_since.get_or_insert_with(Instant::now);
+    }
+
+    /// The outbox's packages whose 四性检测 passed.
+    fn passed_packages(&self) -> Vec<PathBuf> {
+        self.data
+            .packages
+            .iter()
+            .filter(|p| p.passed)
+            .map(|p| p.path.clone())
+            .collect()
     }
 
     /// The outbox folder: the one typed on the 打包 screen, else `<home>/outbox`.

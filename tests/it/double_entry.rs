@@ -3,15 +3,7 @@
 
 use crate::fixtures::*;
 
-const FIELDS: [&str; 7] = [
-    "party",
-    "party_id_code",
-    "decision_no",
-    "filed_date",
-    "decided_date",
-    "closed_date",
-    "fine_amount",
-];
+use anjuan::review::double_entry::DECISIVE_FIELDS as FIELDS;
 
 fn show(t: &TestHome, vid: &str) -> serde_json::Value {
     let (code, out, err) = run(t.cli().args(["show", "--volume", vid, "--json"]));

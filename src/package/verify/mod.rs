@@ -175,6 +175,16 @@ pub struct Verification {
 }
 
 impl Verification {
+    /// The checks that failed, by id and name (「A1 …，B3 …」); empty when it passed.
+    pub fn failed_checks(&self) -> String {
+        self.items
+            .iter()
+            .filter(|i| !i.passed)
+            .map(|i| format!("{} {}", i.id, i.name))
+            .collect::<Vec<_>>()
+            .join("，")
+    }
+
     /// A readable report, one line per check item.
     pub fn text(&self) -> String {
         let mut out = format!(
