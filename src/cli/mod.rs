@@ -168,9 +168,9 @@ pub enum Command {
     Volumes(browse::VolumesArgs),
     /// Show one volume (the JSON of DESIGN.md §4 with --json)
     Show(browse::ShowArgs),
-    /// Full-text search over page text (1- and 2-character Chinese queries too)
+    /// Search the catalogue fields (著录项) and page text (1- and 2-character Chinese queries too)
     Search(browse::SearchArgs),
-    /// 统计: volumes and decisions, fines and confiscations, cases by heaviest penalty, time from 立案 to 决定, 评查 grades, findings, stages
+    /// 统计: volumes and decisions, fines and confiscations, cases by heaviest penalty, time from 立案 to 决定, 评查 grades, findings, stages, 著录差错率 of the 一稿双录
     Stats(browse::StatsArgs),
     /// Findings of a volume: image quality (DA/T 31), catalogue against images, statutory and formal checks; its 评查 score, the reviewer's marks, score changes and decision; 评查表 (--sheet)
     ///
@@ -217,7 +217,7 @@ pub enum Command {
     /// Upload packages to the platform's object storage (S3), resumable, with
     /// receipts; a package that fails its 四性检测 is refused
     Upload(package::UploadArgs),
-    /// Show or change the bureau's archive settings: 全宗号, 门类代码, default 保管期限, 档号 template, whether packing needs 质检's approval, and its codes for 双公示
+    /// Show or change the bureau's archive settings: 全宗号, 门类代码, default 保管期限, 档号 template, whether packing needs 质检's approval or 一稿双录, and its codes for 双公示
     ///
     /// Kept in bureau.json in the home. A change is checked before it is saved, and
     /// every indexed volume is indexed again so that its 档号 follows.

@@ -345,13 +345,20 @@ pub(super) fn settings(home: &Home, args: SettingsArgs) -> Result<i32> {
         println!("门类代码 category_code\t{}", settings.category_code);
         println!("保管期限 retention\t{}", settings.retention);
         println!("档号模板 template\t{}", settings.archival_code_template);
+        let yes_no = |b: bool| if b { "yes" } else { "no" };
         println!(
             "打包须经质检批准 require_approval\t{}",
-            if settings.require_approval {
-                "yes"
-            } else {
-                "no"
-            }
+            yes_no(settings.require_approval)
+        );
+        println!(
+            "打包须完成一稿双录 require_double_entry\t{}",
+            yes_no(settings.require_double_entry)
+        );
+        let u = &settings.upload;
+        println!(
+            "上传 upload\t{} {}",
+            u.target.as_deref().unwrap_or("-"),
+            u.endpoint.as_deref().unwrap_or("")
         );
         let p = &settings.publicity;
         for (label, v) in [

@@ -27,7 +27,7 @@ fn decisive_fields_are_keyed_twice_blind_settled_by_a_third_person_and_gate_pack
         &t,
         "行政处罚决定书\n当事人：某某餐饮有限公司\n罚款人民币叁仟元（3000元）\n2023年6月20日",
     );
-    let (code, _, err) = run(t.cli().args([
+    let (code, out, err) = run(t.cli().args([
         "settings",
         "--fonds-code",
         "J901",
@@ -37,6 +37,7 @@ fn decisive_fields_are_keyed_twice_blind_settled_by_a_third_person_and_gate_pack
         "yes",
     ]));
     assert_eq!(code, 0, "{err}");
+    assert!(out.contains("require_double_entry\tyes"), "{out}");
 
     // Nothing keyed twice yet: every decisive field waits, and packing waits too.
     let v = show(&t, &vid);
