@@ -308,13 +308,18 @@ pub fn search_scale(pages: usize, dir: &Path) -> Result<()> {
         ];
         for (name, ask) in asks {
             let mut times: Vec<f64> = Vec::new();
+            let mut slowest: Vec<(f64, &String, usize)> = Vec::new();
             let mut hits = 0;
             for q in &queries {
                 let t = Instant::now();
-                hits += ask(&cat, q)?;
-                times.push(t.elapsed().as_secs_f64() * 1000.0);
+                let n = ask(&cat, q)?;
+                hits += n;
+                let ms = t.elapsed().as_secs_f64() * 1000.0;
+                times.push(ms);
+                slowest.push((ms, q, n));
             }
             times.sort_by(f64::total_cmp);
+            slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
             let at = |p: f64| {
                 times[((p * times.len() as f64).ceil() as usize).clamp(1, times.len()) - 1]
             };
@@ -326,6 +331,12 @@ pub fn search_scale(pages: usize, dir: &Path) -> Result<()> {
                 queries.len(),
                 hits as f64 / queries.len() as f64
             );
+            let named: Vec<String> = slowest
+                .iter()
+                .take(3)
+                .map(|(ms, q, n)| format!("{q} {ms:.0} ms ({n} hits)"))
+                .collect();
+            println!("    slowest: {}", named.join(", "));
         }
     }
     Ok(())

@@ -50,20 +50,35 @@ pub fn grams(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 2);
     let mut prev: Option<char> = None;
     for c in text.chars() {
-        if crate::text::is_cjk(c) {
-            if let Some(p) = prev {
-                out.push(p);
-                out.push(c);
+        match gram_char(c) {
+            Some(g) => {
+                if let Some(p) = prev {
+                    out.push(p);
+                    out.push(g);
+                    out.push(' ');
+                }
+                out.push(g);
                 out.push(' ');
+                prev = Some(g);
             }
-            out.push(c);
-            out.push(' ');
-            prev = Some(c);
-        } else {
-            prev = None;
+            None => prev = None,
         }
     }
     out
+}
+
+/// A character of Chinese text as the index's tokenizer keeps it: ideographs
+/// as they are; Chinese punctuation (、。，：) — which the tokenizer would drop
+/// as separators, so that 「、了」 would become a search for every 了 — moved
+/// into the private-use plane, where the tokenizer keeps it as a letter.
+fn gram_char(c: char) -> Option<char> {
+    if !crate::text::is_cjk(c) || c == '\u{3000}' {
+        None
+    } else if c.is_alphanumeric() {
+        Some(c)
+    } else {
+        char::from_u32(0xF0000 + c as u32)
+    }
 }
 
 /// Replaces a volume's searchable values (`index_values` and its two indexes)
@@ -139,10 +154,9 @@ fn grams_query(term: &str) -> Option<String> {
         run.clear();
     };
     for c in term.chars() {
-        if crate::text::is_cjk(c) {
-            run.push(c);
-        } else {
-            flush(&mut run);
+        match gram_char(c) {
+            Some(g) => run.push(g),
+            None => flush(&mut run),
         }
     }
     flush(&mut run);
@@ -407,6 +421,10 @@ mod tests {
         // Characters apart in the term are looked up apart.
         assert_eq!(grams_query("3月5日").as_deref(), Some("\"月\" AND \"日\""));
         assert_eq!(grams_query("50"), None);
+        // Punctuation stays a token of its own (the tokenizer would drop it).
+        let comma = char::from_u32(0xF0000 + '、' as u32).unwrap();
+        assert_eq!(grams("、了"), format!("{comma} {comma}了 了 "));
+        assert_eq!(grams_query("、了"), Some(format!("\"{comma}了\"")));
     }
 
     #[test]
@@ -416,7 +434,7 @@ mod tests {
         let mut cat = Catalogue::open(&path).unwrap();
         let v = cat.create_volume(None, "v").unwrap();
         let texts = [
-            "行政处罚决定书\n罚款3000元".to_string(),
+            "行政处罚决定书\n罚款，3000元".to_string(),
             "询问笔录\n2023年3月".to_string(),
         ];
         cat.add_text_pages(&v, &texts).unwrap();
@@ -428,6 +446,8 @@ mod tests {
         assert_eq!(pages(&cat, "3月"), [2]);
         assert_eq!(pages(&cat, "罚 3000"), [1]);
         assert!(pages(&cat, "录询").is_empty());
+        assert_eq!(pages(&cat, "款，"), [1]);
+        assert!(pages(&cat, "，款").is_empty());
         // A catalogue from before the character index: made on opening.
         cat.conn
             .execute_batch(
