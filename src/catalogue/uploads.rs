@@ -110,15 +110,15 @@ impl Catalogue {
             .expect("the row just written"))
     }
 
-    /// Commits one part sent (its number and the server's ETag).
-    pub fn record_part(&self, upload: &PendingUpload, part: u32, etag: &str) -> Result<()> {
-        let mut parts = upload.parts.clone();
-        parts.retain(|(n, _)| *n != part);
-        parts.push((part, etag.to_string()));
-        parts.sort();
+    /// Adds one part sent (its number and the server's ETag) to the upload and
+    /// commits it.
+    pub fn record_part(&self, upload: &mut PendingUpload, part: u32, etag: &str) -> Result<()> {
+        upload.parts.retain(|(n, _)| *n != part);
+        upload.parts.push((part, etag.to_string()));
+        upload.parts.sort();
         self.conn.execute(
             "UPDATE uploads SET parts = ?1 WHERE id = ?2",
-            params![serde_json::to_string(&parts)?, upload.id],
+            params![serde_json::to_string(&upload.parts)?, upload.id],
         )?;
         Ok(())
     }
@@ -219,11 +219,11 @@ mod tests {
             key: "in/a.zip".into(),
         };
         assert!(cat.pending_upload(&place, "ab").unwrap().is_none());
-        let up = cat.begin_upload(&place, "ab", 30, 10, "u-1", "甲").unwrap();
-        cat.record_part(&up, 1, "e1").unwrap();
-        let up = cat.pending_upload(&place, "ab").unwrap().unwrap();
-        cat.record_part(&up, 2, "e2").unwrap();
-        let up = cat.pending_upload(&place, "ab").unwrap().unwrap();
+        let mut up = cat.begin_upload(&place, "ab", 30, 10, "u-1", "甲").unwrap();
+        cat.record_part(&mut up, 1, "e1").unwrap();
+        cat.record_part(&mut up, 2, "e2").unwrap();
+        // What was committed is what a resumed run finds.
+        assert_eq!(cat.pending_upload(&place, "ab").unwrap().unwrap(), up);
         assert_eq!(up.parts, vec![(1, "e1".into()), (2, "e2".into())]);
         assert_eq!((up.upload_id.as_str(), up.part_size), ("u-1", 10));
         // Begun again (the server lost it): the parts start over.

@@ -271,14 +271,8 @@ pub struct UploadArgs {
 
 pub(super) fn upload(home: &Home, args: UploadArgs) -> Result<i32> {
     use crate::ops::upload::UploadEvent;
-    use crate::package::upload::{Connection, Pace, Step, Target};
-    let settings = crate::model::settings::BureauSettings::load(&home.bureau_path())?;
-    let target = args
-        .to
-        .or_else(|| settings.upload.target.clone())
-        .context("no target: give --to s3://BUCKET/PREFIX or set `upload.target` in bureau.json")?;
-    let target = Target::parse(&target)?;
-    let connection = Connection::resolve(&settings.upload)?;
+    use crate::package::upload::{Pace, Step};
+    let (target, connection) = crate::ops::upload::destination(home, args.to.as_deref())?;
     let cat = Catalogue::open(&home.catalogue_path())?;
     let pace = Pace {
         attempts: args.retries.max(1),

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::catalogue::{Catalogue, UploadReceipt};
+use crate::home::Home;
 use crate::jobs::CancelToken;
+use crate::model::settings::BureauSettings;
 use crate::package::upload::{Connection, Pace, Step, Target, Uploader};
 use crate::package::verify::verify_package;
 
@@ -46,6 +48,20 @@ pub fn receipt_path(package: &Path) -> PathBuf {
         .unwrap_or(Path::new("."))
         .join("receipts")
         .join(format!("{name}.json"))
+}
+
+/// Where to and how: the target (`to`, else `upload.target` in bureau.json)
+/// and the connection (bureau.json's `upload` and the environment).
+pub fn destination(home: &Home, to: Option<&str>) -> Result<(Target, Connection)> {
+    let settings = BureauSettings::load(&home.bureau_path())?;
+    let target = to
+        .map(str::to_string)
+        .or_else(|| settings.upload.target.clone())
+        .context("no target: give --to s3://BUCKET/PREFIX or set `upload.target` in bureau.json")?;
+    Ok((
+        Target::parse(&target)?,
+        Connection::resolve(&settings.upload)?,
+    ))
 }
 
 #[allow(clippy::too_many_arguments)]

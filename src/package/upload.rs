@@ -204,9 +204,8 @@ fn describe(e: &S3Error) -> String {
             let code = between(body, "<Code>", "</Code>").unwrap_or_default();
             let message = between(body, "<Message>", "</Message>").unwrap_or_default();
             match (*status, code.as_str()) {
-                (403, "InvalidAccessKeyId" | "SignatureDoesNotMatch" | "AccessDenied")
-                | (401, _)
-                | (403, _) => format!(
+                // InvalidAccessKeyId, SignatureDoesNotMatch, AccessDenied …
+                (401 | 403, _) => format!(
                     "the server refused the credentials or the access ({status} {code}: {message}); check the access key and its secret"
                 ),
                 (404, "NoSuchBucket") => format!("no such bucket on the server ({message})"),
@@ -360,7 +359,6 @@ impl Uploader<'_> {
         if digests.bytes <= part_size {
             let mut body = Vec::with_capacity(digests.bytes as usize);
             file.read_to_end(&mut body)?;
-            self.throttle(Instant::now(), body.len() as u64);
             let started = Instant::now();
             self.with_retry(on_step, || {
                 bucket
@@ -480,19 +478,8 @@ impl Uploader<'_> {
                     "application/zip",
                 )
             });
-            let sent = match sent {
-                Ok(p) => p,
-                // The server forgot the upload (expired, aborted): begin again.
-                Err(e) if e.to_string().contains("NoSuchUpload") => {
-                    catalogue.end_upload(upload.id)?;
-                    bail!(
-                        "the server no longer has the upload begun earlier; run `anjuan upload` again to begin anew ({e})"
-                    );
-                }
-                Err(e) => return Err(e),
-            };
-            catalogue.record_part(&upload, part, &sent.etag)?;
-            upload.parts.push((part, sent.etag));
+            let sent = sent.map_err(|e| forget_if_gone(catalogue, upload.id, e))?;
+            catalogue.record_part(&mut upload, part, &sent.etag)?;
             self.throttle(started, len as u64);
             on_step(Step::PartSent { part, parts });
         }
@@ -504,17 +491,12 @@ impl Uploader<'_> {
                 etag: etag.clone(),
             })
             .collect();
-        let done = self.with_retry(on_step, || {
+        self.with_retry(on_step, || {
             bucket
                 .complete_multipart_upload(&place.key, &upload.upload_id, list.clone())
                 .and_then(ok_status)
-        });
-        if let Err(e) = &done
-            && e.to_string().contains("NoSuchUpload")
-        {
-            catalogue.end_upload(upload.id)?;
-        }
-        done?;
+        })
+        .map_err(|e| forget_if_gone(catalogue, upload.id, e))?;
         catalogue.end_upload(upload.id)?;
         Ok(())
     }
@@ -527,6 +509,21 @@ impl Uploader<'_> {
                 std::thread::sleep(rest);
             }
         }
+    }
+}
+
+/// A multipart upload the server no longer has (expired, aborted) is
+/// forgotten here too, so that the next run begins it anew; other errors leave
+/// it to be resumed.
+fn forget_if_gone(catalogue: &Catalogue, upload_id: i64, e: anyhow::Error) -> anyhow::Error {
+    if !e.to_string().contains("NoSuchUpload") {
+        return e;
+    }
+    match catalogue.end_upload(upload_id) {
+        Ok(()) => e.context(
+            "the server no longer has the upload begun earlier; run `anjuan upload` again to begin anew",
+        ),
+        Err(forgetting) => forgetting.context(e.to_string()),
     }
 }
 

@@ -312,15 +312,8 @@ fn run(
         }
         TaskSpec::Upload { packages } => {
             use crate::ops::upload::UploadEvent;
-            use crate::package::upload::{Connection, Pace, Step, Target};
-            let settings = crate::model::settings::BureauSettings::load(&cx.home.bureau_path())?;
-            let target = settings.upload.target.clone().ok_or_else(|| {
-                anyhow::anyhow!(
-                    "no upload target: set `upload.target` (s3://BUCKET/PREFIX) in bureau.json"
-                )
-            })?;
-            let target = Target::parse(&target)?;
-            let connection = Connection::resolve(&settings.upload)?;
+            use crate::package::upload::{Pace, Step};
+            let (target, connection) = crate::ops::upload::destination(&cx.home, None)?;
             let cat = Catalogue::open(&cx.home.catalogue_path())?;
             let total = packages.len();
             let (mut done, mut name) = (0, String::new());
