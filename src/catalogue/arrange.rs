@@ -280,7 +280,7 @@ impl Catalogue {
                 ),
                 params![id, actor, at],
             )?;
-            super::unindex_page(tx, *id)?;
+            super::search::PAGE_TEXT.remove(tx, *id)?;
             tx.execute("DELETE FROM pages WHERE id = ?1", [id])?;
         }
         Ok(())
@@ -406,7 +406,7 @@ impl Catalogue {
                     r.get(0)
                 })?;
             if let Some(text) = text {
-                super::index_page_text(&tx, new_id, Some(&text))?;
+                super::search::PAGE_TEXT.put(&tx, new_id, &text)?;
             }
             tx.execute("DELETE FROM page_trash WHERE id = ?1", [trash_id])?;
             let at = (seq as usize).saturating_sub(1).min(order.len());

@@ -46,10 +46,15 @@ pub struct KeyingTally {
 impl KeyingTally {
     /// Mismatches per keyed field (0 when nothing was keyed twice).
     pub fn error_rate(&self) -> f64 {
-        if self.keyed == 0 {
+        Self::rate(self.mismatched, self.keyed)
+    }
+
+    /// `mismatched` per `keyed` (0 when nothing was keyed), e.g. one keyer's.
+    pub fn rate(mismatched: u32, keyed: u32) -> f64 {
+        if keyed == 0 {
             0.0
         } else {
-            f64::from(self.mismatched) / f64::from(self.keyed)
+            f64::from(mismatched) / f64::from(keyed)
         }
     }
 }

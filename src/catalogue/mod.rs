@@ -229,31 +229,6 @@ fn page_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PageRow> {
 }
 
 /// One audit-log row, on the catalogue's connection or inside a transaction.
-/// A page's text into the search indexes (after its old entries are dropped):
-/// trigrams for substrings of three or more characters, single Chinese
-/// characters for shorter terms ([`search`]).
-fn index_page_text(conn: &Connection, page_id: i64, text: Option<&str>) -> Result<()> {
-    unindex_page(conn, page_id)?;
-    conn.execute(
-        "INSERT INTO page_fts(rowid, text) VALUES (?1, ?2)",
-        params![page_id, text],
-    )?;
-    if let Some(text) = text {
-        conn.execute(
-            "INSERT INTO page_grams(rowid, text) VALUES (?1, ?2)",
-            params![page_id, search::grams(text)],
-        )?;
-    }
-    Ok(())
-}
-
-/// A page out of the search indexes (removed to the trash, or indexed anew).
-fn unindex_page(conn: &Connection, page_id: i64) -> Result<()> {
-    conn.execute("DELETE FROM page_fts WHERE rowid = ?1", [page_id])?;
-    conn.execute("DELETE FROM page_grams WHERE rowid = ?1", [page_id])?;
-    Ok(())
-}
-
 fn write_audit(
     conn: &Connection,
     actor: &str,
@@ -549,7 +524,7 @@ impl Catalogue {
                 serde_json::to_string(&r.imaging)?
             ],
         )?;
-        index_page_text(&tx, page_id, Some(&r.text))?;
+        search::PAGE_TEXT.put(&tx, page_id, &r.text)?;
         tx.commit()?;
         Ok(())
     }

@@ -247,9 +247,9 @@ const MIGRATIONS: &[&str] = &[
         page INTEGER NOT NULL
      );
      CREATE INDEX index_values_volume ON index_values(volume_id);
-     CREATE VIRTUAL TABLE value_fts USING fts5(value, content = '', contentless_delete = 1,
+     CREATE VIRTUAL TABLE value_fts USING fts5(text, content = '', contentless_delete = 1,
         tokenize = 'trigram');
-     CREATE VIRTUAL TABLE value_grams USING fts5(value, content = '', contentless_delete = 1,
+     CREATE VIRTUAL TABLE value_grams USING fts5(text, content = '', contentless_delete = 1,
         tokenize = 'unicode61');",
 ];
 

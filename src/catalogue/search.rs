@@ -1,12 +1,13 @@
-//! Full-text search over page text.
+//! Full-text search over page text and the catalogue fields (著录项).
 //!
-//! Two FTS5 indexes. `page_grams` holds each page's Chinese characters and
-//! pairs of neighbouring ones as tokens, so a one- or two-character term — which
-//! no trigram index can serve — is one token's list.
-//! `page_fts` (the `trigram` tokenizer) serves substrings of three or more
-//! characters of anything else (codes, numbers, Latin). The index drives the
-//! query in page order and stops at the limit; the text itself confirms every
-//! hit. User input never reaches `MATCH` unquoted.
+//! Each has two FTS5 indexes ([`TextIndexes`]). The character index
+//! (`page_grams`, `value_grams`) holds the Chinese characters and pairs of
+//! neighbouring ones as tokens, so a one- or two-character term — which no
+//! trigram index can serve — is one token's list. The trigram index
+//! (`page_fts`, `value_fts`) serves substrings of three or more characters of
+//! anything (codes, numbers, Latin too). The index drives the query in row order
+//! and stops at the limit; the text itself confirms every hit. User input never
+//! reaches `MATCH` unquoted.
 
 use anyhow::Result;
 use rusqlite::types::Value;
@@ -81,6 +82,46 @@ fn gram_char(c: char) -> Option<char> {
     }
 }
 
+/// The two indexes over one kind of text, by the rowid of its row.
+pub(super) struct TextIndexes {
+    trigrams: &'static str,
+    grams: &'static str,
+}
+
+/// Page text (rowid: the page's id).
+pub(super) const PAGE_TEXT: TextIndexes = TextIndexes {
+    trigrams: "page_fts",
+    grams: "page_grams",
+};
+
+/// The catalogue fields' values (rowid: the `index_values` row).
+const VALUE_TEXT: TextIndexes = TextIndexes {
+    trigrams: "value_fts",
+    grams: "value_grams",
+};
+
+impl TextIndexes {
+    /// Indexes `text` under `id`, in place of what was there.
+    pub(super) fn put(&self, conn: &rusqlite::Connection, id: i64, text: &str) -> Result<()> {
+        self.remove(conn, id)?;
+        for (table, indexed) in [(self.trigrams, text), (self.grams, &grams(text))] {
+            conn.execute(
+                &format!("INSERT INTO {table}(rowid, text) VALUES (?1, ?2)"),
+                rusqlite::params![id, indexed],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// `id` out of both indexes.
+    pub(super) fn remove(&self, conn: &rusqlite::Connection, id: i64) -> Result<()> {
+        for table in [self.trigrams, self.grams] {
+            conn.execute(&format!("DELETE FROM {table} WHERE rowid = ?1"), [id])?;
+        }
+        Ok(())
+    }
+}
+
 /// Replaces a volume's searchable values (`index_values` and its two indexes)
 /// with those of its index: the volume fields, then each document's 题名, 文号,
 /// 责任者 and date, each with the page of its evidence.
@@ -95,8 +136,7 @@ pub(super) fn store_index_values(
             .collect::<rusqlite::Result<_>>()?
     };
     for id in old {
-        conn.execute("DELETE FROM value_fts WHERE rowid = ?1", [id])?;
-        conn.execute("DELETE FROM value_grams WHERE rowid = ?1", [id])?;
+        VALUE_TEXT.remove(conn, id)?;
     }
     conn.execute("DELETE FROM index_values WHERE volume_id = ?1", [volume_id])?;
     let mut values: Vec<(String, Option<&String>, u32)> = crate::model::index::VOLUME_FIELDS
@@ -126,15 +166,7 @@ pub(super) fn store_index_values(
             "INSERT INTO index_values(volume_id, field, value, page) VALUES (?1, ?2, ?3, ?4)",
             rusqlite::params![volume_id, field, value, page],
         )?;
-        let id = conn.last_insert_rowid();
-        conn.execute(
-            "INSERT INTO value_fts(rowid, value) VALUES (?1, ?2)",
-            rusqlite::params![id, value],
-        )?;
-        conn.execute(
-            "INSERT INTO value_grams(rowid, value) VALUES (?1, ?2)",
-            rusqlite::params![id, grams(value)],
-        )?;
+        VALUE_TEXT.put(conn, conn.last_insert_rowid(), value)?;
     }
     Ok(())
 }
@@ -174,8 +206,7 @@ fn grams_query(term: &str) -> Option<String> {
 struct Indexed {
     rows: &'static str,
     text: &'static str,
-    trigrams: &'static str,
-    grams: &'static str,
+    indexes: TextIndexes,
 }
 
 /// A search's FROM … WHERE (without ORDER BY), its order and its arguments,
@@ -198,10 +229,10 @@ fn driven(terms: &[String], at: Indexed, limit: usize) -> Driven {
     let index = if !long.is_empty() {
         let expr = long.iter().map(|t| fts_quote(t)).collect::<Vec<_>>();
         args.push(Value::Text(expr.join(" AND ")));
-        Some(at.trigrams)
+        Some(at.indexes.trigrams)
     } else if !phrases.is_empty() {
         args.push(Value::Text(phrases.join(" AND ")));
-        Some(at.grams)
+        Some(at.indexes.grams)
     } else {
         None
     };
@@ -230,7 +261,7 @@ fn driven(terms: &[String], at: Indexed, limit: usize) -> Driven {
 
 impl Catalogue {
     /// Pages whose text holds every term, the first `limit` in page order.
-    /// ([`driven`] by `page_fts` or `page_grams`).
+    /// ([`driven`] by [`PAGE_TEXT`]).
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
         let terms = query_terms(query);
         if terms.is_empty() {
@@ -241,8 +272,7 @@ impl Catalogue {
             Indexed {
                 rows: "pages p",
                 text: "p.text",
-                trigrams: "page_fts",
-                grams: "page_grams",
+                indexes: PAGE_TEXT,
             },
             limit,
         );
@@ -279,10 +309,7 @@ impl Catalogue {
     /// titles, 文号, 责任者, dates): every term must occur in the value. Served
     /// by the same two indexes as page text, over `index_values`.
     pub fn search_fields(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
-        let terms: Vec<String> = query_terms(query)
-            .iter()
-            .map(|t| t.to_lowercase())
-            .collect();
+        let terms = query_terms(query);
         if terms.is_empty() {
             return Ok(Vec::new());
         }
@@ -291,8 +318,7 @@ impl Catalogue {
             Indexed {
                 rows: "index_values p",
                 text: "p.value",
-                trigrams: "value_fts",
-                grams: "value_grams",
+                indexes: VALUE_TEXT,
             },
             limit,
         );
@@ -349,7 +375,7 @@ impl Catalogue {
                 rusqlite::params![volume_id, seq, text],
             )?;
             let id = tx.last_insert_rowid();
-            super::index_page_text(&tx, id, Some(text))?;
+            PAGE_TEXT.put(&tx, id, text)?;
         }
         tx.commit()?;
         Ok(())

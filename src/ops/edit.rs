@@ -12,7 +12,7 @@ use crate::indexing::values::{Date, dates};
 use crate::model::index::{Target, ValueKind, VolumeIndex};
 use crate::model::record::Overrides;
 use crate::model::settings::BureauSettings;
-use crate::review::double_entry::{DECISIVE_FIELDS, EntryState, field_entries, same_value};
+use crate::review::double_entry::{DECISIVE_FIELDS, EntryState, entry, field_entries, same_value};
 
 /// Reads a clerk's `KEY=VALUE` (the command line's `correct`): a volume field
 /// (`party`), `doc:N:FIELD`, `start:N=yes|no`, `kind:N=KIND`. An empty VALUE
@@ -132,6 +132,12 @@ pub fn parse_second_entry(pair: &str) -> Result<(String, String)> {
     let (key, value) = pair
         .split_once('=')
         .with_context(|| format!("{pair:?} is not KEY=VALUE"))?;
+    check_second_entry(key, value)
+}
+
+/// A decisive field's key and a second keyer's value, checked (see
+/// [`parse_second_entry`]).
+pub fn check_second_entry(key: &str, value: &str) -> Result<(String, String)> {
     let key = key.trim();
     if !DECISIVE_FIELDS.contains(&key) {
         bail!(
@@ -164,11 +170,9 @@ pub fn key_second(
     }
     let now = field_entries(catalogue, volume_id)?;
     // Every entry is checked before any is stored.
-    for (field, _) in entries {
-        let e = now
-            .iter()
-            .find(|e| e.field == field.as_str())
-            .expect("decisive");
+    let mut checked = Vec::with_capacity(entries.len());
+    for (field, value) in entries {
+        let e = entry(&now, field);
         if e.first_by.as_deref() == Some(actor) {
             bail!("{field}: {actor} keyed its first value; the second keying is another clerk's");
         }
@@ -178,31 +182,26 @@ pub fn key_second(
                 e.state.as_str()
             );
         }
+        checked.push((e, value));
     }
     let mut out = Vec::new();
-    for (field, value) in entries {
-        let e = now
-            .iter()
-            .find(|e| e.field == field.as_str())
-            .expect("decisive");
-        let matched = same_value(field, e.first.as_deref(), Some(value));
+    for (e, value) in checked {
+        let matched = same_value(e.field, e.first.as_deref(), Some(value));
         catalogue.record_second_entry(
             volume_id,
-            field,
+            e.field,
             value,
             e.first.as_deref(),
             e.first_by.as_deref(),
             matched,
             actor,
         )?;
-        out.push((
-            field.clone(),
-            if matched {
-                EntryState::Match
-            } else {
-                EntryState::Mismatch
-            },
-        ));
+        let state = if matched {
+            EntryState::Match
+        } else {
+            EntryState::Mismatch
+        };
+        out.push((e.field.to_string(), state));
     }
     Ok(out)
 }
@@ -224,10 +223,7 @@ pub fn settle_second(
     let now = field_entries(catalogue, volume_id)?;
     let mut settle = Vec::new();
     for (field, value) in entries {
-        let e = now
-            .iter()
-            .find(|e| e.field == field.as_str())
-            .expect("decisive");
+        let e = entry(&now, field);
         let second = match (&e.second, e.state) {
             (Some(s), EntryState::Mismatch) => s,
             _ => bail!(
@@ -235,8 +231,7 @@ pub fn settle_second(
                 e.state.as_str()
             ),
         };
-        let first_by = [e.first_by.as_deref(), second.first_by.as_deref()];
-        if second.by == actor || first_by.contains(&Some(actor)) {
+        if e.keyed_by(actor) {
             bail!("{field}: {actor} keyed it; a disagreement is settled by a third person");
         }
         settle.push((second.id, field, value));

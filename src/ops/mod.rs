@@ -20,7 +20,7 @@ pub mod stats;
 pub mod upload;
 
 pub use edit::{
-    arrange_then_reindex, correct, decide_page, key_second, parse_correction, parse_second_entry,
-    save_settings, settle_second,
+    arrange_then_reindex, check_second_entry, correct, decide_page, key_second, parse_correction,
+    parse_second_entry, save_settings, settle_second,
 };
 pub use package::{PackEvent, PackOutcome, pack_batch};

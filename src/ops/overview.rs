@@ -156,8 +156,13 @@ pub fn stage_of(
         Some(d) if !d.outdated => {
             // Packed after the approval: the package holds what was approved.
             match packed_at.get(&v.id) {
-                Some(p) if p.built_at.as_str() >= d.at.as_str() && p.uploaded => Stage::Uploaded,
-                Some(p) if p.built_at.as_str() >= d.at.as_str() => Stage::Packed,
+                Some(p) if p.built_at.as_str() >= d.at.as_str() => {
+                    if p.uploaded {
+                        Stage::Uploaded
+                    } else {
+                        Stage::Packed
+                    }
+                }
                 _ => Stage::Approved,
             }
         }

@@ -70,12 +70,9 @@ pub struct KeyerErrors {
     pub error_rate: f64,
 }
 
+/// A rate as reported: four decimals.
 fn rate(mismatched: u32, keyed: u32) -> f64 {
-    if keyed == 0 {
-        0.0
-    } else {
-        (f64::from(mismatched) / f64::from(keyed) * 10_000.0).round() / 10_000.0
-    }
+    (crate::catalogue::KeyingTally::rate(mismatched, keyed) * 10_000.0).round() / 10_000.0
 }
 
 impl From<crate::catalogue::KeyingTally> for KeyingErrors {

@@ -68,6 +68,27 @@ pub struct FieldEntry {
     pub second: Option<SecondEntry>,
 }
 
+impl FieldEntry {
+    /// Whether `who` keyed this field: its first value (now, or when it was
+    /// keyed the second time) or its second keying. A disagreement is settled
+    /// by someone who did neither.
+    pub fn keyed_by(&self, who: &str) -> bool {
+        self.first_by.as_deref() == Some(who)
+            || self
+                .second
+                .as_ref()
+                .is_some_and(|s| s.by == who || s.first_by.as_deref() == Some(who))
+    }
+}
+
+/// The decisive field `field` among a volume's entries ([`field_entries`]).
+pub fn entry<'a>(entries: &'a [FieldEntry], field: &str) -> &'a FieldEntry {
+    entries
+        .iter()
+        .find(|e| e.field == field)
+        .expect("every decisive field has its entry")
+}
+
 /// The states of a volume's decisive fields, in [`DECISIVE_FIELDS`] order.
 pub fn field_entries(catalogue: &Catalogue, volume_id: &str) -> Result<Vec<FieldEntry>> {
     let index = catalogue.volume_index(volume_id)?;

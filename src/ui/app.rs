@@ -1238,7 +1238,7 @@ impl WorkstationApp {
         let actor = self.home.operator().to_string();
         let parsed = entries
             .iter()
-            .map(|(f, v)| ops::parse_second_entry(&format!("{f}={v}")))
+            .map(|(f, v)| ops::check_second_entry(f, v))
             .collect::<anyhow::Result<Vec<_>>>();
         let t = self.texts();
         let result = parsed.and_then(|parsed| {

@@ -212,11 +212,7 @@ fn double_entry(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
     }
     ui.separator();
     ui.heading(t.word("settle_heading"));
-    let keyer = |e: &FieldEntry| {
-        e.second.as_ref().is_some_and(|s| s.by == me)
-            || e.first_by.as_deref() == Some(me.as_str())
-            || e.second.as_ref().and_then(|s| s.first_by.as_deref()) == Some(me.as_str())
-    };
+    let keyer = |e: &FieldEntry| e.keyed_by(&me);
     if disputed.iter().all(|e| keyer(e)) {
         // The keyers never see the other's value: that would unblind a re-keying.
         ui.label(RichText::new(t.word("settle_wait")).weak());
