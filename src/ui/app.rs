@@ -174,6 +174,8 @@ pub enum Command {
     RecountStats,
     /// 质检 shows the 评查 sheet (true) or the findings.
     ShowScoreSheet(bool),
+    /// 著录's side column shows this tab.
+    ShowIndexTab(IndexTab),
     /// 移交接收登记表 of the outbox's packages that passed.
     Handover,
     /// 上传: the outbox's packages that passed, to the platform (`upload.target`).
@@ -724,6 +726,7 @@ impl WorkstationApp {
             }
             Command::RecountStats => self.count_stats(),
             Command::ShowScoreSheet(on) => self.view.review.sheet_tab = on,
+            Command::ShowIndexTab(tab) => self.view.index.tab = tab,
             Command::Upload => {
                 let packages = self.passed_packages();
                 self.enqueue(TaskSpec::Upload { packages });

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::app::{Command, Screen, WorkstationApp};
+use super::app::{Command, IndexTab, Screen, WorkstationApp};
 
 /// One picture: what to do first, and its file name.
 struct Step {
@@ -34,8 +34,17 @@ const STEPS: &[Step] = &[
         commands: |_| vec![Command::ClosePage, Command::SetScreen(Screen::Index)],
     },
     Step {
+        name: "double-entry",
+        commands: |_| vec![Command::ShowIndexTab(IndexTab::DoubleEntry)],
+    },
+    Step {
         name: "review",
-        commands: |_| vec![Command::SetScreen(Screen::Review)],
+        commands: |_| {
+            vec![
+                Command::ShowIndexTab(IndexTab::Form),
+                Command::SetScreen(Screen::Review),
+            ]
+        },
     },
     Step {
         name: "scoring",
