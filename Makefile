@@ -3,12 +3,13 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
 # Debian packages: build (bindgen for tesseract-sys), OCR, CJK font, headless GUI,
-# output checkers, SANE scanimage (its `test` backend drives the scanner tests).
+# output checkers, SANE scanimage (its `test` backend drives the scanner tests),
+# PostgreSQL (a room's shared catalogue; the tests run their own server).
 APT_PACKAGES := clang libclang-dev pkg-config libtesseract-dev libleptonica-dev \
   tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng tesseract-ocr-osd \
   fonts-noto-cjk xvfb xauth libgl1-mesa-dri libegl1 libxkbcommon-x11-0 \
   poppler-utils poppler-data qpdf libturbojpeg0-dev libxml2-dev libxml2-utils libtiff-tools python3-jsonschema sane-utils \
-  libssl-dev
+  libssl-dev postgresql
 
 # PDFium has no Debian package: libpdfium.so comes from the pinned pypdfium2 wheel.
 PYPDFIUM2_VERSION := 5.15.2
@@ -59,11 +60,15 @@ run: setup
 	else ./target/release/anjuan $(ARGS); fi
 
 ## test: set up, check the house rules (format, clippy), then run every test
-## (unit, integration, UI); the lint build shares the test build's dependencies
+## (unit, integration, UI); the lint build shares the test build's dependencies.
+## The integration and UI tests run twice: on SQLite, then with every catalogue
+## on PostgreSQL (a server the tests start themselves). The catalogue's unit
+## tests run on both engines in the first pass.
 test: setup servers lint-tools
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
 	$(CARGO) test --no-fail-fast
+	ANJUAN_TEST_ENGINE=postgres $(CARGO) test --no-fail-fast --test it
 
 # rustfmt and clippy come with rustup's default profile; add them when missing.
 lint-tools:

@@ -94,7 +94,7 @@ pub fn run(paths: &[PathBuf], jobs: usize, lang: &str) -> Result<()> {
 
     let home = Home::open(scratch.path().join("home"))?;
     {
-        let mut cat = Catalogue::open(&home.catalogue_path())?;
+        let mut cat = Catalogue::open(home.catalogue())?;
         let store = Store::new(home.store_dir());
         let r = capture::import(
             &mut cat,
@@ -127,7 +127,7 @@ pub fn run(paths: &[PathBuf], jobs: usize, lang: &str) -> Result<()> {
             retry_failed: false,
             reindex: false,
         };
-        Catalogue::open(&home.catalogue_path())?.requeue_pages(Some("BENCH"))?;
+        Catalogue::open(home.catalogue())?.requeue_pages(Some("BENCH"))?;
         let started = Instant::now();
         let summary = pipeline::process(&home, &opts, &CancelToken::new(), |_| {})?;
         let secs = started.elapsed().as_secs_f64();

@@ -12,6 +12,8 @@ use anyhow::{Context, Result};
 pub struct Home {
     root: PathBuf,
     operator: String,
+    /// A room's shared catalogue instead of the home's SQLite file.
+    shared_catalogue: Option<String>,
 }
 
 /// The account the process runs as (from the system's user database, not
@@ -33,7 +35,24 @@ impl Home {
         Ok(Home {
             root,
             operator: os_account(),
+            shared_catalogue: None,
         })
+    }
+
+    /// The same home with its catalogue on a room's PostgreSQL (`postgres://…`);
+    /// None keeps the home's own SQLite file.
+    pub fn with_catalogue(mut self, url: Option<&str>) -> Result<Self> {
+        self.shared_catalogue = match url.map(str::trim).filter(|u| !u.is_empty()) {
+            None => None,
+            Some(u) => match crate::catalogue::Location::parse(u) {
+                crate::catalogue::Location::Postgres(url) => Some(url),
+                crate::catalogue::Location::Sqlite(_) => anyhow::bail!(
+                    "--catalogue / ANJUAN_CATALOGUE takes a postgres:// URL, not {u:?} \
+                     (a home's own catalogue is its catalogue.sqlite)"
+                ),
+            },
+        };
+        Ok(self)
     }
 
     /// The same home, worked in by `operator` (blank: the OS account).
@@ -62,8 +81,13 @@ impl Home {
     pub fn root(&self) -> &Path {
         &self.root
     }
-    pub fn catalogue_path(&self) -> PathBuf {
-        self.root.join("catalogue.sqlite")
+    /// The home's catalogue: the room's PostgreSQL when one was given, else its
+    /// own SQLite file.
+    pub fn catalogue(&self) -> crate::catalogue::Location {
+        match &self.shared_catalogue {
+            Some(url) => crate::catalogue::Location::Postgres(url.clone()),
+            None => crate::catalogue::Location::Sqlite(self.root.join("catalogue.sqlite")),
+        }
     }
     pub fn store_dir(&self) -> PathBuf {
         self.root.join("store")

@@ -30,7 +30,11 @@ fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let args = Cli::parse();
-    let code = match cli::open_home(args.home, args.operator.as_deref()) {
+    let code = match cli::open_home(
+        args.home,
+        args.operator.as_deref(),
+        args.catalogue.as_deref(),
+    ) {
         Err(e) => {
             eprintln!("error: {e:#}");
             2

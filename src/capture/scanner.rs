@@ -571,7 +571,7 @@ pub fn recover_leftovers(home: &crate::home::Home) -> Result<Vec<(String, usize)
             .filter(|p| p.extension().is_some_and(|e| e == "tif"))
             .collect();
         files.sort_by(|a, b| natord::compare(&a.to_string_lossy(), &b.to_string_lossy()));
-        let mut catalogue = Catalogue::open(&home.catalogue_path())?;
+        let mut catalogue = Catalogue::open(home.catalogue())?;
         let store = Store::new(home.store_dir());
         let mut added = 0;
         if !files.is_empty() {

@@ -9,9 +9,9 @@
 use std::collections::HashMap;
 
 use anyhow::{Result, bail};
-use rusqlite::{Transaction, params};
 
 use super::Catalogue;
+use super::db::{Db, Row, ToValue, Value, args, now};
 use crate::model::index::Target;
 
 /// The columns of `pages` kept in the trash (all of them but `id`, which is
@@ -69,11 +69,11 @@ pub enum Placement {
 
 impl Catalogue {
     /// Page ids of a volume in order.
-    fn page_order(tx: &Transaction<'_>, volume_id: &str) -> Result<Vec<i64>> {
+    fn page_order(tx: &Db, volume_id: &str) -> Result<Vec<i64>> {
         let mut st = tx.prepare("SELECT id FROM pages WHERE volume_id = ?1 ORDER BY seq")?;
         let ids = st
-            .query_map([volume_id], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<i64>>>()?;
+            .query_map(args![volume_id], |r| r.get(0))?
+            .collect::<Result<Vec<i64>>>()?;
         Ok(ids)
     }
 
@@ -81,7 +81,7 @@ impl Catalogue {
     /// indexing corrections with them. `old_seq` maps page id → seq before the change
     /// (pages not in it are new; pages missing from `ids` have left the volume).
     fn renumber(
-        tx: &Transaction<'_>,
+        tx: &Db,
         volume_id: &str,
         ids: &[i64],
         old_seq: &HashMap<i64, u32>,
@@ -90,12 +90,12 @@ impl Catalogue {
         // Two passes, so that UNIQUE(volume_id, seq) never sees a clash midway.
         tx.execute(
             "UPDATE pages SET seq = -id WHERE volume_id = ?1",
-            [volume_id],
+            args![volume_id],
         )?;
         for (i, id) in ids.iter().enumerate() {
             tx.execute(
                 "UPDATE pages SET seq = ?2 WHERE id = ?1",
-                params![id, i as u32 + 1],
+                args![id, i as u32 + 1],
             )?;
         }
         let seq_map: HashMap<u32, u32> = ids
@@ -107,10 +107,10 @@ impl Catalogue {
             let mut st = tx.prepare(
                 "SELECT target, value, actor, at FROM index_corrections WHERE volume_id = ?1",
             )?;
-            st.query_map([volume_id], |r| {
+            st.query_map(args![volume_id], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })?
-            .collect::<rusqlite::Result<_>>()?
+            .collect::<Result<_>>()?
         };
         let mut moved = Vec::new();
         let mut dropped = Vec::new();
@@ -130,20 +130,21 @@ impl Catalogue {
         for (old, ..) in &moved {
             tx.execute(
                 "DELETE FROM index_corrections WHERE volume_id = ?1 AND target = ?2",
-                params![volume_id, old],
+                args![volume_id, old],
             )?;
         }
         for (_, new, value, who, at) in &moved {
             tx.execute(
-                "INSERT OR REPLACE INTO index_corrections(volume_id, target, value, actor, at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![volume_id, new, value, who, at],
+                "INSERT INTO index_corrections(volume_id, target, value, actor, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(volume_id, target) DO UPDATE SET value = ?3, actor = ?4, at = ?5",
+                args![volume_id, new, value, who, at],
             )?;
         }
         for (key, _) in &dropped {
             tx.execute(
                 "DELETE FROM index_corrections WHERE volume_id = ?1 AND target = ?2",
-                params![volume_id, key],
+                args![volume_id, key],
             )?;
         }
         if !dropped.is_empty() {
@@ -160,16 +161,16 @@ impl Catalogue {
         Ok(())
     }
 
-    fn seqs(tx: &Transaction<'_>, volume_id: &str) -> Result<HashMap<i64, u32>> {
+    fn seqs(tx: &Db, volume_id: &str) -> Result<HashMap<i64, u32>> {
         let mut st = tx.prepare("SELECT id, seq FROM pages WHERE volume_id = ?1")?;
         let map = st
-            .query_map([volume_id], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+            .query_map(args![volume_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_>>()?;
         Ok(map)
     }
 
     fn audit_tx(
-        tx: &Transaction<'_>,
+        tx: &Db,
         actor: &str,
         action: &str,
         volume_id: &str,
@@ -179,12 +180,14 @@ impl Catalogue {
     }
 
     /// Checks that every id is a page of the volume.
-    fn own_pages(tx: &Transaction<'_>, volume_id: &str, ids: &[i64]) -> Result<()> {
+    fn own_pages(tx: &Db, volume_id: &str, ids: &[i64]) -> Result<()> {
         for id in ids {
             let found: Option<String> = tx
-                .query_row("SELECT volume_id FROM pages WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })
+                .query_row(
+                    "SELECT volume_id FROM pages WHERE id = ?1",
+                    args![id],
+                    |r| r.get(0),
+                )
                 .ok();
             if found.as_deref() != Some(volume_id) {
                 bail!("page {id} is not a page of volume {volume_id}");
@@ -203,6 +206,7 @@ impl Catalogue {
         actor: &str,
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
+        super::lock_volume(&tx, volume_id)?;
         Self::own_pages(&tx, volume_id, ids)?;
         if let Some(b) = before {
             Self::own_pages(&tx, volume_id, &[b])?;
@@ -243,6 +247,7 @@ impl Catalogue {
     /// Removes pages from a volume into the trash (restorable); the rest close up.
     pub fn remove_pages(&mut self, volume_id: &str, ids: &[i64], actor: &str) -> Result<usize> {
         let tx = self.conn.transaction()?;
+        super::lock_volume(&tx, volume_id)?;
         Self::own_pages(&tx, volume_id, ids)?;
         let old = Self::seqs(&tx, volume_id)?;
         Self::trash(&tx, ids, actor)?;
@@ -261,71 +266,72 @@ impl Catalogue {
         Ok(ids.len())
     }
 
-    fn trash(tx: &Transaction<'_>, ids: &[i64], actor: &str) -> Result<()> {
+    fn trash(tx: &Db, ids: &[i64], actor: &str) -> Result<()> {
         // One time for the whole removal, so that restoring can undo it as one.
-        let at: String = tx.query_row("SELECT strftime('%Y-%m-%dT%H:%M:%fZ','now')", [], |r| {
-            r.get(0)
-        })?;
-        let object = PAGE_FIELDS
-            .iter()
-            .map(|c| format!("'{c}', {c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let at = now();
+        let columns = PAGE_FIELDS.join(", ");
         for id in ids {
+            // The row as a JSON object of its columns, as the trash keeps it.
+            let row = tx.query_row(
+                &format!("SELECT {columns} FROM pages WHERE id = ?1"),
+                args![id],
+                |r| Ok(r.clone()),
+            )?;
+            let object: serde_json::Map<String, serde_json::Value> = PAGE_FIELDS
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.to_string(), to_json(row.value(i))))
+                .collect();
             tx.execute(
-                &format!(
-                    "INSERT INTO page_trash(volume_id, seq, page_id, master_sha256, row, removed_at, actor)
-                     SELECT volume_id, seq, id, master_sha256, json_object({object}), ?3, ?2
-                     FROM pages WHERE id = ?1"
-                ),
-                params![id, actor, at],
+                "INSERT INTO page_trash(volume_id, seq, page_id, master_sha256, row, removed_at, actor)
+                 SELECT volume_id, seq, id, master_sha256, ?2, ?3, ?4 FROM pages WHERE id = ?1",
+                args![id, serde_json::Value::Object(object).to_string(), at, actor],
             )?;
             super::search::PAGE_TEXT.remove(tx, *id)?;
-            tx.execute("DELETE FROM pages WHERE id = ?1", [id])?;
+            tx.execute("DELETE FROM pages WHERE id = ?1", args![id])?;
         }
         Ok(())
     }
 
-    /// Pages removed from a volume, latest first.
     /// A trashed page as it was when removed (for its thumbnail in the trash).
     pub fn trashed_page_row(&self, trash_id: i64) -> Result<super::PageRow> {
+        let (page_id, master, ext, json): (i64, String, String, String) = self.conn.query_row(
+            "SELECT t.page_id, t.master_sha256, m.ext, t.row
+             FROM page_trash t JOIN masters m ON m.sha256 = t.master_sha256 WHERE t.id = ?1",
+            args![trash_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        let stored = trashed_fields(&json)?;
+        let field = |name: &str| stored.get(name).cloned().unwrap_or(Value::Null);
         // The stored row's fields in the order `page_from_row` reads them.
-        let field = |name: &str| format!("json_extract(t.row, '$.{name}')");
-        let columns = [
-            "t.page_id".to_string(),
-            field("volume_id"),
-            field("seq"),
-            "t.master_sha256".into(),
-            "m.ext".into(),
-            field("source_name"),
-            field("source_page"),
-            field("width"),
-            field("height"),
-            field("dpi"),
-            field("color_mode"),
-            field("state"),
-            field("error"),
-            field("rotation"),
-            field("skew_deg"),
-            field("blank"),
-            field("flags"),
-            field("text_origin"),
-            field("text"),
-            field("lines"),
-            field("ocr_confidence"),
-            field("image_key"),
-            field("image_ext"),
-            field("imaging"),
-            field("overrides"),
-        ]
-        .join(", ");
-        let sql = format!(
-            "SELECT {columns} FROM page_trash t JOIN masters m ON m.sha256 = t.master_sha256
-             WHERE t.id = ?1"
-        );
-        Ok(self
-            .conn
-            .query_row(&sql, [trash_id], super::page_from_row)?)
+        let mut values = vec![Value::Int(page_id), field("volume_id"), field("seq")];
+        values.push(Value::Text(master));
+        values.push(Value::Text(ext));
+        for name in [
+            "source_name",
+            "source_page",
+            "width",
+            "height",
+            "dpi",
+            "color_mode",
+            "state",
+            "error",
+            "rotation",
+            "skew_deg",
+            "blank",
+            "flags",
+            "text_origin",
+            "text",
+            "lines",
+            "ocr_confidence",
+            "image_key",
+            "image_ext",
+            "imaging",
+            "overrides",
+        ] {
+            values.push(field(name));
+        }
+        super::page_from_row(&Row::new(values))
     }
 
     pub fn trashed_pages(&self, volume_id: &str) -> Result<Vec<TrashedPage>> {
@@ -333,7 +339,7 @@ impl Catalogue {
             "SELECT id, page_id, seq, master_sha256, removed_at, actor FROM page_trash
              WHERE volume_id = ?1 ORDER BY id DESC",
         )?;
-        let rows = st.query_map([volume_id], |r| {
+        let rows = st.query_map(args![volume_id], |r| {
             Ok(TrashedPage {
                 trash_id: r.get(0)?,
                 page_id: r.get(1)?,
@@ -343,7 +349,7 @@ impl Catalogue {
                 actor: r.get(5)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.collect::<Result<_>>()
     }
 
     /// Puts trashed pages back where they were (as near as the volume now allows),
@@ -355,6 +361,7 @@ impl Catalogue {
         actor: &str,
     ) -> Result<usize> {
         let tx = self.conn.transaction()?;
+        super::lock_volume(&tx, volume_id)?;
         let old = Self::seqs(&tx, volume_id)?;
         let mut order = Self::page_order(&tx, volume_id)?;
         let mut restored = Vec::new();
@@ -364,7 +371,7 @@ impl Catalogue {
         for t in trash_ids {
             let item = tx.query_row(
                 "SELECT id, page_id, seq, removed_at FROM page_trash WHERE id = ?1 AND volume_id = ?2",
-                params![t, volume_id],
+                args![t, volume_id],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             );
             match item {
@@ -374,15 +381,8 @@ impl Catalogue {
         }
         items.sort_by(|a, b| b.3.cmp(&a.3).then(a.2.cmp(&b.2)));
         let columns = PAGE_FIELDS.join(", ");
-        let values = PAGE_FIELDS
-            .iter()
-            .map(|c| {
-                if *c == "seq" {
-                    "-?2".to_string()
-                } else {
-                    format!("json_extract(row, '$.{c}')")
-                }
-            })
+        let placeholders = (1..=PAGE_FIELDS.len())
+            .map(|i| format!("?{i}"))
             .collect::<Vec<_>>()
             .join(", ");
         for (trash_id, page_id, seq, _) in items {
@@ -390,25 +390,47 @@ impl Catalogue {
             // entries keep pointing at it.
             let taken: bool = tx.query_row(
                 "SELECT EXISTS(SELECT 1 FROM pages WHERE id = ?1)",
-                [page_id],
+                args![page_id],
                 |r| r.get(0),
             )?;
-            let id: Option<i64> = (!taken).then_some(page_id);
-            tx.execute(
-                &format!(
-                    "INSERT INTO pages(id, {columns}) SELECT ?3, {values} FROM page_trash WHERE id = ?1"
-                ),
-                params![trash_id, page_id, id],
+            let json: String = tx.query_row(
+                "SELECT row FROM page_trash WHERE id = ?1",
+                args![trash_id],
+                |r| r.get(0),
             )?;
-            let new_id = tx.last_insert_rowid();
+            let stored = trashed_fields(&json)?;
+            // Out of the way of seq 1..n until the renumbering below.
+            let values: Vec<Value> = PAGE_FIELDS
+                .iter()
+                .map(|c| match *c {
+                    "seq" => Value::Int(-page_id),
+                    c => stored.get(c).cloned().unwrap_or(Value::Null),
+                })
+                .collect();
+            let mut params: Vec<&dyn ToValue> = values.iter().map(|v| v as &dyn ToValue).collect();
+            let new_id = if taken {
+                tx.insert(
+                    &format!("INSERT INTO pages({columns}) VALUES ({placeholders})"),
+                    &params,
+                )?
+            } else {
+                params.push(&page_id);
+                tx.insert(
+                    &format!(
+                        "INSERT INTO pages({columns}, id) VALUES ({placeholders}, ?{})",
+                        params.len()
+                    ),
+                    &params,
+                )?
+            };
             let text: Option<String> =
-                tx.query_row("SELECT text FROM pages WHERE id = ?1", [new_id], |r| {
+                tx.query_row("SELECT text FROM pages WHERE id = ?1", args![new_id], |r| {
                     r.get(0)
                 })?;
             if let Some(text) = text {
                 super::search::PAGE_TEXT.put(&tx, new_id, &text)?;
             }
-            tx.execute("DELETE FROM page_trash WHERE id = ?1", [trash_id])?;
+            tx.execute("DELETE FROM page_trash WHERE id = ?1", args![trash_id])?;
             let at = (seq as usize).saturating_sub(1).min(order.len());
             order.insert(at, new_id);
             restored.push(seq);
@@ -439,6 +461,7 @@ impl Catalogue {
             Placement::Before(b) => self.move_pages(volume_id, new_ids, Some(b), actor),
             Placement::Replace(old) => {
                 let tx = self.conn.transaction()?;
+                super::lock_volume(&tx, volume_id)?;
                 Self::own_pages(&tx, volume_id, &[old])?;
                 Self::own_pages(&tx, volume_id, new_ids)?;
                 let seqs = Self::seqs(&tx, volume_id)?;
@@ -471,4 +494,38 @@ impl Catalogue {
             }
         }
     }
+}
+
+/// A column's value in the trash's JSON (as SQLite's json_object wrote it).
+fn to_json(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Null => serde_json::Value::Null,
+        Value::Int(i) => (*i).into(),
+        Value::Real(f) => serde_json::Number::from_f64(*f)
+            .map(serde_json::Value::Number)
+            .unwrap_or(serde_json::Value::Null),
+        Value::Text(s) => s.clone().into(),
+        Value::Blob(b) => hex::encode(b).into(),
+    }
+}
+
+/// The trash's JSON row back as column values.
+fn trashed_fields(json: &str) -> Result<HashMap<String, Value>> {
+    let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(json)
+        .map_err(|e| anyhow::anyhow!("damaged catalogue: a trashed page is unreadable: {e}"))?;
+    Ok(object
+        .into_iter()
+        .map(|(k, v)| {
+            let v = match v {
+                serde_json::Value::Null => Value::Null,
+                serde_json::Value::Number(n) => match n.as_i64() {
+                    Some(i) => Value::Int(i),
+                    None => Value::Real(n.as_f64().unwrap_or(0.0)),
+                },
+                serde_json::Value::String(s) => Value::Text(s),
+                other => Value::Text(other.to_string()),
+            };
+            (k, v)
+        })
+        .collect())
 }

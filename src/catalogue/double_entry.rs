@@ -5,8 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use super::db::{Row, args, now};
 use anyhow::Result;
-use rusqlite::params;
 use serde::Serialize;
 
 use super::{Catalogue, write_audit};
@@ -62,7 +62,7 @@ impl KeyingTally {
 const COLUMNS: &str = "id, field, value, first_value, first_actor, matched, actor, at, \
                        settled_value, settled_by, settled_at";
 
-fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<SecondEntry> {
+fn entry(r: &Row) -> Result<SecondEntry> {
     Ok(SecondEntry {
         id: r.get(0)?,
         field: r.get(1)?,
@@ -91,13 +91,12 @@ impl Catalogue {
         matched: bool,
         actor: &str,
     ) -> Result<i64> {
-        let tx = self.conn.unchecked_transaction()?;
-        tx.execute(
+        let tx = self.conn.transaction()?;
+        let id = tx.insert(
             "INSERT INTO second_entries(volume_id, field, value, first_value, first_actor, matched, actor, at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
-            params![volume_id, field, value, first_value, first_by, matched, actor],
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            args![volume_id, field, value, first_value, first_by, matched, actor, now()],
         )?;
-        let id = tx.last_insert_rowid();
         write_audit(
             &tx,
             actor,
@@ -111,10 +110,9 @@ impl Catalogue {
 
     /// The latest second keying of each field of a volume, by field.
     pub fn second_entries(&self, volume_id: &str) -> Result<BTreeMap<String, SecondEntry>> {
-        let mut st = self.conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM second_entries WHERE volume_id = ?1 ORDER BY id"
-        ))?;
-        let rows = st.query_map([volume_id], entry)?;
+        let sql = format!("SELECT {COLUMNS} FROM second_entries WHERE volume_id = ?1 ORDER BY id");
+        let mut st = self.conn.prepare(&sql)?;
+        let rows = st.query_map(args![volume_id], entry)?;
         let mut out = BTreeMap::new();
         for row in rows {
             let row = row?;
@@ -137,9 +135,9 @@ impl Catalogue {
         let tx = self.conn.transaction()?;
         let n = tx.execute(
             "UPDATE second_entries SET settled_value = ?1, settled_by = ?2,
-               settled_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+               settled_at = ?6
              WHERE id = ?3 AND volume_id = ?4 AND field = ?5",
-            params![value, actor, entry_id, volume_id, field],
+            args![value, actor, entry_id, volume_id, field, now()],
         )?;
         anyhow::ensure!(
             n == 1,
@@ -171,11 +169,11 @@ impl Catalogue {
              WHERE e.id = (SELECT MIN(id) FROM second_entries f
                            WHERE f.volume_id = e.volume_id AND f.field = e.field)",
         )?;
-        let rows = st.query_map([], |r| {
+        let rows = st.query_map(args![], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<String>>(1)?,
-                r.get::<_, bool>(2)?,
+                r.get::<String>(0)?,
+                r.get::<Option<String>>(1)?,
+                r.get::<bool>(2)?,
             ))
         })?;
         let mut tally = KeyingTally::default();
@@ -202,8 +200,12 @@ mod tests {
 
     #[test]
     fn the_latest_keying_counts_and_the_first_gives_the_error_rate() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut cat = Catalogue::open(&dir.path().join("c.sqlite")).unwrap();
+        for scratch in crate::catalogue::testing::each_engine() {
+            the_latest_keying_counts_on(scratch.open());
+        }
+    }
+
+    fn the_latest_keying_counts_on(mut cat: Catalogue) {
         let v = cat.create_volume(None, "v").unwrap();
         let wrong = cat
             .record_second_entry(&v, "party", "张三", Some("张二"), None, false, "乙")

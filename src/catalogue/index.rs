@@ -1,8 +1,8 @@
 //! Catalogue side of indexing: the inputs of a volume's index, its stored result,
 //! and the clerk's corrections (audited, never overwritten by automatic passes).
 
+use super::db::{Db, OptionalExtension, args, now};
 use anyhow::Result;
-use rusqlite::{OptionalExtension, params};
 
 use super::{Catalogue, write_audit};
 use crate::model::PageState;
@@ -46,7 +46,7 @@ impl Catalogue {
         let mut st = self.conn.prepare(
             "SELECT target, value, actor, at FROM index_corrections WHERE volume_id = ?1 ORDER BY at",
         )?;
-        let rows = st.query_map([volume_id], |r| {
+        let rows = st.query_map(args![volume_id], |r| {
             Ok(CorrectionRow {
                 target: r.get(0)?,
                 value: r.get(1)?,
@@ -54,7 +54,7 @@ impl Catalogue {
                 at: r.get(3)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.collect::<Result<_>>()
     }
 
     /// Stores (or, with `None`, withdraws) a clerk's correction and logs it.
@@ -76,10 +76,10 @@ impl Catalogue {
         let mut st = self
             .conn
             .prepare("SELECT volume_id, archival_code FROM volume_index")?;
-        let rows = st.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+        let rows = st.query_map(args![], |r| {
+            Ok((r.get::<String>(0)?, r.get::<Option<String>>(1)?))
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.collect::<Result<_>>()
     }
 
     pub fn volume_index(&self, volume_id: &str) -> Result<Option<VolumeIndex>> {
@@ -87,7 +87,7 @@ impl Catalogue {
             .conn
             .query_row(
                 "SELECT result FROM volume_index WHERE volume_id = ?1",
-                [volume_id],
+                args![volume_id],
                 |r| r.get(0),
             )
             .optional()?;
@@ -104,26 +104,25 @@ impl Catalogue {
 
     /// The fingerprint of the inputs the stored index was made from.
     pub fn index_fingerprint(&self, volume_id: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
+        self.conn
             .query_row(
                 "SELECT fingerprint FROM volume_index WHERE volume_id = ?1",
-                [volume_id],
+                args![volume_id],
                 |r| r.get(0),
             )
-            .optional()?)
+            .optional()
     }
 
     /// Another volume that holds this 档号, if any.
     pub fn volume_with_archival_code(&self, code: &str, except: &str) -> Result<Option<String>> {
-        Ok(self
+        self
             .conn
             .query_row(
                 "SELECT volume_id FROM volume_index WHERE archival_code = ?1 AND volume_id <> ?2 LIMIT 1",
-                params![code, except],
+                args![code, except],
                 |r| r.get(0),
             )
-            .optional()?)
+            .optional()
     }
 
     /// Stores a volume's index with the fingerprint of its inputs.
@@ -138,13 +137,19 @@ impl Catalogue {
             .get("archival_code")
             .and_then(|f| f.value.clone());
         // The index and its searchable values together.
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO volume_index(volume_id, fingerprint, archival_code, result, indexed_at)
-             VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+             VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT(volume_id) DO UPDATE SET fingerprint = ?2, archival_code = ?3, result = ?4,
                indexed_at = excluded.indexed_at",
-            params![volume_id, fingerprint, code, serde_json::to_string(index)?],
+            args![
+                volume_id,
+                fingerprint,
+                code,
+                serde_json::to_string(index)?,
+                now()
+            ],
         )?;
         super::search::store_index_values(&tx, volume_id, index)?;
         tx.commit()?;
@@ -155,7 +160,7 @@ impl Catalogue {
 /// A correction and its audit row, inside the caller's transaction (a
 /// correction is also how a settled 双录 disagreement takes effect).
 pub(super) fn write_correction(
-    conn: &rusqlite::Connection,
+    conn: &Db,
     volume_id: &str,
     target: &Target,
     value: Option<&str>,
@@ -165,13 +170,13 @@ pub(super) fn write_correction(
     match value {
         Some(v) => conn.execute(
             "INSERT INTO index_corrections(volume_id, target, value, actor, at)
-             VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+             VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT(volume_id, target) DO UPDATE SET value = ?3, actor = ?4, at = excluded.at",
-            params![volume_id, key, v, actor],
+            args![volume_id, key, v, actor, now()],
         )?,
         None => conn.execute(
             "DELETE FROM index_corrections WHERE volume_id = ?1 AND target = ?2",
-            params![volume_id, key],
+            args![volume_id, key],
         )?,
     };
     write_audit(

@@ -1,23 +1,26 @@
-//! The catalogue: one SQLite database per home, the only place that writes SQL.
+//! The catalogue: the only place that writes SQL. One SQLite database per home
+//! (a single seat), or one PostgreSQL database shared by a digitization room's
+//! seats and workers ([`Location`]); the SQL is written once for both ([`db`]).
 //!
-//! WAL journal and one transaction per committed page result, so a crash at any
-//! moment leaves a catalogue that reopens and resumes. Schema changes are numbered
-//! migrations tracked in `PRAGMA user_version`.
+//! SQLite runs with a WAL journal; both commit one transaction per page result,
+//! so a crash at any moment leaves a catalogue that reopens and resumes. Schema
+//! changes are numbered migrations, the same numbers on both engines.
 
 mod arrange;
+pub mod db;
 mod double_entry;
 mod index;
 mod packages;
 mod review;
 mod schema;
+pub mod scratch;
 pub mod search;
 mod uploads;
 
-use std::path::Path;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use rusqlite::{Connection, OptionalExtension, params};
+use db::{Db, OptionalExtension, Row, args, now};
 
 use crate::model::record::{ImagingRecord, Overrides};
 use crate::model::{ColorMode, PageState, Severity, TextLine, TextOrigin, Verdict, VolumeStatus};
@@ -31,7 +34,57 @@ pub use search::SearchHit;
 pub use uploads::{ObjectPlace, PendingUpload, UploadReceipt};
 
 pub struct Catalogue {
-    conn: Connection,
+    conn: Db,
+}
+
+/// Where a catalogue is: a home's SQLite file, or a room's PostgreSQL
+/// (`postgres://user@host:port/database`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl Location {
+    /// A `postgres://` or `postgresql://` URL is a room's catalogue; anything
+    /// else is a SQLite file's path.
+    pub fn parse(s: &str) -> Location {
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            Location::Postgres(s.to_string())
+        } else {
+            Location::Sqlite(PathBuf::from(s))
+        }
+    }
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::Sqlite(p) => write!(f, "{}", p.display()),
+            Location::Postgres(url) => write!(f, "{}", db::redact(url)),
+        }
+    }
+}
+
+impl From<&Path> for Location {
+    fn from(p: &Path) -> Self {
+        Location::Sqlite(p.to_path_buf())
+    }
+}
+impl From<&PathBuf> for Location {
+    fn from(p: &PathBuf) -> Self {
+        Location::Sqlite(p.clone())
+    }
+}
+impl From<PathBuf> for Location {
+    fn from(p: PathBuf) -> Self {
+        Location::Sqlite(p)
+    }
+}
+impl From<&Location> for Location {
+    fn from(l: &Location) -> Self {
+        l.clone()
+    }
 }
 
 /// A volume as listed in the UI and CLI.
@@ -145,43 +198,18 @@ const PAGE_COLUMNS: &str =
      p.flags, p.text_origin, p.text, p.lines, p.ocr_confidence, p.image_key, p.image_ext,
      p.imaging, p.overrides";
 
-/// Closed sets are stored as their words; a word this version does not know is
-/// an error (a damaged catalogue, or one written by a newer anjuan), never a guess.
-macro_rules! stored_as_words {
-    ($($t:ty),+) => {$(
-        impl rusqlite::types::ToSql for $t {
-            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-                Ok(self.as_str().into())
-            }
-        }
-        impl rusqlite::types::FromSql for $t {
-            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-                let word = v.as_str()?;
-                <$t>::parse(word).ok_or_else(|| {
-                    rusqlite::types::FromSqlError::Other(
-                        format!("unknown {} {word:?}", stringify!($t)).into(),
-                    )
-                })
-            }
-        }
-    )+};
-}
-stored_as_words!(PageState, ColorMode, TextOrigin, Severity, Verdict);
+db::stored_as_words!(PageState, ColorMode, TextOrigin, Severity, Verdict);
 
 /// A stored value that does not read back, said with the volume and page it
 /// belongs to.
-fn corrupt(column: usize, place: &str, what: &str, e: impl std::fmt::Display) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        column,
-        rusqlite::types::Type::Text,
-        format!("damaged catalogue: {place}: {what} unreadable: {e}").into(),
-    )
+fn corrupt(column: usize, place: &str, what: &str, e: impl std::fmt::Display) -> anyhow::Error {
+    anyhow::anyhow!("damaged catalogue: {place}: {what} (column {column}) unreadable: {e}")
 }
 
-fn page_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PageRow> {
+fn page_from_row(r: &Row) -> Result<PageRow> {
     let (id, volume_id, seq): (i64, String, u32) = (r.get(0)?, r.get(1)?, r.get(2)?);
     let place = format!("volume {volume_id} page {seq} (id {id})");
-    let json_of = |column: usize, what: &str| -> rusqlite::Result<Option<String>> {
+    let json_of = |column: usize, what: &str| -> Result<Option<String>> {
         r.get(column).map_err(|e| corrupt(column, &place, what, e))
     };
     let flags: String = json_of(16, "flags")?.unwrap_or_else(|| "[]".into());
@@ -228,9 +256,23 @@ fn page_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PageRow> {
     })
 }
 
+/// Holds a volume's row until the transaction ends, so two seats of a room
+/// adding or arranging pages of one volume take turns (SQLite's transactions
+/// already hold the whole database).
+fn lock_volume(tx: &Db, volume_id: &str) -> Result<()> {
+    if tx.is_postgres() {
+        tx.query_map(
+            "SELECT id FROM volumes WHERE id = ?1 FOR UPDATE",
+            args![volume_id],
+            |_| Ok(()),
+        )?;
+    }
+    Ok(())
+}
+
 /// One audit-log row, on the catalogue's connection or inside a transaction.
 fn write_audit(
-    conn: &Connection,
+    conn: &Db,
     actor: &str,
     action: &str,
     volume_id: Option<&str>,
@@ -238,25 +280,28 @@ fn write_audit(
 ) -> Result<()> {
     conn.execute(
         "INSERT INTO audit_log(at, actor, action, volume_id, detail)
-         VALUES (strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?1, ?2, ?3, ?4)",
-        params![actor, action, volume_id, detail],
+         VALUES (?5, ?1, ?2, ?3, ?4)",
+        args![actor, action, volume_id, detail, now()],
     )?;
     Ok(())
 }
 
 impl Catalogue {
-    /// Opens (creating and migrating if needed) the catalogue at `path`.
-    pub fn open(path: &Path) -> Result<Self> {
-        let conn = Connection::open(path)
-            .with_context(|| format!("cannot open the catalogue {}", path.display()))?;
-        conn.busy_timeout(Duration::from_secs(30))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        let mut cat = Catalogue { conn };
-        schema::migrate(&mut cat.conn)
-            .with_context(|| format!("cannot upgrade the catalogue {}", path.display()))?;
-        Ok(cat)
+    /// Opens (creating and migrating if needed) the catalogue at `at`: a
+    /// SQLite file's path or a [`Location`].
+    pub fn open(at: impl Into<Location>) -> Result<Self> {
+        let at = at.into();
+        let conn = match &at {
+            Location::Sqlite(path) => Db::open_sqlite(path)?,
+            Location::Postgres(url) => Db::open_postgres(url)?,
+        };
+        schema::migrate(&conn).with_context(|| format!("cannot upgrade the catalogue {at}"))?;
+        Ok(Catalogue { conn })
+    }
+
+    /// Whether this is a room's shared catalogue (PostgreSQL).
+    pub fn is_shared(&self) -> bool {
+        self.conn.is_postgres()
     }
 
     /// Records who did what, for the audit trail (process metadata).
@@ -275,10 +320,10 @@ impl Catalogue {
         let mut st = self.conn.prepare(
             "SELECT at, actor, action, detail FROM audit_log WHERE volume_id = ?1 ORDER BY id",
         )?;
-        let rows = st.query_map([volume_id], |r| {
+        let rows = st.query_map(args![volume_id], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.collect::<Result<_>>()
     }
 
     // ---- volumes -------------------------------------------------------------
@@ -286,7 +331,7 @@ impl Catalogue {
     pub fn volume_exists(&self, id: &str) -> Result<bool> {
         Ok(self
             .conn
-            .query_row("SELECT 1 FROM volumes WHERE id = ?1", [id], |_| Ok(()))
+            .query_row("SELECT 1 FROM volumes WHERE id = ?1", args![id], |_| Ok(()))
             .optional()?
             .is_some())
     }
@@ -301,18 +346,29 @@ impl Catalogue {
                 id.to_string()
             }
             None => {
-                let n: i64 = self.conn.query_row(
-                    "SELECT COALESCE(MAX(CAST(substr(id, 2) AS INTEGER)), 0) FROM volumes
-                     WHERE id GLOB 'V[0-9]*'",
-                    [],
+                let ids: Vec<String> = self.conn.query_map(
+                    "SELECT id FROM volumes WHERE id LIKE 'V%'",
+                    args![],
                     |r| r.get(0),
                 )?;
+                // The old rule, MAX(CAST(substr(id, 2) AS INTEGER)) over ids
+                // that start with V and a digit; SQLite's cast reads a number's
+                // leading digits, so does this.
+                let n = ids
+                    .iter()
+                    .filter_map(|id| {
+                        let digits: String =
+                            id[1..].chars().take_while(char::is_ascii_digit).collect();
+                        digits.parse::<u64>().ok()
+                    })
+                    .max()
+                    .unwrap_or(0);
                 format!("V{:04}", n + 1)
             }
         };
         self.conn.execute(
-            "INSERT INTO volumes(id, name, created_at) VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
-            params![id, name],
+            "INSERT INTO volumes(id, name, created_at) VALUES (?1, ?2, ?3)",
+            args![id, name, now()],
         )?;
         Ok(id)
     }
@@ -326,7 +382,7 @@ impl Catalogue {
                AND NOT EXISTS (SELECT 1 FROM page_trash WHERE volume_id = ?1)
                AND NOT EXISTS (SELECT 1 FROM index_corrections WHERE volume_id = ?1)
                AND NOT EXISTS (SELECT 1 FROM volume_index WHERE volume_id = ?1)",
-            [id],
+            args![id],
         )?;
         Ok(n > 0)
     }
@@ -344,14 +400,14 @@ impl Catalogue {
         let mut st = self.conn.prepare(
             "SELECT v.id, v.name,
                     COUNT(p.id),
-                    COALESCE(SUM(p.state = 'done'), 0),
-                    COALESCE(SUM(p.state = 'processing'), 0),
-                    COALESCE(SUM(p.state = 'failed'), 0)
+                    COALESCE(SUM(CASE WHEN p.state = 'done' THEN 1 ELSE 0 END), 0),
+                    COALESCE(SUM(CASE WHEN p.state = 'processing' THEN 1 ELSE 0 END), 0),
+                    COALESCE(SUM(CASE WHEN p.state = 'failed' THEN 1 ELSE 0 END), 0)
              FROM volumes v LEFT JOIN pages p ON p.volume_id = v.id
-             WHERE ?1 IS NULL OR v.id = ?1
+             WHERE CAST(?1 AS TEXT) IS NULL OR v.id = ?1
              GROUP BY v.id ORDER BY v.created_at, v.id",
         )?;
-        let rows = st.query_map([only], |r| {
+        let rows = st.query_map(args![only], |r| {
             Ok(VolumeSummary {
                 id: r.get(0)?,
                 name: r.get(1)?,
@@ -361,16 +417,24 @@ impl Catalogue {
                 failed: r.get(5)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.collect::<Result<_>>()
     }
 
     // ---- masters and pages --------------------------------------------------
 
     pub fn put_master(&self, m: &MasterRecord) -> Result<()> {
         self.conn.execute(
-            "INSERT OR IGNORE INTO masters(sha256, ext, format, size, original_name, page_count, imported_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
-            params![m.sha256, m.ext, m.format, m.size as i64, m.original_name, m.page_count],
+            "INSERT INTO masters(sha256, ext, format, size, original_name, page_count, imported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+            args![
+                m.sha256,
+                m.ext,
+                m.format,
+                m.size as i64,
+                m.original_name,
+                m.page_count,
+                now()
+            ],
         )?;
         Ok(())
     }
@@ -380,11 +444,12 @@ impl Catalogue {
     /// same file twice adds nothing).
     pub fn add_page(&mut self, volume_id: &str, page: &NewPage) -> Result<Option<i64>> {
         let tx = self.conn.transaction()?;
+        lock_volume(&tx, volume_id)?;
         let exists = tx
             .query_row(
                 "SELECT seq FROM pages WHERE volume_id = ?1 AND master_sha256 = ?2 AND source_page = ?3",
-                params![volume_id, page.master_sha256, page.source_page],
-                |r| r.get::<_, u32>(0),
+                args![volume_id, page.master_sha256, page.source_page],
+                |r| r.get::<u32>(0),
             )
             .optional()?;
         if exists.is_some() && !page.always_new {
@@ -392,7 +457,7 @@ impl Catalogue {
         }
         let seq: u32 = tx.query_row(
             "SELECT COALESCE(MAX(seq), 0) + 1 FROM pages WHERE volume_id = ?1",
-            [volume_id],
+            args![volume_id],
             |r| r.get(0),
         )?;
         let (origin, text, lines) = match &page.born_digital {
@@ -403,11 +468,11 @@ impl Catalogue {
             ),
             None => (None, None, None),
         };
-        tx.execute(
+        let id = tx.insert(
             "INSERT INTO pages(volume_id, seq, master_sha256, source_name, source_page, width, height,
                                dpi, color_mode, state, text_origin, text, lines)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'imported', ?10, ?11, ?12)",
-            params![
+            args![
                 volume_id,
                 seq,
                 page.master_sha256,
@@ -422,7 +487,6 @@ impl Catalogue {
                 lines
             ],
         )?;
-        let id = tx.last_insert_rowid();
         tx.commit()?;
         Ok(Some(id))
     }
@@ -433,15 +497,15 @@ impl Catalogue {
              WHERE p.volume_id = ?1 ORDER BY p.seq"
         );
         let mut st = self.conn.prepare(&sql)?;
-        let rows = st.query_map([volume_id], page_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows = st.query_map(args![volume_id], page_from_row)?;
+        rows.collect::<Result<_>>()
     }
 
     pub fn page(&self, page_id: i64) -> Result<PageRow> {
         let sql = format!(
             "SELECT {PAGE_COLUMNS} FROM pages p JOIN masters m ON m.sha256 = p.master_sha256 WHERE p.id = ?1"
         );
-        Ok(self.conn.query_row(&sql, [page_id], page_from_row)?)
+        self.conn.query_row(&sql, args![page_id], page_from_row)
     }
 
     /// Pages that a run must still process, in volume and scan order.
@@ -452,21 +516,21 @@ impl Catalogue {
             "('imported')"
         };
         let sql = format!(
-            "SELECT id FROM pages WHERE state IN {states} AND (?1 IS NULL OR volume_id = ?1)
+            "SELECT id FROM pages WHERE state IN {states} AND (CAST(?1 AS TEXT) IS NULL OR volume_id = ?1)
              ORDER BY volume_id, seq"
         );
         let mut st = self.conn.prepare(&sql)?;
-        let rows = st.query_map([volume_id], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows = st.query_map(args![volume_id], |r| r.get(0))?;
+        rows.collect::<Result<_>>()
     }
 
     /// Pages left `processing` by a run that died. Only call while holding the
     /// home's process lock: then no live run owns them.
     pub fn reset_stale_processing(&self) -> Result<usize> {
-        Ok(self.conn.execute(
+        self.conn.execute(
             "UPDATE pages SET state = 'imported' WHERE state = 'processing'",
-            [],
-        )?)
+            args![],
+        )
     }
 
     /// Marks a page as taken by a worker; false if someone else finished it meanwhile.
@@ -474,7 +538,7 @@ impl Catalogue {
         let n = self.conn.execute(
             "UPDATE pages SET state = 'processing', error = NULL
              WHERE id = ?1 AND state IN ('imported', 'failed')",
-            [page_id],
+            args![page_id],
         )?;
         Ok(n == 1)
     }
@@ -483,7 +547,7 @@ impl Catalogue {
     pub fn release_page(&self, page_id: i64) -> Result<()> {
         self.conn.execute(
             "UPDATE pages SET state = 'imported' WHERE id = ?1 AND state = 'processing'",
-            [page_id],
+            args![page_id],
         )?;
         Ok(())
     }
@@ -491,7 +555,7 @@ impl Catalogue {
     pub fn fail_page(&self, page_id: i64, error: &str) -> Result<()> {
         self.conn.execute(
             "UPDATE pages SET state = 'failed', error = ?2 WHERE id = ?1",
-            params![page_id, error],
+            args![page_id, error],
         )?;
         Ok(())
     }
@@ -503,10 +567,9 @@ impl Catalogue {
             "UPDATE pages SET state = 'done', error = NULL, image_key = ?2, image_ext = ?3,
                     width = ?4, height = ?5, rotation = ?6, flags = ?7, text_origin = ?8,
                     text = ?9, lines = ?10, ocr_confidence = ?11, ocr_engine = ?12,
-                    skew_deg = ?13, blank = ?14, imaging = ?15,
-                    processed_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+                    skew_deg = ?13, blank = ?14, imaging = ?15, processed_at = ?16
              WHERE id = ?1",
-            params![
+            args![
                 page_id,
                 r.image_key,
                 r.image_ext,
@@ -521,7 +584,8 @@ impl Catalogue {
                 r.ocr_engine,
                 r.skew_deg.map(|s| (s as f64 * 100.0).round() / 100.0),
                 r.blank,
-                serde_json::to_string(&r.imaging)?
+                serde_json::to_string(&r.imaging)?,
+                now()
             ],
         )?;
         search::PAGE_TEXT.put(&tx, page_id, &r.text)?;
@@ -541,12 +605,12 @@ impl Catalogue {
         let json = serde_json::to_string(overrides)?;
         let (volume, seq): (String, u32) = tx.query_row(
             "SELECT volume_id, seq FROM pages WHERE id = ?1",
-            [page_id],
+            args![page_id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         tx.execute(
             "UPDATE pages SET overrides = ?2, state = 'imported', error = NULL WHERE id = ?1",
-            params![page_id, json],
+            args![page_id, json],
         )?;
         write_audit(
             &tx,
@@ -561,11 +625,11 @@ impl Catalogue {
 
     /// Queues finished and failed pages to be processed again (overrides are kept).
     pub fn requeue_pages(&self, volume_id: Option<&str>) -> Result<usize> {
-        Ok(self.conn.execute(
+        self.conn.execute(
             "UPDATE pages SET state = 'imported', error = NULL
-             WHERE state IN ('done', 'failed') AND (?1 IS NULL OR volume_id = ?1)",
-            [volume_id],
-        )?)
+             WHERE state IN ('done', 'failed') AND (CAST(?1 AS TEXT) IS NULL OR volume_id = ?1)",
+            args![volume_id],
+        )
     }
 
     /// Counts pages per state, for summaries and tests.
@@ -573,8 +637,8 @@ impl Catalogue {
         let mut st = self.conn.prepare(
             "SELECT state, COUNT(*) FROM pages WHERE volume_id = ?1 GROUP BY state ORDER BY state",
         )?;
-        let rows = st.query_map([volume_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows = st.query_map(args![volume_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<Result<_>>()
     }
 }
 
@@ -667,5 +731,41 @@ impl Catalogue {
             documents,
             pages,
         })
+    }
+}
+
+/// Catalogues for the unit tests, one on each engine.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{Catalogue, Location};
+
+    /// A fresh, empty catalogue; the folder goes with it.
+    pub struct Scratch {
+        pub location: Location,
+        _dir: tempfile::TempDir,
+    }
+
+    impl Scratch {
+        pub fn open(&self) -> Catalogue {
+            Catalogue::open(&self.location).unwrap()
+        }
+    }
+
+    /// A SQLite catalogue and one on the tests' own PostgreSQL server.
+    pub fn each_engine() -> Vec<Scratch> {
+        let pg = super::scratch::ScratchPostgres::shared()
+            .and_then(|pg| pg.fresh_database())
+            .expect("the tests' PostgreSQL server (make test installs Debian's postgresql)");
+        let sqlite = tempfile::tempdir().unwrap();
+        vec![
+            Scratch {
+                location: Location::Sqlite(sqlite.path().join("c.sqlite")),
+                _dir: sqlite,
+            },
+            Scratch {
+                location: Location::Postgres(pg),
+                _dir: tempfile::tempdir().unwrap(),
+            },
+        ]
     }
 }

@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use super::db::{args, now};
 use anyhow::Result;
-use rusqlite::params;
 
 use super::Catalogue;
 
@@ -30,10 +30,10 @@ impl Catalogue {
         let sha = crate::store::sha256_hex(&bytes);
         self.conn.execute(
             "INSERT INTO packages(volume_id, archival_code, path, sha256, size, passed, built_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT(volume_id) DO UPDATE SET archival_code = ?2, path = ?3, sha256 = ?4, size = ?5,
                passed = ?6, built_at = excluded.built_at",
-            params![volume_id, code, path.to_string_lossy(), sha, bytes.len() as i64, passed],
+            args![volume_id, code, path.to_string_lossy().into_owned(), sha, bytes.len() as i64, passed, now()],
         )?;
         self.audit(
             "package",
@@ -48,17 +48,17 @@ impl Catalogue {
         let mut st = self.conn.prepare(
             "SELECT volume_id, archival_code, path, sha256, size, passed, built_at FROM packages ORDER BY built_at DESC",
         )?;
-        let rows = st.query_map([], |r| {
+        let rows = st.query_map(args![], |r| {
             Ok(PackageRow {
                 volume_id: r.get(0)?,
                 archival_code: r.get(1)?,
-                path: PathBuf::from(r.get::<_, String>(2)?),
+                path: PathBuf::from(r.get::<String>(2)?),
                 sha256: r.get(3)?,
-                size: r.get::<_, i64>(4)? as u64,
+                size: r.get::<i64>(4)? as u64,
                 passed: r.get(5)?,
                 built_at: r.get(6)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.collect::<Result<_>>()
     }
 }

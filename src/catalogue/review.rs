@@ -1,8 +1,8 @@
 //! Review (质检) records: the reviewer's defect marks and the approve / return
 //! decisions of a volume, each audited.
 
+use super::db::{OptionalExtension, args, now};
 use anyhow::{Result, bail};
-use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use super::{Catalogue, write_audit};
@@ -56,8 +56,8 @@ impl Catalogue {
                 self.conn
                     .query_row(
                         "SELECT id FROM pages WHERE volume_id = ?1 AND seq = ?2",
-                        params![volume_id, seq],
-                        |r| r.get::<_, i64>(0),
+                        args![volume_id, seq],
+                        |r| r.get::<i64>(0),
                     )
                     .optional()?
                     .ok_or_else(|| anyhow::anyhow!("volume {volume_id} has no page {seq}"))?,
@@ -65,13 +65,12 @@ impl Catalogue {
             None => None,
         };
         // The record and its audit row together, as corrections are.
-        let tx = self.conn.unchecked_transaction()?;
-        tx.execute(
+        let tx = self.conn.transaction()?;
+        let id = tx.insert(
             "INSERT INTO review_marks(volume_id, page_id, severity, note, actor, at)
-             VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
-            params![volume_id, page_id, severity, note.trim(), actor],
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            args![volume_id, page_id, severity, note.trim(), actor, now()],
         )?;
-        let id = tx.last_insert_rowid();
         let at = seq.map_or("volume".to_string(), |s| format!("page {s}"));
         write_audit(
             &tx,
@@ -101,13 +100,12 @@ impl Catalogue {
         if reason.trim().is_empty() {
             bail!("a change to the score needs a reason");
         }
-        let tx = self.conn.unchecked_transaction()?;
-        tx.execute(
+        let tx = self.conn.transaction()?;
+        let id = tx.insert(
             "INSERT INTO score_adjustments(volume_id, item, points, reason, actor, at)
-             VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
-            params![volume_id, item, points, reason.trim(), actor],
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            args![volume_id, item, points, reason.trim(), actor, now()],
         )?;
-        let id = tx.last_insert_rowid();
         write_audit(
             &tx,
             actor,
@@ -125,7 +123,7 @@ impl Catalogue {
             "SELECT item, points, reason, actor, at FROM score_adjustments
              WHERE volume_id = ?1 ORDER BY id",
         )?;
-        let rows = stmt.query_map([volume_id], |r| {
+        let rows = stmt.query_map(args![volume_id], |r| {
             Ok(crate::model::ScoreAdjustment {
                 item: r.get(0)?,
                 points: r.get(1)?,
@@ -134,16 +132,16 @@ impl Catalogue {
                 at: r.get(4)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.collect::<Result<_>>()
     }
 
     /// Closes a mark once the defect is mended.
     pub fn resolve_review_mark(&self, volume_id: &str, id: i64, actor: &str) -> Result<()> {
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.conn.transaction()?;
         let n = tx.execute(
-            "UPDATE review_marks SET resolved_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), resolved_by = ?3
+            "UPDATE review_marks SET resolved_at = ?4, resolved_by = ?3
              WHERE volume_id = ?1 AND id = ?2 AND resolved_at IS NULL",
-            params![volume_id, id, actor],
+            args![volume_id, id, actor, now()],
         )?;
         if n == 0 {
             bail!("volume {volume_id} has no open mark #{id}");
@@ -155,7 +153,7 @@ impl Catalogue {
             Some(volume_id),
             &format!("#{id}"),
         )?;
-        Ok(tx.commit()?)
+        tx.commit()
     }
 
     pub fn review_marks(&self, volume_id: &str) -> Result<Vec<ReviewMark>> {
@@ -165,7 +163,7 @@ impl Catalogue {
              FROM review_marks m LEFT JOIN pages p ON p.id = m.page_id
              WHERE m.volume_id = ?1 ORDER BY m.id",
         )?;
-        let rows = stmt.query_map([volume_id], |r| {
+        let rows = stmt.query_map(args![volume_id], |r| {
             Ok(ReviewMark {
                 id: r.get(0)?,
                 page: r.get(1)?,
@@ -178,7 +176,7 @@ impl Catalogue {
                 resolved_at: r.get(8)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.collect::<Result<_>>()
     }
 
     /// Approves a volume (refused while a mark is open) or returns it with a reason.
@@ -209,12 +207,12 @@ impl Catalogue {
             }
             Verdict::Returned => {}
         }
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO review_decisions(volume_id, decision, reason, fingerprint, actor, at)
              VALUES (?1, ?2, ?3, (SELECT fingerprint FROM volume_index WHERE volume_id = ?1), ?4,
-                     strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
-            params![volume_id, decision, reason.trim(), actor],
+                     ?5)",
+            args![volume_id, decision, reason.trim(), actor, now()],
         )?;
         write_audit(
             &tx,
@@ -223,17 +221,17 @@ impl Catalogue {
             Some(volume_id),
             reason.trim(),
         )?;
-        Ok(tx.commit()?)
+        tx.commit()
     }
 
     /// Every decision on a volume, oldest first (the latest one counts).
     pub fn review_decisions(&self, volume_id: &str) -> Result<Vec<ReviewDecision>> {
         let mut stmt = self.conn.prepare(
             "SELECT d.decision, d.reason, d.actor, d.at,
-                    d.fingerprint IS NOT (SELECT fingerprint FROM volume_index WHERE volume_id = ?1)
+                    d.fingerprint IS DISTINCT FROM (SELECT fingerprint FROM volume_index WHERE volume_id = ?1)
              FROM review_decisions d WHERE d.volume_id = ?1 ORDER BY d.id",
         )?;
-        let rows = stmt.query_map([volume_id], |r| {
+        let rows = stmt.query_map(args![volume_id], |r| {
             Ok(ReviewDecision {
                 decision: r.get(0)?,
                 reason: r.get(1)?,
@@ -242,7 +240,7 @@ impl Catalogue {
                 outdated: r.get(4)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.collect::<Result<_>>()
     }
 
     /// The latest decision of every reviewed volume (`approved` or `returned`).
@@ -251,8 +249,8 @@ impl Catalogue {
             "SELECT volume_id, decision FROM review_decisions d
              WHERE id = (SELECT MAX(id) FROM review_decisions WHERE volume_id = d.volume_id)",
         )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows = stmt.query_map(args![], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<Result<_>>()
     }
 
     /// The latest decision on a volume (the one that counts).

@@ -1,19 +1,24 @@
 //! Full-text search over page text and the catalogue fields (著录项).
 //!
-//! Each has two FTS5 indexes ([`TextIndexes`]). The character index
-//! (`page_grams`, `value_grams`) holds the Chinese characters and pairs of
-//! neighbouring ones as tokens, so a one- or two-character term — which no
-//! trigram index can serve — is one token's list. The trigram index
-//! (`page_fts`, `value_fts`) serves substrings of three or more characters of
-//! anything (codes, numbers, Latin too). The index drives the query in row order
-//! and stops at the limit; the text itself confirms every hit. User input never
-//! reaches `MATCH` unquoted.
+//! Each has two indexes ([`TextIndexes`]). The character index (`page_grams`,
+//! `value_grams`) holds the Chinese characters and pairs of neighbouring ones
+//! as tokens, so a one- or two-character term — which no trigram index can
+//! serve — is one token's list. The trigram index serves substrings of three or
+//! more characters of anything (codes, numbers, Latin too). The index drives
+//! the query in row order and stops at the limit; the text itself confirms
+//! every hit.
+//!
+//! On SQLite both are FTS5 tables (`page_fts`, `value_fts` for trigrams; user
+//! input never reaches `MATCH` unquoted). On PostgreSQL the character index is
+//! a table of token arrays under GIN (`tokens @> ARRAY[…]`), and the trigrams
+//! are pg_trgm's GIN index over the lower-cased text itself (`LIKE`, with the
+//! term's wildcards escaped).
 
 use anyhow::Result;
-use rusqlite::types::Value;
 use serde::Serialize;
 
 use super::Catalogue;
+use super::db::{Db, ToValue, Value, args};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SearchHit {
@@ -101,22 +106,46 @@ const VALUE_TEXT: TextIndexes = TextIndexes {
 };
 
 impl TextIndexes {
-    /// Indexes `text` under `id`, in place of what was there.
-    pub(super) fn put(&self, conn: &rusqlite::Connection, id: i64, text: &str) -> Result<()> {
+    /// Indexes `text` under `id`, in place of what was there. (PostgreSQL's
+    /// trigrams index the row's own text and need nothing here.)
+    pub(super) fn put(&self, conn: &Db, id: i64, text: &str) -> Result<()> {
         self.remove(conn, id)?;
-        for (table, indexed) in [(self.trigrams, text), (self.grams, &grams(text))] {
+        if !conn.is_postgres() {
             conn.execute(
-                &format!("INSERT INTO {table}(rowid, text) VALUES (?1, ?2)"),
-                rusqlite::params![id, indexed],
+                &format!("INSERT INTO {}(rowid, text) VALUES (?1, ?2)", self.trigrams),
+                args![id, text],
             )?;
         }
+        self.put_grams(conn, id, text)
+    }
+
+    /// Indexes `text` in the character index only (an `id` not in it yet).
+    pub(super) fn put_grams(&self, conn: &Db, id: i64, text: &str) -> Result<()> {
+        let sql = if conn.is_postgres() {
+            // Each token once: GIN keeps sets, and the row stays small.
+            format!(
+                "INSERT INTO {}(id, tokens) SELECT ?1, COALESCE(array_agg(DISTINCT t), '{{}}')
+                 FROM unnest(string_to_array(?2, ' ')) AS t WHERE t <> ''",
+                self.grams
+            )
+        } else {
+            format!("INSERT INTO {}(rowid, text) VALUES (?1, ?2)", self.grams)
+        };
+        conn.execute(&sql, args![id, grams(text)])?;
         Ok(())
     }
 
     /// `id` out of both indexes.
-    pub(super) fn remove(&self, conn: &rusqlite::Connection, id: i64) -> Result<()> {
-        for table in [self.trigrams, self.grams] {
-            conn.execute(&format!("DELETE FROM {table} WHERE rowid = ?1"), [id])?;
+    pub(super) fn remove(&self, conn: &Db, id: i64) -> Result<()> {
+        if conn.is_postgres() {
+            conn.execute(
+                &format!("DELETE FROM {} WHERE id = ?1", self.grams),
+                args![id],
+            )?;
+        } else {
+            for table in [self.trigrams, self.grams] {
+                conn.execute(&format!("DELETE FROM {table} WHERE rowid = ?1"), args![id])?;
+            }
         }
         Ok(())
     }
@@ -126,19 +155,22 @@ impl TextIndexes {
 /// with those of its index: the volume fields, then each document's 题名, 文号,
 /// 责任者 and date, each with the page of its evidence.
 pub(super) fn store_index_values(
-    conn: &rusqlite::Connection,
+    conn: &Db,
     volume_id: &str,
     index: &crate::model::index::VolumeIndex,
 ) -> Result<()> {
     let old: Vec<i64> = {
         let mut st = conn.prepare("SELECT id FROM index_values WHERE volume_id = ?1")?;
-        st.query_map([volume_id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?
+        st.query_map(args![volume_id], |r| r.get(0))?
+            .collect::<Result<_>>()?
     };
     for id in old {
         VALUE_TEXT.remove(conn, id)?;
     }
-    conn.execute("DELETE FROM index_values WHERE volume_id = ?1", [volume_id])?;
+    conn.execute(
+        "DELETE FROM index_values WHERE volume_id = ?1",
+        args![volume_id],
+    )?;
     let mut values: Vec<(String, Option<&String>, u32)> = crate::model::index::VOLUME_FIELDS
         .iter()
         .filter_map(|f| index.fields.get(f.key).map(|v| (f.key.to_string(), v)))
@@ -162,19 +194,19 @@ pub(super) fn store_index_values(
         let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
             continue;
         };
-        conn.execute(
+        let id = conn.insert(
             "INSERT INTO index_values(volume_id, field, value, page) VALUES (?1, ?2, ?3, ?4)",
-            rusqlite::params![volume_id, field, value, page],
+            args![volume_id, field, value, page],
         )?;
-        VALUE_TEXT.put(conn, conn.last_insert_rowid(), value)?;
+        VALUE_TEXT.put(conn, id, value)?;
     }
     Ok(())
 }
 
 /// What of a term the character index can look up: the pairs of each run of
 /// Chinese characters (a lone character as itself), all of which a page must
-/// hold (None: the term has no Chinese character).
-fn grams_query(term: &str) -> Option<String> {
+/// hold (empty: the term has no Chinese character).
+fn gram_tokens(term: &str) -> Vec<String> {
     let mut tokens: Vec<String> = Vec::new();
     let mut run: Vec<char> = Vec::new();
     let mut flush = |run: &mut Vec<char>| {
@@ -192,6 +224,12 @@ fn grams_query(term: &str) -> Option<String> {
         }
     }
     flush(&mut run);
+    tokens
+}
+
+/// [`gram_tokens`] as an FTS5 query, each token quoted (None: no tokens).
+fn grams_query(term: &str) -> Option<String> {
+    let tokens = gram_tokens(term);
     (!tokens.is_empty()).then(|| {
         tokens
             .iter()
@@ -199,6 +237,19 @@ fn grams_query(term: &str) -> Option<String> {
             .collect::<Vec<_>>()
             .join(" AND ")
     })
+}
+
+/// A term as a `LIKE` pattern for a substring, its wildcards escaped.
+fn like_pattern(term: &str) -> String {
+    let mut out = String::from("%");
+    for c in term.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
 }
 
 /// Where a search looks: the rows (aliased `p`), their text column, and the
@@ -222,41 +273,67 @@ struct Driven {
 /// characters (their lists are far shorter than a character's), else the
 /// character index when a term has Chinese characters, else a scan. Every term
 /// is then checked in the text itself, so the hits are exact.
-fn driven(terms: &[String], at: Indexed, limit: usize) -> Driven {
-    let phrases: Vec<String> = terms.iter().filter_map(|t| grams_query(t)).collect();
+fn driven(db: &Db, terms: &[String], at: Indexed, limit: usize) -> Driven {
     let long: Vec<&String> = terms.iter().filter(|t| t.chars().count() >= 3).collect();
     let mut args: Vec<Value> = Vec::new();
-    let index = if !long.is_empty() {
-        let expr = long.iter().map(|t| fts_quote(t)).collect::<Vec<_>>();
-        args.push(Value::Text(expr.join(" AND ")));
-        Some(at.indexes.trigrams)
-    } else if !phrases.is_empty() {
-        args.push(Value::Text(phrases.join(" AND ")));
-        Some(at.indexes.grams)
-    } else {
-        None
-    };
     let mut conds: Vec<String> = Vec::new();
+    let mut from = format!("{} ", at.rows);
+    let mut order = "p.id";
+    if db.is_postgres() {
+        let tokens: Vec<String> = terms.iter().flat_map(|t| gram_tokens(t)).collect();
+        if !long.is_empty() {
+            for t in &long {
+                args.push(Value::Text(like_pattern(&t.to_lowercase())));
+                conds.push(format!(
+                    "lower({}) LIKE ?{} ESCAPE '\\'",
+                    at.text,
+                    args.len()
+                ));
+            }
+        } else if !tokens.is_empty() {
+            args.push(Value::Text(tokens.join(" ")));
+            from = format!("{} d JOIN {} ON p.id = d.id ", at.indexes.grams, at.rows);
+            conds.push(format!("d.tokens @> string_to_array(?{}, ' ')", args.len()));
+            order = "d.id";
+        }
+    } else {
+        let phrases: Vec<String> = terms.iter().filter_map(|t| grams_query(t)).collect();
+        let index = if !long.is_empty() {
+            let expr = long.iter().map(|t| fts_quote(t)).collect::<Vec<_>>();
+            args.push(Value::Text(expr.join(" AND ")));
+            Some(at.indexes.trigrams)
+        } else if !phrases.is_empty() {
+            args.push(Value::Text(phrases.join(" AND ")));
+            Some(at.indexes.grams)
+        } else {
+            None
+        };
+        if let Some(fts) = index {
+            from = format!("{fts} d JOIN {} ON p.id = d.rowid ", at.rows);
+            conds.push(format!("{fts} MATCH ?1"));
+            order = "d.rowid";
+        }
+    }
+    let contains = if db.is_postgres() { "strpos" } else { "instr" };
     for t in terms {
         args.push(Value::Text(t.to_lowercase()));
-        conds.push(format!("instr(lower({}), ?{}) > 0", at.text, args.len()));
+        conds.push(format!(
+            "{contains}(lower({}), ?{}) > 0",
+            at.text,
+            args.len()
+        ));
     }
-    args.push(Value::Integer(limit as i64));
-    let (from, order) = match index {
-        Some(fts) => (
-            format!(
-                "{fts} d JOIN {} ON p.id = d.rowid WHERE {fts} MATCH ?1",
-                at.rows
-            ),
-            "d.rowid",
-        ),
-        None => (format!("{} WHERE 1", at.rows), "p.id"),
-    };
+    args.push(Value::Int(limit as i64));
     Driven {
-        from: format!("{from} AND {}", conds.join(" AND ")),
+        from: format!("{from}WHERE {}", conds.join(" AND ")),
         order,
         args,
     }
+}
+
+/// Owned values as statement parameters.
+fn params(values: &[Value]) -> Vec<&dyn ToValue> {
+    values.iter().map(|v| v as &dyn ToValue).collect()
 }
 
 impl Catalogue {
@@ -268,6 +345,7 @@ impl Catalogue {
             return Ok(Vec::new());
         }
         let Driven { from, order, args } = driven(
+            &self.conn,
             &terms,
             Indexed {
                 rows: "pages p",
@@ -285,10 +363,10 @@ impl Catalogue {
             args.len()
         );
         let mut st = self.conn.prepare(&sql)?;
-        let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
+        let rows = st.query_map(&params(&args), |r| {
             let text: String = r.get(3)?;
             Ok((
-                r.get::<_, String>(5)?,
+                r.get::<String>(5)?,
                 SearchHit {
                     page_id: r.get(0)?,
                     volume: r.get(1)?,
@@ -299,7 +377,7 @@ impl Catalogue {
                 },
             ))
         })?;
-        let mut hits = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut hits = rows.collect::<Result<Vec<_>>>()?;
         // Shown by volume (in import order) and page.
         hits.sort_by(|a, b| (&a.0, &a.1.volume, a.1.page).cmp(&(&b.0, &b.1.volume, b.1.page)));
         Ok(hits.into_iter().map(|(_, h)| h).collect())
@@ -314,6 +392,7 @@ impl Catalogue {
             return Ok(Vec::new());
         }
         let Driven { from, order, args } = driven(
+            &self.conn,
             &terms,
             Indexed {
                 rows: "index_values p",
@@ -331,10 +410,10 @@ impl Catalogue {
             args.len()
         );
         let mut st = self.conn.prepare(&sql)?;
-        let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
+        let rows = st.query_map(&params(&args), |r| {
             let value: String = r.get(3)?;
             Ok((
-                (r.get::<_, String>(6)?, r.get::<_, i64>(7)?),
+                (r.get::<String>(6)?, r.get::<i64>(7)?),
                 SearchHit {
                     volume: r.get(0)?,
                     volume_name: r.get(1)?,
@@ -345,7 +424,7 @@ impl Catalogue {
                 },
             ))
         })?;
-        let mut hits = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut hits = rows.collect::<Result<Vec<_>>>()?;
         // By volume (in import order), then in the form's order.
         hits.sort_by(|a, b| (&a.0.0, &a.1.volume, a.0.1).cmp(&(&b.0.0, &b.1.volume, b.0.1)));
         Ok(hits.into_iter().map(|(_, h)| h).collect())
@@ -357,24 +436,23 @@ impl Catalogue {
     pub fn add_text_pages(&mut self, volume_id: &str, texts: &[String]) -> Result<()> {
         let tx = self.conn.transaction()?;
         tx.execute(
-            "INSERT OR IGNORE INTO masters(sha256, ext, format, size, original_name, page_count, imported_at)
-             VALUES ('synthetic', 'txt', 'text', 0, 'synthetic', 0, '')",
-            [],
+            "INSERT INTO masters(sha256, ext, format, size, original_name, page_count, imported_at)
+             VALUES ('synthetic', 'txt', 'text', 0, 'synthetic', 0, '') ON CONFLICT DO NOTHING",
+            args![],
         )?;
         let first: u32 = tx.query_row(
             "SELECT COALESCE(MAX(seq), 0) + 1 FROM pages WHERE volume_id = ?1",
-            [volume_id],
+            args![volume_id],
             |r| r.get(0),
         )?;
         for (i, text) in texts.iter().enumerate() {
             let seq = first + i as u32;
-            tx.execute(
+            let id = tx.insert(
                 "INSERT INTO pages(volume_id, seq, master_sha256, source_name, source_page, width, height,
                                    state, text_origin, text)
                  VALUES (?1, ?2, 'synthetic', 'synthetic', ?2, 0, 0, 'done', 'ocr', ?3)",
-                rusqlite::params![volume_id, seq, text],
+                args![volume_id, seq, text],
             )?;
-            let id = tx.last_insert_rowid();
             PAGE_TEXT.put(&tx, id, text)?;
         }
         tx.commit()?;
@@ -455,9 +533,13 @@ mod tests {
 
     #[test]
     fn short_terms_are_found_through_the_character_index_also_after_an_upgrade() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("c.sqlite");
-        let mut cat = Catalogue::open(&path).unwrap();
+        for scratch in crate::catalogue::testing::each_engine() {
+            short_terms_are_found_on(&scratch.location);
+        }
+    }
+
+    fn short_terms_are_found_on(path: &crate::catalogue::Location) {
+        let mut cat = Catalogue::open(path).unwrap();
         let v = cat.create_volume(None, "v").unwrap();
         let texts = [
             "行政处罚决定书\n罚款，3000元".to_string(),
@@ -474,6 +556,13 @@ mod tests {
         assert!(pages(&cat, "录询").is_empty());
         assert_eq!(pages(&cat, "款，"), [1]);
         assert!(pages(&cat, "，款").is_empty());
+        // Wildcards are the user's characters, not patterns.
+        assert!(pages(&cat, "罚%元").is_empty());
+        assert!(pages(&cat, "3_00").is_empty());
+        assert_eq!(pages(&cat, "3000元"), [1]);
+        if cat.is_shared() {
+            return;
+        }
         // A catalogue from before the character index: made on opening.
         cat.conn
             .execute_batch(
@@ -482,16 +571,20 @@ mod tests {
             )
             .unwrap();
         drop(cat);
-        let cat = Catalogue::open(&path).unwrap();
+        let cat = Catalogue::open(path).unwrap();
         assert_eq!(pages(&cat, "处罚"), [1]);
         assert_eq!(pages(&cat, "月"), [2]);
     }
 
     #[test]
     fn field_values_are_searched_through_their_own_rows_also_after_an_upgrade() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("c.sqlite");
-        let mut cat = Catalogue::open(&path).unwrap();
+        for scratch in crate::catalogue::testing::each_engine() {
+            field_values_are_searched_on(&scratch.location);
+        }
+    }
+
+    fn field_values_are_searched_on(path: &crate::catalogue::Location) {
+        let mut cat = Catalogue::open(path).unwrap();
         let v = cat.create_volume(None, "v").unwrap();
         cat.add_text_pages(&v, &["封面".to_string(), "决定书".to_string()])
             .unwrap();
@@ -522,6 +615,9 @@ mod tests {
         changed.fields.remove("party");
         cat.store_index(&v, "g", &changed).unwrap();
         assert!(found(&cat, "青禾").is_empty());
+        if cat.is_shared() {
+            return;
+        }
         // A catalogue from before the values' rows: filled on opening.
         cat.store_index(&v, "f", &index).unwrap();
         cat.conn
@@ -531,7 +627,7 @@ mod tests {
             )
             .unwrap();
         drop(cat);
-        let cat = Catalogue::open(&path).unwrap();
+        let cat = Catalogue::open(path).unwrap();
         assert_eq!(found(&cat, "青禾"), [("party".to_string(), 2)]);
     }
 

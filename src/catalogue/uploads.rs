@@ -3,8 +3,8 @@
 //! resumes at the next part) and the receipts of finished ones. No credential
 //! is ever stored here.
 
+use super::db::{OptionalExtension, args, now};
 use anyhow::Result;
-use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use super::{Catalogue, write_audit};
@@ -57,13 +57,13 @@ impl Catalogue {
             .query_row(
                 "SELECT id, upload_id, part_size, parts FROM uploads
                  WHERE endpoint = ?1 AND bucket = ?2 AND key = ?3 AND sha256 = ?4",
-                params![place.endpoint, place.bucket, place.key, sha256],
+                args![place.endpoint, place.bucket, place.key, sha256],
                 |r| {
                     Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, i64>(2)?,
-                        r.get::<_, String>(3)?,
+                        r.get::<i64>(0)?,
+                        r.get::<String>(1)?,
+                        r.get::<i64>(2)?,
+                        r.get::<String>(3)?,
                     ))
                 },
             )
@@ -91,10 +91,10 @@ impl Catalogue {
     ) -> Result<PendingUpload> {
         self.conn.execute(
             "INSERT INTO uploads(endpoint, bucket, key, sha256, size, part_size, upload_id, actor, started_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
              ON CONFLICT(endpoint, bucket, key, sha256) DO UPDATE SET
                part_size = ?6, upload_id = ?7, parts = '[]', actor = ?8, started_at = excluded.started_at",
-            params![
+            args![
                 place.endpoint,
                 place.bucket,
                 place.key,
@@ -102,7 +102,8 @@ impl Catalogue {
                 size as i64,
                 part_size as i64,
                 upload_id,
-                actor
+                actor,
+                now()
             ],
         )?;
         Ok(self
@@ -118,7 +119,7 @@ impl Catalogue {
         upload.parts.sort();
         self.conn.execute(
             "UPDATE uploads SET parts = ?1 WHERE id = ?2",
-            params![serde_json::to_string(&upload.parts)?, upload.id],
+            args![serde_json::to_string(&upload.parts)?, upload.id],
         )?;
         Ok(())
     }
@@ -126,18 +127,18 @@ impl Catalogue {
     /// Forgets a multipart upload (completed, or gone from the server).
     pub fn end_upload(&self, upload_id: i64) -> Result<()> {
         self.conn
-            .execute("DELETE FROM uploads WHERE id = ?1", [upload_id])?;
+            .execute("DELETE FROM uploads WHERE id = ?1", args![upload_id])?;
         Ok(())
     }
 
     /// Keeps a receipt, audited.
     pub fn record_receipt(&self, r: &UploadReceipt) -> Result<()> {
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO upload_receipts(volume_id, package, endpoint, bucket, key, etag, sha256, sm3,
                size, sent, actor, at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![
+            args![
                 r.volume_id,
                 r.package,
                 r.place.endpoint,
@@ -171,7 +172,7 @@ impl Catalogue {
             "SELECT volume_id, package, endpoint, bucket, key, etag, sha256, sm3, size, sent, actor, at
              FROM upload_receipts ORDER BY id DESC",
         )?;
-        let rows = st.query_map([], |r| {
+        let rows = st.query_map(args![], |r| {
             Ok(UploadReceipt {
                 volume_id: r.get(0)?,
                 package: r.get(1)?,
@@ -183,25 +184,24 @@ impl Catalogue {
                 etag: r.get(5)?,
                 sha256: r.get(6)?,
                 sm3: r.get(7)?,
-                size: r.get::<_, i64>(8)? as u64,
+                size: r.get::<i64>(8)? as u64,
                 sent: r.get(9)?,
                 by: r.get(10)?,
                 at: r.get(11)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.collect::<Result<_>>()
     }
 
     /// The volume whose package in the outbox has these bytes, if any.
     pub fn volume_of_package(&self, sha256: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
+        self.conn
             .query_row(
                 "SELECT volume_id FROM packages WHERE sha256 = ?1",
-                [sha256],
+                args![sha256],
                 |r| r.get(0),
             )
-            .optional()?)
+            .optional()
     }
 }
 
@@ -211,8 +211,12 @@ mod tests {
 
     #[test]
     fn parts_are_committed_one_by_one_and_a_receipt_is_kept() {
-        let dir = tempfile::tempdir().unwrap();
-        let cat = Catalogue::open(&dir.path().join("c.sqlite")).unwrap();
+        for scratch in crate::catalogue::testing::each_engine() {
+            parts_are_committed_on(scratch.open());
+        }
+    }
+
+    fn parts_are_committed_on(cat: Catalogue) {
         let place = ObjectPlace {
             endpoint: "http://127.0.0.1:9".into(),
             bucket: "archive".into(),

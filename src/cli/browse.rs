@@ -33,7 +33,7 @@ pub struct ExportArgs {
 
 pub(super) fn volumes(home: &Home, args: VolumesArgs) -> Result<i32> {
     let VolumesArgs { json } = args;
-    let cat = Catalogue::open(&home.catalogue_path())?;
+    let cat = Catalogue::open(home.catalogue())?;
     let vols = cat.list_volumes()?;
     // By id: a volume imported meanwhile by another process has no row yet.
     let rows: std::collections::BTreeMap<String, ops::overview::VolumeRow> =
@@ -77,7 +77,7 @@ pub(super) fn volumes(home: &Home, args: VolumesArgs) -> Result<i32> {
 
 pub(super) fn show(home: &Home, args: ShowArgs) -> Result<i32> {
     let ShowArgs { volume, json } = args;
-    let cat = Catalogue::open(&home.catalogue_path())?;
+    let cat = Catalogue::open(home.catalogue())?;
     let v = cat.volume_json(&volume)?;
     let double_entry = crate::review::double_entry::field_entries(&cat, &volume)?;
     if json {
@@ -181,7 +181,7 @@ pub(super) fn show(home: &Home, args: ShowArgs) -> Result<i32> {
 
 pub(super) fn search(home: &Home, args: SearchArgs) -> Result<i32> {
     let SearchArgs { query, json, limit } = args;
-    let cat = Catalogue::open(&home.catalogue_path())?;
+    let cat = Catalogue::open(home.catalogue())?;
     let hits = cat.search_all(&query, limit)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&hits)?);
@@ -200,7 +200,7 @@ pub(super) fn search(home: &Home, args: SearchArgs) -> Result<i32> {
 
 pub(super) fn export(home: &Home, args: ExportArgs) -> Result<i32> {
     let ExportArgs { volume, out } = args;
-    let cat = Catalogue::open(&home.catalogue_path())?;
+    let cat = Catalogue::open(home.catalogue())?;
     let store = Store::new(home.store_dir());
     let r = crate::package::export::export_volume(&cat, &store, &volume, &out)?;
     eprintln!(
@@ -230,7 +230,7 @@ pub struct StatsArgs {
 
 pub(super) fn stats(home: &Home, args: StatsArgs) -> Result<i32> {
     let (from, to) = args.range.checked()?;
-    let cat = Catalogue::open(&home.catalogue_path())?;
+    let cat = Catalogue::open(home.catalogue())?;
     let sheet = crate::review::scoring::ScoreSheet::load_or_builtin(&home.scoring_path())?;
     let rules =
         crate::package::publicity::PublicityRules::load_or_builtin(&home.publicity_rules_path())?;

@@ -147,7 +147,7 @@ pub(super) fn arrange(home: &Home, args: ArrangeArgs) -> Result<i32> {
 }
 
 fn import_paths(home: &Home, paths: &[PathBuf], volume: Option<&str>) -> Result<i32> {
-    let mut cat = Catalogue::open(&home.catalogue_path())?;
+    let mut cat = Catalogue::open(home.catalogue())?;
     let store = Store::new(home.store_dir());
     let bar = progress_bar("导入 import");
     let cancel = CancelToken::new();
@@ -245,7 +245,7 @@ fn scan_into(
         );
     }
     let placement = {
-        let cat = Catalogue::open(&home.catalogue_path())?;
+        let cat = Catalogue::open(home.catalogue())?;
         match (volume.as_deref(), before, replace) {
             (Some(v), Some(n), _) => Placement::Before(page_id_at(&cat, v, n)?),
             (Some(v), None, Some(n)) => Placement::Replace(page_id_at(&cat, v, n)?),
@@ -348,7 +348,7 @@ fn parse_pages(spec: &str) -> Result<Vec<u32>> {
 }
 
 fn apply_arrangement(home: &Home, volume: &str, a: Arrangement) -> Result<i32> {
-    let mut cat = Catalogue::open(&home.catalogue_path())?;
+    let mut cat = Catalogue::open(home.catalogue())?;
     if !cat.volume_exists(volume)? {
         bail!("no volume {volume} in {}", home.root().display());
     }

@@ -52,6 +52,12 @@ pub struct Cli {
     #[arg(long, global = true, env = "ANJUAN_OPERATOR")]
     pub operator: Option<String>,
 
+    /// The catalogue: a room's shared PostgreSQL (`postgres://user@host:port/db`)
+    /// instead of the home's own SQLite file; the page store stays the home's
+    /// folder, which a room's seats share (a NAS)
+    #[arg(long, global = true, env = "ANJUAN_CATALOGUE", value_name = "URL")]
+    pub catalogue: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -228,8 +234,13 @@ pub enum Command {
     Bench(work::BenchArgs),
 }
 
-pub fn open_home(cli_home: Option<PathBuf>, operator: Option<&str>) -> Result<Home> {
-    let home = Home::open(cli_home.unwrap_or_else(Home::default_root))?;
+pub fn open_home(
+    cli_home: Option<PathBuf>,
+    operator: Option<&str>,
+    catalogue: Option<&str>,
+) -> Result<Home> {
+    let home =
+        Home::open(cli_home.unwrap_or_else(Home::default_root))?.with_catalogue(catalogue)?;
     Ok(match operator {
         Some(name) => home.with_operator(&crate::model::operators::Operators::check(name)?),
         None => home,

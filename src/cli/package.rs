@@ -174,7 +174,7 @@ pub struct PublicityArgs {
 
 pub(super) fn publicity(home: &Home, args: PublicityArgs) -> Result<i32> {
     let (from, to) = args.range.checked()?;
-    let cat = Catalogue::open(&home.catalogue_path())?;
+    let cat = Catalogue::open(home.catalogue())?;
     let table = ops::package::publicity(&cat, home, from, to)?;
     crate::package::publicity::write(&table, &args.out)?;
     if args.json {
@@ -273,7 +273,7 @@ pub(super) fn upload(home: &Home, args: UploadArgs) -> Result<i32> {
     use crate::ops::upload::UploadEvent;
     use crate::package::upload::{Pace, Step};
     let (target, connection) = crate::ops::upload::destination(home, args.to.as_deref())?;
-    let cat = Catalogue::open(&home.catalogue_path())?;
+    let cat = Catalogue::open(home.catalogue())?;
     let pace = Pace {
         attempts: args.retries.max(1),
         limit_bytes_per_sec: args.limit_rate.map(|k| k * 1024),

@@ -72,7 +72,7 @@ struct ReviewOut<'a> {
 
 /// 验收: draws `percent` of the processed volumes not sent back, audited.
 fn draw_sample(home: &Home, percent: f64, seed: Option<u64>, json: bool) -> Result<i32> {
-    let cat = Catalogue::open(&home.catalogue_path())?;
+    let cat = Catalogue::open(home.catalogue())?;
     let states = cat.review_states()?;
     let candidates: Vec<String> = cat
         .list_volumes()?
@@ -116,7 +116,7 @@ fn draw_sample(home: &Home, percent: f64, seed: Option<u64>, json: bool) -> Resu
 
 /// `review --sheet`: the 评查表 of the volumes asked for, and their summary.
 fn write_sheets(home: &Home, args: &ReviewArgs) -> Result<i32> {
-    let cat = Catalogue::open(&home.catalogue_path())?;
+    let cat = Catalogue::open(home.catalogue())?;
     let volumes: Vec<String> = if args.all {
         cat.list_volumes()?.into_iter().map(|v| v.id).collect()
     } else {
@@ -162,7 +162,7 @@ pub(super) fn review(home: &Home, args: ReviewArgs) -> Result<i32> {
     } = args;
     let [volume] = <[String; 1]>::try_from(volume)
         .map_err(|_| anyhow::anyhow!("one --volume is needed (several only with --sheet)"))?;
-    let cat = Catalogue::open(&home.catalogue_path())?;
+    let cat = Catalogue::open(home.catalogue())?;
     anyhow::ensure!(cat.volume_exists(&volume)?, "no volume {volume}");
     let actor = home.operator().to_string();
     // clap lets --mark and --resolve go together, and --approve or

@@ -135,7 +135,7 @@ pub(super) fn process(home: &Home, args: ProcessArgs) -> Result<i32> {
         reindex,
     } = args;
     if redo {
-        let cat = Catalogue::open(&home.catalogue_path())?;
+        let cat = Catalogue::open(home.catalogue())?;
         let n = cat.requeue_pages(volume.as_deref())?;
         eprintln!("{n} page(s) queued to be processed again");
     }
@@ -160,7 +160,7 @@ pub(super) fn page(home: &Home, args: PageArgs) -> Result<i32> {
         blank,
         auto,
     } = args;
-    let mut cat = Catalogue::open(&home.catalogue_path())?;
+    let mut cat = Catalogue::open(home.catalogue())?;
     let row = cat
         .pages(&volume)?
         .into_iter()
@@ -211,7 +211,7 @@ pub(super) fn correct(home: &Home, args: CorrectArgs) -> Result<i32> {
     for key in &undo {
         changes.push((ops::edit::parse_target(key)?, None));
     }
-    let mut cat = Catalogue::open(&home.catalogue_path())?;
+    let mut cat = Catalogue::open(home.catalogue())?;
     let actor = home.operator().to_string();
     ops::correct(home, &mut cat, &volume, &changes, &actor)?;
     let v = cat.volume_json(&volume)?;
@@ -232,7 +232,7 @@ fn double_entry(home: &Home, volume: &str, second: &[String], settle: &[String])
             .map(|p| ops::parse_second_entry(p))
             .collect::<Result<Vec<_>>>()
     };
-    let mut cat = Catalogue::open(&home.catalogue_path())?;
+    let mut cat = Catalogue::open(home.catalogue())?;
     let actor = home.operator().to_string();
     if !second.is_empty() {
         let results = ops::key_second(&mut cat, volume, &parse(second)?, &actor)?;

@@ -302,7 +302,7 @@ mod tests {
     #[test]
     fn page_decisions_no_page_can_take_are_refused_with_the_reason() {
         let dir = tempfile::tempdir().unwrap();
-        let mut cat = Catalogue::open(&dir.path().join("c.sqlite")).unwrap();
+        let mut cat = Catalogue::open(dir.path().join("c.sqlite")).unwrap();
         let turn = Overrides {
             rotation: Some(45),
             ..Default::default()

@@ -82,7 +82,7 @@ pub fn pack_batch(
     cancel: &CancelToken,
     mut on_event: impl FnMut(PackEvent),
 ) -> Result<Vec<PackOutcome>> {
-    let catalogue = Catalogue::open(&home.catalogue_path())?;
+    let catalogue = Catalogue::open(home.catalogue())?;
     let settings = BureauSettings::load(&home.bureau_path())?;
     let candidates: Vec<String> = match selection {
         Selection::AllReady => catalogue

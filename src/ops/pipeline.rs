@@ -172,7 +172,7 @@ pub fn process(
     mut on_event: impl FnMut(&ProcessEvent),
 ) -> Result<ProcessSummary> {
     let _lock = ProcessLock::acquire(home)?;
-    let catalogue = Catalogue::open(&home.catalogue_path())?;
+    let catalogue = Catalogue::open(home.catalogue())?;
     if let Some(v) = &opts.volume
         && !catalogue.volume_exists(v)?
     {
@@ -208,11 +208,10 @@ pub fn process(
         opts.workers,
         cancel,
         |_| -> Result<Worker, ProcessEvent> {
-            let catalogue = Catalogue::open(&home.catalogue_path()).map_err(|e| {
-                ProcessEvent::WorkerFailed {
+            let catalogue =
+                Catalogue::open(home.catalogue()).map_err(|e| ProcessEvent::WorkerFailed {
                     error: format!("{e:#}"),
-                }
-            })?;
+                })?;
             let engine = factory.create().map_err(|e| ProcessEvent::WorkerFailed {
                 error: e.to_string(),
             })?;
@@ -266,7 +265,7 @@ pub fn index_volumes(
     force: bool,
     mut on_event: impl FnMut(&ProcessEvent),
 ) -> Result<()> {
-    let catalogue = Catalogue::open(&home.catalogue_path())?;
+    let catalogue = Catalogue::open(home.catalogue())?;
     let settings = crate::model::settings::BureauSettings::load(&home.bureau_path())?;
     let ids: Vec<String> = match volume {
         Some(v) => vec![v.to_string()],
@@ -576,7 +575,7 @@ pub fn scan_and_process(
     let report = std::thread::scope(|s| {
         let scan = s.spawn(|| -> Result<crate::capture::scanner::ScanReport> {
             let result = (|| {
-                let mut catalogue = Catalogue::open(&home.catalogue_path())?;
+                let mut catalogue = Catalogue::open(home.catalogue())?;
                 let store = Store::new(home.store_dir());
                 crate::capture::scanner::scan_into(
                     scanner,

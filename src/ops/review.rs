@@ -219,7 +219,7 @@ mod tests {
 
     fn catalogue_with_a_volume() -> (tempfile::TempDir, Catalogue) {
         let dir = tempfile::tempdir().unwrap();
-        let cat = Catalogue::open(&dir.path().join("c.sqlite")).unwrap();
+        let cat = Catalogue::open(dir.path().join("c.sqlite")).unwrap();
         cat.create_volume(Some("V1"), "test").unwrap();
         (dir, cat)
     }

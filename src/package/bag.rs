@@ -104,7 +104,7 @@ fn stored(name: &str) -> bool {
 /// The volume's index must be current (see `ops::package::pack`, which
 /// re-indexes first); a volume that is not ready is refused with the reason.
 pub fn build_package(home: &Home, volume_id: &str, out: &Path, force: bool) -> Result<Built> {
-    let catalogue = Catalogue::open(&home.catalogue_path())?;
+    let catalogue = Catalogue::open(home.catalogue())?;
     let settings = crate::model::settings::BureauSettings::load(&home.bureau_path())?;
     // The one readiness rule (also the CLI's choice and the 打包 screen's).
     if let Err(why) = super::ready::readiness(&catalogue, &settings, volume_id)? {

@@ -492,7 +492,7 @@ pub struct WorkstationApp {
 
 impl WorkstationApp {
     pub fn new(home: Home, config: AppConfig, ctx: &egui::Context) -> Result<Self> {
-        let catalogue = Catalogue::open(&home.catalogue_path())?;
+        let catalogue = Catalogue::open(home.catalogue())?;
         // A list that does not read is not a reason to refuse to start: the
         // clerk is asked again and the list written anew.
         let operators = Operators::load(&home.operators_path()).unwrap_or_default();
@@ -1123,7 +1123,7 @@ impl WorkstationApp {
         // The rows review every volume (statutory checks included): off the UI
         // thread, on a connection of their own.
         let (tx, rx) = std::sync::mpsc::channel();
-        let path = self.home.catalogue_path();
+        let path = self.home.catalogue();
         let egui = self.egui.clone();
         std::thread::spawn(move || {
             let rows = Catalogue::open(&path)
@@ -1185,7 +1185,7 @@ impl WorkstationApp {
     /// reviews every volume); the latest request wins.
     fn count_stats(&mut self) {
         let (tx, rx) = std::sync::mpsc::channel();
-        let path = self.home.catalogue_path();
+        let path = self.home.catalogue();
         let publicity = self.home.publicity_rules_path();
         let sheet = self.sheet.clone();
         let by = self.view.stats.by;

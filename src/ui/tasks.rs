@@ -159,7 +159,7 @@ fn import(
     cancel: &CancelToken,
     send: &dyn Fn(TaskEvent),
 ) -> anyhow::Result<ImportReport> {
-    let mut cat = Catalogue::open(&cx.home.catalogue_path())?;
+    let mut cat = Catalogue::open(cx.home.catalogue())?;
     let store = Store::new(cx.home.store_dir());
     let report = capture::import(
         &mut cat,
@@ -296,7 +296,7 @@ fn run(
             placement,
             then_process,
         } => {
-            let mut cat = Catalogue::open(&cx.home.catalogue_path())?;
+            let mut cat = Catalogue::open(cx.home.catalogue())?;
             let actor = cx.home.operator().to_string();
             let add = crate::ops::arrange::Arrangement::Add {
                 file: path,
@@ -314,7 +314,7 @@ fn run(
             use crate::ops::upload::UploadEvent;
             use crate::package::upload::{Pace, Step};
             let (target, connection) = crate::ops::upload::destination(&cx.home, None)?;
-            let cat = Catalogue::open(&cx.home.catalogue_path())?;
+            let cat = Catalogue::open(cx.home.catalogue())?;
             let total = packages.len();
             let (mut done, mut name) = (0, String::new());
             crate::ops::upload::upload_batch(

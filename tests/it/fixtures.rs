@@ -8,16 +8,41 @@ use anjuan::capture::raster::encode_jpeg;
 use anjuan::capture::sample::{self, RenderOptions};
 use image::{DynamicImage, GrayImage, Luma};
 
-/// A workspace for one test, removed at the end.
+/// A workspace for one test, removed at the end. Its catalogue is the home's
+/// SQLite file, or with `ANJUAN_TEST_ENGINE=postgres` (the second pass of
+/// `make test`) a fresh database on the tests' own PostgreSQL server.
 pub struct TestHome {
     pub dir: tempfile::TempDir,
+    /// The PostgreSQL catalogue's URL, when the suite runs on PostgreSQL.
+    pub shared_catalogue: Option<String>,
+}
+
+/// Whether this run of the suite puts its catalogues on PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var("ANJUAN_TEST_ENGINE").is_ok_and(|e| e == "postgres")
+}
+
+/// A fresh database on the tests' PostgreSQL server (started on first use).
+pub fn fresh_postgres() -> String {
+    anjuan::catalogue::scratch::ScratchPostgres::shared()
+        .and_then(|pg| pg.fresh_database())
+        .expect("the tests' PostgreSQL server (make test installs Debian's postgresql)")
 }
 
 impl TestHome {
     pub fn new() -> Self {
         TestHome {
             dir: tempfile::tempdir().unwrap(),
+            shared_catalogue: on_postgres().then(fresh_postgres),
         }
+    }
+
+    /// The home as the workstation opens it (with its catalogue).
+    pub fn open_home(&self) -> anjuan::home::Home {
+        anjuan::home::Home::open(self.home())
+            .unwrap()
+            .with_catalogue(self.shared_catalogue.as_deref())
+            .unwrap()
     }
     pub fn home(&self) -> PathBuf {
         self.dir.path().join("home")
@@ -30,12 +55,41 @@ impl TestHome {
         let mut c = Command::new(env!("CARGO_BIN_EXE_anjuan"));
         c.env("ANJUAN_HOME", self.home())
             .env("OMP_THREAD_LIMIT", "1")
-            .env_remove("ANJUAN_FAKE_OCR");
+            .env_remove("ANJUAN_FAKE_OCR")
+            .env_remove("ANJUAN_CATALOGUE");
+        if let Some(url) = &self.shared_catalogue {
+            c.env("ANJUAN_CATALOGUE", url);
+        }
         c
     }
+    /// Everything the catalogue holds, as bytes: the SQLite file and its WAL,
+    /// or PostgreSQL's dump of the database.
+    pub fn catalogue_bytes(&self) -> Vec<u8> {
+        match &self.shared_catalogue {
+            None => {
+                let mut bytes = std::fs::read(self.home().join("catalogue.sqlite")).unwrap();
+                bytes.extend(
+                    std::fs::read(self.home().join("catalogue.sqlite-wal")).unwrap_or_default(),
+                );
+                bytes
+            }
+            Some(url) => {
+                let bin = anjuan::catalogue::scratch::server_bin().unwrap();
+                let out = Command::new(bin.join("pg_dump")).arg(url).output().unwrap();
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                assert!(!out.stdout.is_empty());
+                out.stdout
+            }
+        }
+    }
+
     pub fn catalogue(&self) -> anjuan::catalogue::Catalogue {
         std::fs::create_dir_all(self.home()).unwrap();
-        anjuan::catalogue::Catalogue::open(&self.home().join("catalogue.sqlite")).unwrap()
+        anjuan::catalogue::Catalogue::open(self.open_home().catalogue()).unwrap()
     }
 }
 

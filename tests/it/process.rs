@@ -1,6 +1,5 @@
 use std::fs;
 
-use anjuan::home::Home;
 use anjuan::jobs::CancelToken;
 use anjuan::model::PageState;
 use anjuan::ocr::{EngineChoice, fake::FakeFactory};
@@ -33,7 +32,7 @@ fn import_widths(t: &TestHome, widths: &[u32]) -> String {
 fn ocr_failure_fails_that_page_only_and_retry_recovers() {
     let t = TestHome::new();
     let vid = import_widths(&t, &[100, 333, 102, 103]);
-    let home = Home::open(t.home()).unwrap();
+    let home = t.open_home();
     let mut events = Vec::new();
     let f = FakeFactory {
         fail_width: Some(333),
@@ -105,7 +104,7 @@ fn engine_that_cannot_start_leaves_pages_pending_and_cli_fails() {
 fn cancel_stops_between_pages_and_leaves_the_rest_pending() {
     let t = TestHome::new();
     let vid = import_widths(&t, &[100, 101, 102, 103, 104, 105]);
-    let home = Home::open(t.home()).unwrap();
+    let home = t.open_home();
     let cancel = CancelToken::new();
     let f = FakeFactory {
         delay_ms: 50,
@@ -139,7 +138,7 @@ fn cancel_stops_between_pages_and_leaves_the_rest_pending() {
 fn a_second_run_on_the_same_home_is_refused_while_one_runs() {
     let t = TestHome::new();
     import_widths(&t, &[100]);
-    let home = Home::open(t.home()).unwrap();
+    let home = t.open_home();
     let _held = pipeline::ProcessLock::acquire(&home).unwrap();
     let err = pipeline::process(
         &home,

@@ -148,7 +148,7 @@ impl anjuan::capture::scanner::Scanner for FakeScanner {
 #[test]
 fn first_start_shows_the_sample_volume_and_badges_change_live() {
     let t = TestHome::new();
-    let home = Home::open(t.home()).unwrap();
+    let home = t.open_home();
     let mut h = harness(home, fake_config(150, true));
     h.step();
     // Chinese labels render with the CJK font and can be found.
@@ -195,7 +195,7 @@ fn import_dialog_imports_a_folder_and_processes_it() {
     for i in 0..3 {
         std::fs::write(dir.join(format!("{i}.jpg")), plain_jpeg(200 + i, 150)).unwrap();
     }
-    let home = Home::open(t.home()).unwrap();
+    let home = t.open_home();
     let mut h = harness(home, fake_config(0, false));
     h.step();
     h.get_by_label_contains("还没有案卷");
@@ -229,7 +229,7 @@ fn clerk_turns_a_page_marks_it_blank_and_undoes_it() {
     let (code, out, err) = run(t.cli().arg("import").arg(&dir));
     assert_eq!(code, 0, "{err}");
     let vid = out.trim().to_string();
-    let home = Home::open(t.home()).unwrap();
+    let home = t.open_home();
     let mut h = harness(home, fake_config(0, false));
     step_until(&mut h, "pages processed", |h| {
         h.query_all_by_label("已完成").count() == 2
@@ -314,7 +314,7 @@ fn a_folder_dropped_on_the_window_is_imported_and_processed() {
     for i in 0..2 {
         std::fs::write(dir.join(format!("{i}.jpg")), plain_jpeg(220 + i, 160)).unwrap();
     }
-    let home = Home::open(t.home()).unwrap();
+    let home = t.open_home();
     let mut h = harness(home, fake_config(0, false));
     h.step();
     h.input_mut()
@@ -363,7 +363,7 @@ fn indexed_volume(t: &TestHome) -> (String, AppConfig) {
 fn clerk_confirms_a_field_by_keyboard_in_the_indexing_screen() {
     let t = TestHome::new();
     let (vid, config) = indexed_volume(&t);
-    let mut h = harness(Home::open(t.home()).unwrap(), config);
+    let mut h = harness(t.open_home(), config);
     step_until(&mut h, "indexed", |_| {
         t.catalogue().volume_index(&vid).unwrap().is_some()
     });
@@ -420,7 +420,7 @@ fn clerk_confirms_a_field_by_keyboard_in_the_indexing_screen() {
 fn clerk_merges_and_splits_documents_in_the_indexing_screen() {
     let t = TestHome::new();
     let (vid, config) = indexed_volume(&t);
-    let mut h = harness(Home::open(t.home()).unwrap(), config);
+    let mut h = harness(t.open_home(), config);
     step_until(&mut h, "indexed", |_| {
         t.catalogue().volume_index(&vid).unwrap().is_some()
     });
@@ -492,7 +492,7 @@ fn clerk_merges_and_splits_documents_in_the_indexing_screen() {
 fn the_package_screen_packs_a_batch_and_shows_the_report() {
     let t = TestHome::new();
     approved_volumes(&t);
-    let mut h = harness(Home::open(t.home()).unwrap(), fake_config(0, false));
+    let mut h = harness(t.open_home(), fake_config(0, false));
     h.run();
     h.get_by_label("打包").click();
     step_until(&mut h, "pack button", |h| {
@@ -541,7 +541,7 @@ fn the_package_report_gets_the_room_at_office_screen_sizes() {
         // A fresh home each time: packed volumes are not ticked again.
         let t = TestHome::new();
         approved_volumes(&t);
-        let mut h = harness_sized(Home::open(t.home()).unwrap(), fake_config(0, false), size);
+        let mut h = harness_sized(t.open_home(), fake_config(0, false), size);
         h.run();
         h.get_by_label("打包").click();
         step_until(&mut h, "pack button", |h| {
@@ -606,7 +606,7 @@ fn clerk_picks_pages_turns_blanks_deletes_restores_inserts_and_rescans_in_place(
     let (code, out, err) = run(t.cli().arg("import").arg(&dir));
     assert_eq!(code, 0, "{err}");
     let vid = out.trim().to_string();
-    let mut h = harness(Home::open(t.home()).unwrap(), fake_config(0, false));
+    let mut h = harness(t.open_home(), fake_config(0, false));
     step_until(&mut h, "pages processed", |h| {
         h.query_all_by_label("已完成").count() == 3
     });
@@ -781,7 +781,7 @@ fn clerk_sets_the_fonds_code_in_settings_and_volumes_get_their_archival_code() {
     let t = TestHome::new();
     let (vid, config) = indexed_volume(&t);
     let code = |t: &TestHome| t.catalogue().volume_json(&vid).unwrap().archival_code;
-    let mut h = harness(Home::open(t.home()).unwrap(), config);
+    let mut h = harness(t.open_home(), config);
     step_until(&mut h, "indexed", |_| {
         t.catalogue().volume_index(&vid).unwrap().is_some()
     });
@@ -821,7 +821,7 @@ fn clerk_sets_the_fonds_code_in_settings_and_volumes_get_their_archival_code() {
 fn reviewer_opens_a_finding_marks_a_defect_and_approves_in_the_review_screen() {
     let t = TestHome::new();
     let (vid, config) = indexed_volume(&t);
-    let mut h = harness(Home::open(t.home()).unwrap(), config);
+    let mut h = harness(t.open_home(), config);
     step_until(&mut h, "indexed", |_| {
         t.catalogue().volume_index(&vid).unwrap().is_some()
     });
@@ -903,7 +903,7 @@ fn the_workstation_asks_who_is_working_and_records_them_as_the_actor() {
     let t = TestHome::new();
     let (vid, mut config) = indexed_volume(&t);
     config.ask_operator = true;
-    let mut h = harness(Home::open(t.home()).unwrap(), config.clone());
+    let mut h = harness(t.open_home(), config.clone());
     step_until(&mut h, "indexed", |_| {
         t.catalogue().volume_index(&vid).unwrap().is_some()
     });
@@ -946,7 +946,7 @@ fn the_workstation_asks_who_is_working_and_records_them_as_the_actor() {
 
     // The next start offers the last operator.
     drop(h);
-    let mut h = harness(Home::open(t.home()).unwrap(), config);
+    let mut h = harness(t.open_home(), config);
     step_until(&mut h, "asked again", |h| {
         h.query_by_label("谁在工作？").is_some()
     });
@@ -961,7 +961,7 @@ fn the_workstation_asks_who_is_working_and_records_them_as_the_actor() {
 fn volumes_are_listed_by_code_and_party_filtered_by_a_few_characters_and_stepped_by_keyboard() {
     let t = TestHome::new();
     let ids = two_parties(&t);
-    let mut h = harness(Home::open(t.home()).unwrap(), fake_config(0, false));
+    let mut h = harness(t.open_home(), fake_config(0, false));
     step_until(&mut h, "rows with code and party", |h| {
         h.query_by_label_contains("J903-XZCF·2023-D30-0001 · 甲建材有限公司")
             .is_some()
@@ -1010,7 +1010,7 @@ fn the_page_and_the_results_get_the_room_at_office_screen_sizes() {
     for size in [[1366.0, 768.0], [1920.0, 1080.0]] {
         let t = TestHome::new();
         let (vid, config) = indexed_volume(&t);
-        let mut h = harness_sized(Home::open(t.home()).unwrap(), config, size);
+        let mut h = harness_sized(t.open_home(), config, size);
         step_until(&mut h, "indexed", |_| {
             t.catalogue().volume_index(&vid).unwrap().is_some()
         });
@@ -1044,7 +1044,7 @@ fn the_page_and_the_results_get_the_room_at_office_screen_sizes() {
 fn findings_of_one_code_are_one_line_that_opens() {
     let t = TestHome::new();
     let (vid, config) = indexed_volume(&t);
-    let mut h = harness(Home::open(t.home()).unwrap(), config);
+    let mut h = harness(t.open_home(), config);
     step_until(&mut h, "indexed", |_| {
         t.catalogue().volume_index(&vid).unwrap().is_some()
     });
@@ -1085,7 +1085,7 @@ fn findings_of_one_code_are_one_line_that_opens() {
 fn search_hits_come_by_volume_with_counts_filters_and_the_keyboard() {
     let t = TestHome::new();
     let ids = two_parties(&t);
-    let mut h = harness(Home::open(t.home()).unwrap(), fake_config(0, false));
+    let mut h = harness(t.open_home(), fake_config(0, false));
     step_until(&mut h, "rows", |h| {
         h.query_by_label_contains("· 乙餐饮店").is_some()
     });
@@ -1163,7 +1163,7 @@ fn the_thumbnail_size_is_the_clerks_and_kept() {
     std::fs::write(dir.join("1.jpg"), plain_jpeg(300, 400)).unwrap();
     let (code, _, err) = run(t.cli().arg("import").arg(&dir));
     assert_eq!(code, 0, "{err}");
-    let home = Home::open(t.home()).unwrap();
+    let home = t.open_home();
     let mut h = harness(home.clone(), fake_config(0, false));
     step_until(&mut h, "page processed", |h| {
         h.query_by_label("已完成").is_some()
@@ -1183,7 +1183,7 @@ fn the_thumbnail_size_is_the_clerks_and_kept() {
 fn the_chosen_findings_evidence_is_boxed_on_its_page() {
     let t = TestHome::new();
     let (vid, config) = indexed_volume(&t);
-    let mut h = harness(Home::open(t.home()).unwrap(), config);
+    let mut h = harness(t.open_home(), config);
     step_until(&mut h, "indexed", |_| {
         t.catalogue().volume_index(&vid).unwrap().is_some()
     });
@@ -1251,7 +1251,7 @@ fn the_chosen_findings_evidence_is_boxed_on_its_page() {
 fn a_volume_is_found_checked_and_approved_by_keyboard_alone() {
     let t = TestHome::new();
     let ids = two_parties(&t);
-    let mut h = harness(Home::open(t.home()).unwrap(), fake_config(0, false));
+    let mut h = harness(t.open_home(), fake_config(0, false));
     step_until(&mut h, "both listed", |h| {
         h.query_by_label("2 / 2").is_some()
     });
@@ -1318,7 +1318,7 @@ fn a_volume_is_found_checked_and_approved_by_keyboard_alone() {
 fn reviewer_scores_the_volume_on_the_sheet() {
     let t = TestHome::new();
     let (vid, config) = indexed_volume(&t);
-    let mut h = harness(Home::open(t.home()).unwrap(), config);
+    let mut h = harness(t.open_home(), config);
     step_until(&mut h, "indexed", |_| {
         t.catalogue().volume_index(&vid).unwrap().is_some()
     });
@@ -1391,7 +1391,7 @@ fn the_statistics_screen_counts_the_home_and_lists_a_bars_volumes() {
         ]));
         assert_eq!(code, 0, "{err}");
     }
-    let mut h = harness(Home::open(t.home()).unwrap(), fake_config(0, false));
+    let mut h = harness(t.open_home(), fake_config(0, false));
     step_until(&mut h, "both listed", |h| {
         h.query_by_label("2 / 2").is_some()
     });
@@ -1426,10 +1426,7 @@ fn a_second_clerk_keys_blind_and_a_third_settles_in_the_indexing_screen() {
     let t = TestHome::new();
     let (vid, config) = indexed_volume(&t);
     let open_double_entry = |who: &str| {
-        let mut h = harness(
-            Home::open(t.home()).unwrap().with_operator(who),
-            config.clone(),
-        );
+        let mut h = harness(t.open_home().with_operator(who), config.clone());
         step_until(&mut h, "indexed", |_| {
             t.catalogue().volume_index(&vid).unwrap().is_some()
         });
@@ -1517,7 +1514,7 @@ fn the_package_screen_uploads_the_outbox_and_shows_each_receipt() {
     });
     std::fs::write(&bureau, serde_json::to_vec(&settings).unwrap()).unwrap();
 
-    let mut h = harness(Home::open(t.home()).unwrap(), fake_config(0, false));
+    let mut h = harness(t.open_home(), fake_config(0, false));
     step_until(&mut h, "listed", |h| h.query_by_label("2 / 2").is_some());
     h.get_by_label("打包").click();
     step_until(&mut h, "the upload button", |h| {
