@@ -10,6 +10,7 @@ mod arrange;
 pub mod db;
 mod double_entry;
 mod index;
+mod leases;
 mod packages;
 mod review;
 mod schema;
@@ -28,6 +29,7 @@ use crate::model::{ColorMode, PageState, Severity, TextLine, TextOrigin, Verdict
 pub use arrange::{Placement, TrashedPage};
 pub use double_entry::{KeyingTally, SecondEntry};
 pub use index::CorrectionRow;
+pub use leases::Lease;
 pub use packages::PackageRow;
 pub use review::{ReviewDecision, ReviewMark};
 pub use search::SearchHit;
@@ -508,7 +510,8 @@ impl Catalogue {
         self.conn.query_row(&sql, args![page_id], page_from_row)
     }
 
-    /// Pages that a run must still process, in volume and scan order.
+    /// Pages that a run must still process, in volume and scan order: new ones
+    /// (and failed ones when asked), and those whose lease ran out.
     pub fn pending_pages(&self, volume_id: Option<&str>, retry_failed: bool) -> Result<Vec<i64>> {
         let states = if retry_failed {
             "('imported','failed')"
@@ -516,59 +519,72 @@ impl Catalogue {
             "('imported')"
         };
         let sql = format!(
-            "SELECT id FROM pages WHERE state IN {states} AND (CAST(?1 AS TEXT) IS NULL OR volume_id = ?1)
+            "SELECT id FROM pages
+             WHERE (state IN {states} OR (state = 'processing' AND lease_until < ?2))
+               AND (CAST(?1 AS TEXT) IS NULL OR volume_id = ?1)
              ORDER BY volume_id, seq"
         );
         let mut st = self.conn.prepare(&sql)?;
-        let rows = st.query_map(args![volume_id], |r| r.get(0))?;
+        let rows = st.query_map(args![volume_id, now()], |r| r.get(0))?;
         rows.collect::<Result<_>>()
     }
 
     /// Pages left `processing` by a run that died. Only call while holding the
-    /// home's process lock: then no live run owns them.
+    /// home's process lock on the home's own catalogue: then no live run owns
+    /// them. (A room's catalogue has leases instead.)
     pub fn reset_stale_processing(&self) -> Result<usize> {
         self.conn.execute(
-            "UPDATE pages SET state = 'imported' WHERE state = 'processing'",
+            "UPDATE pages SET state = 'imported', lease_owner = NULL, lease_until = NULL
+             WHERE state = 'processing'",
             args![],
         )
     }
 
-    /// Marks a page as taken by a worker; false if someone else finished it meanwhile.
-    pub fn claim_page(&self, page_id: i64) -> Result<bool> {
+    /// Takes a page for `lease`'s worker: a new or failed page, or one whose
+    /// lease ran out; false if someone else has it or finished it meanwhile.
+    pub fn claim_page(&self, page_id: i64, lease: &Lease) -> Result<bool> {
         let n = self.conn.execute(
-            "UPDATE pages SET state = 'processing', error = NULL
-             WHERE id = ?1 AND state IN ('imported', 'failed')",
-            args![page_id],
+            "UPDATE pages SET state = 'processing', error = NULL, lease_owner = ?2, lease_until = ?3
+             WHERE id = ?1 AND (state IN ('imported', 'failed')
+                                OR (state = 'processing' AND (lease_until IS NULL OR lease_until < ?4)))",
+            args![page_id, lease.owner(), lease.until(), now()],
         )?;
         Ok(n == 1)
     }
 
     /// Gives a claimed page back untouched (cancel).
-    pub fn release_page(&self, page_id: i64) -> Result<()> {
+    pub fn release_page(&self, page_id: i64, lease: &Lease) -> Result<()> {
         self.conn.execute(
-            "UPDATE pages SET state = 'imported' WHERE id = ?1 AND state = 'processing'",
-            args![page_id],
+            "UPDATE pages SET state = 'imported', lease_owner = NULL, lease_until = NULL
+             WHERE id = ?1 AND state = 'processing' AND lease_owner = ?2",
+            args![page_id, lease.owner()],
         )?;
         Ok(())
     }
 
-    pub fn fail_page(&self, page_id: i64, error: &str) -> Result<()> {
-        self.conn.execute(
-            "UPDATE pages SET state = 'failed', error = ?2 WHERE id = ?1",
-            args![page_id, error],
+    /// Records a page's failure; false (nothing written) when the lease was
+    /// lost to another worker meanwhile.
+    pub fn fail_page(&self, page_id: i64, error: &str, lease: &Lease) -> Result<bool> {
+        let n = self.conn.execute(
+            "UPDATE pages SET state = 'failed', error = ?2, lease_owner = NULL, lease_until = NULL
+             WHERE id = ?1 AND state = 'processing' AND lease_owner = ?3",
+            args![page_id, error, lease.owner()],
         )?;
-        Ok(())
+        Ok(n == 1)
     }
 
-    /// Commits a page's results and its search text in one transaction.
-    pub fn commit_page(&mut self, page_id: i64, r: &PageResult) -> Result<()> {
+    /// Commits a page's results and its search text in one transaction, if
+    /// `lease` still holds the page: false (nothing written) when it was taken
+    /// over meanwhile, so a page's result is committed exactly once.
+    pub fn commit_page(&mut self, page_id: i64, r: &PageResult, lease: &Lease) -> Result<bool> {
         let tx = self.conn.transaction()?;
-        tx.execute(
+        let n = tx.execute(
             "UPDATE pages SET state = 'done', error = NULL, image_key = ?2, image_ext = ?3,
                     width = ?4, height = ?5, rotation = ?6, flags = ?7, text_origin = ?8,
                     text = ?9, lines = ?10, ocr_confidence = ?11, ocr_engine = ?12,
-                    skew_deg = ?13, blank = ?14, imaging = ?15, processed_at = ?16
-             WHERE id = ?1",
+                    skew_deg = ?13, blank = ?14, imaging = ?15, processed_at = ?16,
+                    lease_owner = NULL, lease_until = NULL
+             WHERE id = ?1 AND state = 'processing' AND lease_owner = ?17",
             args![
                 page_id,
                 r.image_key,
@@ -585,12 +601,16 @@ impl Catalogue {
                 r.skew_deg.map(|s| (s as f64 * 100.0).round() / 100.0),
                 r.blank,
                 serde_json::to_string(&r.imaging)?,
-                now()
+                now(),
+                lease.owner()
             ],
         )?;
+        if n == 0 {
+            return Ok(false);
+        }
         search::PAGE_TEXT.put(&tx, page_id, &r.text)?;
         tx.commit()?;
-        Ok(())
+        Ok(true)
     }
 
     /// Stores a clerk's decisions for a page and queues it for processing again; the

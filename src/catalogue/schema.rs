@@ -255,6 +255,10 @@ const MIGRATIONS: &[&str] = &[
         tokenize = 'trigram');
      CREATE VIRTUAL TABLE value_grams USING fts5(text, content = '', contentless_delete = 1,
         tokenize = 'unicode61');",
+    // 12: leases: the worker that holds a page while it is processed, and until
+    // when; a lease not renewed (its worker killed) lets another take the page.
+    "ALTER TABLE pages ADD COLUMN lease_owner TEXT;
+     ALTER TABLE pages ADD COLUMN lease_until TEXT;",
 ];
 
 /// PostgreSQL's migrations, one for each of SQLite's above.
@@ -456,6 +460,10 @@ const PG_MIGRATIONS: &[&str] = &[
         tokens TEXT[] NOT NULL
      );
      CREATE INDEX value_grams_tokens ON value_grams USING gin (tokens);",
+    // 12: leases: the worker that holds a page while it is processed, and until
+    // when; a lease not renewed (its worker killed) lets another take the page.
+    "ALTER TABLE pages ADD COLUMN lease_owner TEXT;
+     ALTER TABLE pages ADD COLUMN lease_until TEXT;",
 ];
 
 /// How many migrations have run (inside the caller's transaction; on

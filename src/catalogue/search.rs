@@ -567,7 +567,8 @@ mod tests {
         cat.conn
             .execute_batch(
                 "DROP TABLE page_grams; DROP TABLE index_values; DROP TABLE value_fts;
-                 DROP TABLE value_grams; PRAGMA user_version = 9;",
+                 DROP TABLE value_grams; ALTER TABLE pages DROP COLUMN lease_owner;
+                 ALTER TABLE pages DROP COLUMN lease_until; PRAGMA user_version = 9;",
             )
             .unwrap();
         drop(cat);
@@ -623,6 +624,7 @@ mod tests {
         cat.conn
             .execute_batch(
                 "DROP TABLE index_values; DROP TABLE value_fts; DROP TABLE value_grams;
+                 ALTER TABLE pages DROP COLUMN lease_owner; ALTER TABLE pages DROP COLUMN lease_until;
                  PRAGMA user_version = 10;",
             )
             .unwrap();

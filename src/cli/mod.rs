@@ -161,6 +161,13 @@ pub enum Command {
     Arrange(intake::ArrangeArgs),
     /// Run every pending stage (imaging, OCR) in the background pool; resumable
     Process(work::ProcessArgs),
+    /// A room's processing worker: takes pending pages from the shared catalogue
+    /// with a lease (renewed while it works), processes and commits them, indexes
+    /// each volume when its last page is through; run any number, on any machine
+    ///
+    /// A worker that is killed loses nothing: its pages go to another worker when
+    /// its lease runs out (ANJUAN_LEASE_SECS, default 60), each committed once.
+    Worker(work::WorkerArgs),
     /// Decide for a page yourself: turn, straighten, mark blank (wins over the automatic decision; the master is untouched)
     Page(work::PageArgs),
     /// Confirm or correct the indexing (著录) of a volume; your values win over every automatic pass.
@@ -254,6 +261,7 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
         Command::Scan(args) => intake::scan(home, args),
         Command::Arrange(args) => intake::arrange(home, args),
         Command::Process(args) => work::process(home, args),
+        Command::Worker(args) => work::worker(home, args),
         Command::Page(args) => work::page(home, args),
         Command::Correct(args) => work::correct(home, args),
         Command::Volumes(args) => browse::volumes(home, args),

@@ -26,6 +26,24 @@ pub struct ProcessArgs {
     pub reindex: bool,
 }
 #[derive(Debug, clap::Args)]
+pub struct WorkerArgs {
+    /// Pages processed at once (one single-threaded OCR engine each) [default: one per core]
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Stop when no page is left to process or being processed anywhere in the room
+    #[arg(long)]
+    pub until_idle: bool,
+    /// Only this volume's pages
+    #[arg(long)]
+    pub volume: Option<String>,
+    /// OCR engine
+    #[arg(long, value_enum, default_value_t = EngineArg::Auto)]
+    pub engine: EngineArg,
+    /// Tesseract languages (with --engine tesseract)
+    #[arg(long, default_value = crate::ocr::DEFAULT_LANGUAGES)]
+    pub lang: String,
+}
+#[derive(Debug, clap::Args)]
 pub struct PageArgs {
     #[arg(long)]
     pub volume: String,
@@ -149,6 +167,56 @@ pub(super) fn process(home: &Home, args: ProcessArgs) -> Result<i32> {
         )
     };
     run_process(home, &opts)
+}
+
+pub(super) fn worker(home: &Home, args: WorkerArgs) -> Result<i32> {
+    let opts = crate::ops::worker::WorkerOptions {
+        jobs: args.jobs.unwrap_or_else(jobs::default_workers).max(1),
+        until_idle: args.until_idle,
+        engine: engine_choice(args.engine, args.lang),
+        volume: args.volume,
+        poll: std::time::Duration::from_millis(500),
+    };
+    let cancel = CancelToken::new();
+    let started = std::time::Instant::now();
+    eprintln!(
+        "worker on {} with {} job(s){}",
+        home.catalogue(),
+        opts.jobs,
+        if opts.until_idle { ", until idle" } else { "" }
+    );
+    // One line per event: a worker's output is a log, read later or by a supervisor.
+    let summary = crate::ops::worker::run(home, &opts, &cancel, |e| match e {
+        ProcessEvent::PageDone { volume_id, seq, .. } => eprintln!("{volume_id} page {seq}: done"),
+        ProcessEvent::PageFailed {
+            volume_id,
+            seq,
+            error,
+            ..
+        } => eprintln!("error: {volume_id} page {seq}: {error}"),
+        ProcessEvent::PageTakenOver { volume_id, seq, .. } => {
+            eprintln!("{volume_id} page {seq}: lease ran out, taken over by another worker")
+        }
+        ProcessEvent::WorkerFailed { error } => eprintln!("error: {error}"),
+        ProcessEvent::VolumeIndexed {
+            volume_id,
+            documents,
+            findings,
+        } => eprintln!("{volume_id}: indexed, {documents} document(s), {findings} finding(s)"),
+        ProcessEvent::Started { .. } | ProcessEvent::PageStarted { .. } => {}
+    })?;
+    eprintln!(
+        "worker done: {} page(s) processed, {} failed, {} taken over, in {:.1} s",
+        summary.done,
+        summary.failed,
+        summary.taken_over,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(if summary.worker_errors.is_empty() && summary.failed == 0 {
+        0
+    } else {
+        1
+    })
 }
 
 pub(super) fn page(home: &Home, args: PageArgs) -> Result<i32> {
@@ -434,6 +502,10 @@ fn run_process(home: &Home, opts: &ProcessOptions) -> Result<i32> {
         } => {
             bar.inc(1);
             bar.suspend(|| eprintln!("error: {volume_id} page {seq}: {error}"));
+        }
+        ProcessEvent::PageTakenOver { volume_id, seq, .. } => {
+            bar.inc(1);
+            bar.suspend(|| eprintln!("{volume_id} page {seq}: taken over by another worker"));
         }
         ProcessEvent::WorkerFailed { error } => bar.suspend(|| eprintln!("error: {error}")),
         ProcessEvent::VolumeIndexed {

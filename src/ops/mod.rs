@@ -18,6 +18,7 @@ pub mod pipeline;
 pub mod review;
 pub mod stats;
 pub mod upload;
+pub mod worker;
 
 pub use edit::{
     arrange_then_reindex, check_second_entry, correct, decide_page, key_second, parse_correction,

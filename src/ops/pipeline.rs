@@ -1,11 +1,14 @@
 //! `process`: run every pending per-page stage (imaging, OCR) on the job pool.
 //!
-//! Resumable by construction: a page is claimed (`processing`), worked, and its
-//! result committed in one transaction (`done`). A run holds the home's process
-//! lock; pages left `processing` by a run that was killed are therefore stale and
-//! go back to the queue when the next run starts. Derivatives are named by their
-//! inputs, so work cut off before its commit is simply done again, never twice
-//! committed.
+//! Resumable by construction: a page is claimed (`processing`, with the run's
+//! lease), worked, and its result committed in one transaction (`done`) only
+//! while the lease still holds, so a page is committed exactly once. On a home's
+//! own catalogue a run holds the home's process lock; pages left `processing` by
+//! a run that was killed are therefore stale and go back to the queue when the
+//! next run starts. On a room's shared catalogue other seats and workers are
+//! live: a killed run's pages come back when its lease runs out (see
+//! `catalogue::leases` and `ops::worker`). Derivatives are named by their
+//! inputs, so work cut off before its commit is simply done again.
 
 use std::fs::File;
 use std::time::Duration;
@@ -13,7 +16,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use crate::capture::decode_master_page;
-use crate::catalogue::{Catalogue, PageResult, PageRow};
+use crate::catalogue::{Catalogue, Lease, PageResult, PageRow};
 use crate::home::Home;
 use crate::imaging::{self, IMAGING_VERSION};
 use crate::jobs::{self, CancelToken};
@@ -76,6 +79,13 @@ pub enum ProcessEvent {
         volume_id: String,
         seq: u32,
         error: String,
+    },
+    /// The run's lease on the page ran out and another worker took it over:
+    /// this run's result was not committed (the other's will be).
+    PageTakenOver {
+        page_id: i64,
+        volume_id: String,
+        seq: u32,
     },
     /// A worker could not start (e.g. OCR language data missing).
     WorkerFailed {
@@ -157,7 +167,7 @@ impl ProcessLock {
     }
 }
 
-struct Worker {
+pub(super) struct Worker {
     catalogue: Catalogue,
     engine: Box<dyn OcrEngine>,
     /// Orientation detection; `None` when its data is missing (pages stay as scanned).
@@ -171,17 +181,26 @@ pub fn process(
     cancel: &CancelToken,
     mut on_event: impl FnMut(&ProcessEvent),
 ) -> Result<ProcessSummary> {
-    let _lock = ProcessLock::acquire(home)?;
     let catalogue = Catalogue::open(home.catalogue())?;
+    // A room's catalogue is shared with live runs elsewhere: leases, no lock.
+    let _lock = match catalogue.is_shared() {
+        false => Some(ProcessLock::acquire(home)?),
+        true => None,
+    };
     if let Some(v) = &opts.volume
         && !catalogue.volume_exists(v)?
     {
         bail!("no volume {v} in {}", home.root().display());
     }
-    let stale = catalogue.reset_stale_processing()?;
-    if stale > 0 {
-        tracing::info!("{stale} page(s) left unfinished by an earlier run go back to the queue");
+    if !catalogue.is_shared() {
+        let stale = catalogue.reset_stale_processing()?;
+        if stale > 0 {
+            tracing::info!(
+                "{stale} page(s) left unfinished by an earlier run go back to the queue"
+            );
+        }
     }
+    let lease = Lease::for_this_process();
     let pending = catalogue.pending_pages(opts.volume.as_deref(), opts.retry_failed)?;
     let mut summary = ProcessSummary {
         total: pending.len(),
@@ -203,32 +222,13 @@ pub fn process(
         &serde_json::json!({"pages": pending.len(), "workers": opts.workers, "engine": factory.describe()}).to_string(),
     )?;
     let store = Store::new(home.store_dir());
+    let _heartbeat = Heartbeat::start(home, &lease);
     jobs::run(
         pending,
         opts.workers,
         cancel,
-        |_| -> Result<Worker, ProcessEvent> {
-            let catalogue =
-                Catalogue::open(home.catalogue()).map_err(|e| ProcessEvent::WorkerFailed {
-                    error: format!("{e:#}"),
-                })?;
-            let engine = factory.create().map_err(|e| ProcessEvent::WorkerFailed {
-                error: e.to_string(),
-            })?;
-            let osd = match OsdEngine::new() {
-                Ok(o) => Some(o),
-                Err(e) => {
-                    tracing::warn!("{e}; pages are not turned upright");
-                    None
-                }
-            };
-            Ok(Worker {
-                catalogue,
-                engine,
-                osd,
-            })
-        },
-        |w, page_id, send| work_one(w, &store, page_id, send),
+        |_| Worker::start(home, factory.as_ref()),
+        |w, page_id, send| work_one(w, &store, page_id, &lease, send),
         |e| e,
         |e| {
             match &e {
@@ -287,16 +287,117 @@ pub fn index_volumes(
     Ok(())
 }
 
-fn work_one(w: &mut Worker, store: &Store, page_id: i64, send: &dyn Fn(ProcessEvent)) {
-    let row = match w.catalogue.claim_page(page_id).and_then(|claimed| {
-        if claimed {
-            w.catalogue.page(page_id).map(Some)
-        } else {
-            Ok(None)
+impl Worker {
+    /// A worker's own catalogue connection and engines.
+    pub(super) fn start(
+        home: &Home,
+        factory: &dyn crate::ocr::EngineFactory,
+    ) -> Result<Worker, ProcessEvent> {
+        let catalogue =
+            Catalogue::open(home.catalogue()).map_err(|e| ProcessEvent::WorkerFailed {
+                error: format!("{e:#}"),
+            })?;
+        let engine = factory.create().map_err(|e| ProcessEvent::WorkerFailed {
+            error: e.to_string(),
+        })?;
+        let osd = match OsdEngine::new() {
+            Ok(o) => Some(o),
+            Err(e) => {
+                tracing::warn!("{e}; pages are not turned upright");
+                None
+            }
+        };
+        Ok(Worker {
+            catalogue,
+            engine,
+            osd,
+        })
+    }
+
+    pub(super) fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+
+    /// A new catalogue connection (after the old one failed: the database
+    /// restarted, the network dropped).
+    pub(super) fn reconnect(&mut self, home: &Home) -> Result<()> {
+        self.catalogue = Catalogue::open(home.catalogue())?;
+        Ok(())
+    }
+}
+
+/// Renews a lease in the background for as long as it lives, on its own
+/// connection (a page's OCR can take longer than the lease).
+pub(super) struct Heartbeat {
+    stop: Option<crossbeam_channel::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Heartbeat {
+    pub(super) fn start(home: &Home, lease: &Lease) -> Heartbeat {
+        let (stop, stopped) = crossbeam_channel::bounded::<()>(0);
+        let (home, lease) = (home.clone(), lease.clone());
+        let thread = std::thread::spawn(move || {
+            let mut catalogue = None;
+            while let Err(crossbeam_channel::RecvTimeoutError::Timeout) =
+                stopped.recv_timeout(lease.heartbeat())
+            {
+                if catalogue.is_none() {
+                    catalogue = Catalogue::open(home.catalogue())
+                        .map_err(|e| tracing::warn!("heartbeat: {e:#}"))
+                        .ok();
+                }
+                if let Some(c) = &catalogue
+                    && let Err(e) = c.renew_lease(&lease)
+                {
+                    // Said, and tried again on a new connection next time.
+                    tracing::warn!("heartbeat: the lease could not be renewed: {e:#}");
+                    catalogue = None;
+                }
+            }
+        });
+        Heartbeat {
+            stop: Some(stop),
+            thread: Some(thread),
         }
-    }) {
-        Ok(Some(row)) => row,
-        Ok(None) => return, // someone finished it meanwhile
+    }
+}
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn work_one(
+    w: &mut Worker,
+    store: &Store,
+    page_id: i64,
+    lease: &Lease,
+    send: &dyn Fn(ProcessEvent),
+) {
+    match w.catalogue.claim_page(page_id, lease) {
+        Ok(true) => work_claimed(w, store, page_id, lease, send),
+        Ok(false) => {} // someone finished it meanwhile
+        Err(e) => send(ProcessEvent::WorkerFailed {
+            error: format!("catalogue: {e:#}"),
+        }),
+    }
+}
+
+/// Processes a page `lease` holds and commits it while the lease still holds.
+pub(super) fn work_claimed(
+    w: &mut Worker,
+    store: &Store,
+    page_id: i64,
+    lease: &Lease,
+    send: &dyn Fn(ProcessEvent),
+) {
+    let row = match w.catalogue.page(page_id) {
+        Ok(row) => row,
         Err(e) => {
             send(ProcessEvent::WorkerFailed {
                 error: format!("catalogue: {e:#}"),
@@ -310,24 +411,40 @@ fn work_one(w: &mut Worker, store: &Store, page_id: i64, send: &dyn Fn(ProcessEv
         volume_id: volume_id.clone(),
         seq,
     });
-    let outcome = process_page(store, &row, w.engine.as_mut(), w.osd.as_mut())
-        .and_then(|(result, timing)| w.catalogue.commit_page(page_id, &result).map(|_| timing));
+    let outcome = process_page(store, &row, w.engine.as_mut(), w.osd.as_mut()).and_then(
+        |(result, timing)| {
+            w.catalogue
+                .commit_page(page_id, &result, lease)
+                .map(|kept| (kept, timing))
+        },
+    );
     match outcome {
-        Ok(timing) => send(ProcessEvent::PageDone {
+        Ok((true, timing)) => send(ProcessEvent::PageDone {
             page_id,
             volume_id,
             seq,
             timing,
         }),
+        Ok((false, _)) => send(ProcessEvent::PageTakenOver {
+            page_id,
+            volume_id,
+            seq,
+        }),
         Err(e) => {
             let error = format!("{e:#}");
-            let _ = w.catalogue.fail_page(page_id, &error);
-            send(ProcessEvent::PageFailed {
-                page_id,
-                volume_id,
-                seq,
-                error,
-            });
+            match w.catalogue.fail_page(page_id, &error, lease) {
+                Ok(false) => send(ProcessEvent::PageTakenOver {
+                    page_id,
+                    volume_id,
+                    seq,
+                }),
+                _ => send(ProcessEvent::PageFailed {
+                    page_id,
+                    volume_id,
+                    seq,
+                    error,
+                }),
+            }
         }
     }
 }

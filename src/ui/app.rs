@@ -1088,7 +1088,9 @@ impl WorkstationApp {
             ProcessEvent::PageStarted { page_id, .. } => {
                 set_state(&mut self.data.pages, page_id, PageState::Processing, None)
             }
-            ProcessEvent::PageDone { page_id, .. } => {
+            // Taken over by another worker of the room: shown as it now is.
+            ProcessEvent::PageDone { page_id, .. }
+            | ProcessEvent::PageTakenOver { page_id, .. } => {
                 if let Some(i) = self.data.pages.iter().position(|p| p.id == page_id)
                     && let Ok(row) = self.catalogue.page(page_id)
                 {

@@ -13,6 +13,7 @@ mod ocr_real;
 mod package;
 mod process;
 mod review;
+mod room;
 mod scan;
 mod search_show;
 mod servers;
