@@ -196,6 +196,8 @@ pub struct Db {
     /// Inside [`Db::transaction`]: a second one would nest, which neither
     /// engine does with plain BEGIN.
     in_transaction: Cell<bool>,
+    /// The volume versions this seat's edits are made on (see `claims`).
+    expected_versions: RefCell<HashMap<String, i64>>,
 }
 
 enum Engine {
@@ -228,6 +230,7 @@ impl Db {
         Ok(Db {
             engine: Engine::Sqlite(conn),
             in_transaction: Cell::new(false),
+            expected_versions: RefCell::default(),
         })
     }
 
@@ -240,7 +243,21 @@ impl Db {
                 statements: HashMap::new(),
             }))),
             in_transaction: Cell::new(false),
+            expected_versions: RefCell::default(),
         })
+    }
+
+    /// The version of `volume_id` this seat's next edit is made on, if it said.
+    pub fn expected_version(&self, volume_id: &str) -> Option<i64> {
+        self.expected_versions.borrow().get(volume_id).copied()
+    }
+
+    pub fn expect_version(&self, volume_id: &str, version: Option<i64>) {
+        let mut map = self.expected_versions.borrow_mut();
+        match version {
+            Some(v) => map.insert(volume_id.to_string(), v),
+            None => map.remove(volume_id),
+        };
     }
 
     pub fn is_postgres(&self) -> bool {

@@ -7,6 +7,7 @@
 //! changes are numbered migrations, the same numbers on both engines.
 
 mod arrange;
+mod claims;
 pub mod db;
 mod double_entry;
 mod index;
@@ -27,6 +28,7 @@ use crate::model::record::{ImagingRecord, Overrides};
 use crate::model::{ColorMode, PageState, Severity, TextLine, TextOrigin, Verdict, VolumeStatus};
 
 pub use arrange::{Placement, TrashedPage};
+pub use claims::{Change, Claim, ClaimHeld, StaleEdit};
 pub use double_entry::{KeyingTally, SecondEntry};
 pub use index::CorrectionRow;
 pub use leases::Lease;
@@ -273,6 +275,8 @@ fn lock_volume(tx: &Db, volume_id: &str) -> Result<()> {
 }
 
 /// One audit-log row, on the catalogue's connection or inside a transaction.
+/// A person's edit of a volume is checked first (the stage's claim, the
+/// version the seat read: `claims::guard_edit`) and raises its version.
 fn write_audit(
     conn: &Db,
     actor: &str,
@@ -280,10 +284,14 @@ fn write_audit(
     volume_id: Option<&str>,
     detail: &str,
 ) -> Result<()> {
+    let version = match volume_id {
+        Some(v) => claims::guard_edit(conn, actor, action, v)?,
+        None => None,
+    };
     conn.execute(
-        "INSERT INTO audit_log(at, actor, action, volume_id, detail)
-         VALUES (?5, ?1, ?2, ?3, ?4)",
-        args![actor, action, volume_id, detail, now()],
+        "INSERT INTO audit_log(at, actor, action, volume_id, detail, version)
+         VALUES (?5, ?1, ?2, ?3, ?4, ?6)",
+        args![actor, action, volume_id, detail, now(), version],
     )?;
     Ok(())
 }

@@ -259,6 +259,18 @@ const MIGRATIONS: &[&str] = &[
     // when; a lease not renewed (its worker killed) lets another take the page.
     "ALTER TABLE pages ADD COLUMN lease_owner TEXT;
      ALTER TABLE pages ADD COLUMN lease_until TEXT;",
+    // 13: a room's seats on one volume: each person's edit raises the
+    // volume's version (the audit row keeps it), and a stage (scan, index,
+    // review) is claimed by the clerk working on it.
+    "ALTER TABLE volumes ADD COLUMN version BIGINT NOT NULL DEFAULT 0;
+     ALTER TABLE audit_log ADD COLUMN version BIGINT;
+     CREATE TABLE volume_claims(
+        volume_id TEXT NOT NULL REFERENCES volumes(id),
+        stage TEXT NOT NULL,
+        holder TEXT NOT NULL,
+        since TEXT NOT NULL,
+        PRIMARY KEY(volume_id, stage)
+     );",
 ];
 
 /// PostgreSQL's migrations, one for each of SQLite's above.
@@ -464,6 +476,18 @@ const PG_MIGRATIONS: &[&str] = &[
     // when; a lease not renewed (its worker killed) lets another take the page.
     "ALTER TABLE pages ADD COLUMN lease_owner TEXT;
      ALTER TABLE pages ADD COLUMN lease_until TEXT;",
+    // 13: a room's seats on one volume: each person's edit raises the
+    // volume's version (the audit row keeps it), and a stage (scan, index,
+    // review) is claimed by the clerk working on it.
+    "ALTER TABLE volumes ADD COLUMN version BIGINT NOT NULL DEFAULT 0;
+     ALTER TABLE audit_log ADD COLUMN version BIGINT;
+     CREATE TABLE volume_claims(
+        volume_id TEXT NOT NULL REFERENCES volumes(id),
+        stage TEXT NOT NULL,
+        holder TEXT NOT NULL,
+        since TEXT NOT NULL,
+        PRIMARY KEY(volume_id, stage)
+     );",
 ];
 
 /// How many migrations have run (inside the caller's transaction; on
@@ -554,3 +578,37 @@ pub fn migrate(db: &Db) -> Result<()> {
 /// The migrations that made `page_grams` and `index_values`.
 const GRAMS_MIGRATION: usize = 10;
 const VALUES_MIGRATION: usize = 11;
+
+/// Tests only: makes a SQLite catalogue look as it was after migration
+/// `version` (the later ones undone, newest first), to test upgrades.
+#[cfg(test)]
+pub(super) fn roll_back_to(db: &Db, version: usize) {
+    // What undoes each migration from the tenth on.
+    const UNDO: &[(usize, &str)] = &[
+        (10, "DROP TABLE page_grams;"),
+        (
+            11,
+            "DROP TABLE index_values; DROP TABLE value_fts; DROP TABLE value_grams;",
+        ),
+        (
+            12,
+            "ALTER TABLE pages DROP COLUMN lease_owner; ALTER TABLE pages DROP COLUMN lease_until;",
+        ),
+        (
+            13,
+            "DROP TABLE volume_claims; ALTER TABLE volumes DROP COLUMN version;
+             ALTER TABLE audit_log DROP COLUMN version;",
+        ),
+    ];
+    assert_eq!(
+        UNDO.last().unwrap().0,
+        MIGRATIONS.len(),
+        "undo the newest migration too"
+    );
+    for (n, sql) in UNDO.iter().rev() {
+        if *n > version {
+            db.execute_batch(sql).unwrap();
+        }
+    }
+    set_schema_version(db, version).unwrap();
+}

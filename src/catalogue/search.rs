@@ -564,13 +564,7 @@ mod tests {
             return;
         }
         // A catalogue from before the character index: made on opening.
-        cat.conn
-            .execute_batch(
-                "DROP TABLE page_grams; DROP TABLE index_values; DROP TABLE value_fts;
-                 DROP TABLE value_grams; ALTER TABLE pages DROP COLUMN lease_owner;
-                 ALTER TABLE pages DROP COLUMN lease_until; PRAGMA user_version = 9;",
-            )
-            .unwrap();
+        crate::catalogue::schema::roll_back_to(&cat.conn, 9);
         drop(cat);
         let cat = Catalogue::open(path).unwrap();
         assert_eq!(pages(&cat, "处罚"), [1]);
@@ -621,13 +615,7 @@ mod tests {
         }
         // A catalogue from before the values' rows: filled on opening.
         cat.store_index(&v, "f", &index).unwrap();
-        cat.conn
-            .execute_batch(
-                "DROP TABLE index_values; DROP TABLE value_fts; DROP TABLE value_grams;
-                 ALTER TABLE pages DROP COLUMN lease_owner; ALTER TABLE pages DROP COLUMN lease_until;
-                 PRAGMA user_version = 10;",
-            )
-            .unwrap();
+        crate::catalogue::schema::roll_back_to(&cat.conn, 10);
         drop(cat);
         let cat = Catalogue::open(path).unwrap();
         assert_eq!(found(&cat, "青禾"), [("party".to_string(), 2)]);

@@ -168,6 +168,12 @@ pub enum Command {
     /// A worker that is killed loses nothing: its pages go to another worker when
     /// its lease runs out (ANJUAN_LEASE_SECS, default 60), each committed once.
     Worker(work::WorkerArgs),
+    /// A room's seats on one volume: claim a stage (scan 扫描, index 著录, review
+    /// 质检) while you work on it, release it, or as a supervisor take it over;
+    /// --list shows who holds what and each volume's version
+    ///
+    /// While a stage is held, the others' edits of it are refused, naming the holder.
+    Claim(work::ClaimArgs),
     /// Decide for a page yourself: turn, straighten, mark blank (wins over the automatic decision; the master is untouched)
     Page(work::PageArgs),
     /// Confirm or correct the indexing (著录) of a volume; your values win over every automatic pass.
@@ -262,6 +268,7 @@ pub fn run(home: &Home, command: Command) -> Result<i32> {
         Command::Arrange(args) => intake::arrange(home, args),
         Command::Process(args) => work::process(home, args),
         Command::Worker(args) => work::worker(home, args),
+        Command::Claim(args) => work::claim(home, args),
         Command::Page(args) => work::page(home, args),
         Command::Correct(args) => work::correct(home, args),
         Command::Volumes(args) => browse::volumes(home, args),

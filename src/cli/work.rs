@@ -82,6 +82,36 @@ pub struct CorrectArgs {
     /// value becomes the field's correction. `anjuan show --volume ID` lists them
     #[arg(long, value_name = "KEY=VALUE", conflicts_with_all = ["set", "undo"])]
     pub settle: Vec<String>,
+    /// Refuse the correction (naming who changed what) unless the volume is
+    /// still at this version, the one you read (`anjuan claim --list` shows it)
+    #[arg(long, value_name = "N")]
+    pub if_version: Option<i64>,
+}
+#[derive(Debug, clap::Args)]
+pub struct ClaimArgs {
+    #[arg(long, required_unless_present = "list")]
+    pub volume: Option<String>,
+    /// The stage: scan (扫描), index (著录) or review (质检)
+    #[arg(long, value_parser = parse_stage, required_unless_present = "list")]
+    pub stage: Option<crate::model::Stage>,
+    /// Give the stage back
+    #[arg(long, conflicts_with_all = ["take_over", "list"])]
+    pub release: bool,
+    /// Take the stage over from whoever holds it (a supervisor named in bureau.json)
+    #[arg(long, conflicts_with = "list")]
+    pub take_over: bool,
+    /// List the claims held (of --volume, or all) with each volume's version
+    #[arg(long)]
+    pub list: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_stage(s: &str) -> std::result::Result<crate::model::Stage, String> {
+    use crate::model::Stage;
+    Stage::parse(s)
+        .or_else(|| Stage::ALL.iter().copied().find(|st| st.label() == s))
+        .ok_or_else(|| "scan (扫描), index (著录) or review (质检)".to_string())
 }
 #[derive(Debug, clap::Args)]
 pub struct SettingsArgs {
@@ -167,6 +197,78 @@ pub(super) fn process(home: &Home, args: ProcessArgs) -> Result<i32> {
         )
     };
     run_process(home, &opts)
+}
+
+/// `claim`: take, give back, take over or list the stages of volumes.
+pub(super) fn claim(home: &Home, args: ClaimArgs) -> Result<i32> {
+    let cat = Catalogue::open(home.catalogue())?;
+    let who = home.operator();
+    if args.list {
+        let claims = cat.claims(args.volume.as_deref())?;
+        if args.json {
+            let rows: Vec<serde_json::Value> = claims
+                .iter()
+                .map(|c| {
+                    Ok(serde_json::json!({
+                        "volume": c.volume_id, "stage": c.stage, "holder": c.holder,
+                        "since": c.since, "version": cat.volume_version(&c.volume_id)?,
+                    }))
+                })
+                .collect::<Result<_>>()?;
+            println!("{}", serde_json::to_string_pretty(&rows)?);
+        } else {
+            if let Some(v) = &args.volume {
+                println!("{v}: version {}", cat.volume_version(v)?);
+            }
+            for c in &claims {
+                println!(
+                    "{}\t{} {}\t{}\tsince {}",
+                    c.volume_id,
+                    c.stage.label(),
+                    c.stage,
+                    c.holder,
+                    c.since
+                );
+            }
+        }
+        return Ok(0);
+    }
+    let (volume, stage) = (
+        args.volume.expect("required by clap"),
+        args.stage.expect("required by clap"),
+    );
+    if args.release {
+        if cat.release(&volume, stage, who)? {
+            eprintln!("{volume}: {} released", stage.label());
+            return Ok(0);
+        }
+        anyhow::bail!("{volume}: {who} does not hold {}", stage.label());
+    }
+    let claim = if args.take_over {
+        let settings = crate::model::settings::BureauSettings::load(&home.bureau_path())?;
+        anyhow::ensure!(
+            settings.supervisors.iter().any(|s| s == who),
+            "only a supervisor may take a stage over; bureau.json names them in \"supervisors\""
+        );
+        cat.take_over(&volume, stage, who)?
+    } else {
+        cat.claim(&volume, stage, who)?
+    };
+    let version = cat.volume_version(&volume)?;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::json!({"volume": volume, "stage": stage, "holder": claim.holder,
+                               "since": claim.since, "version": version})
+        );
+    }
+    eprintln!(
+        "{volume}: {} held by {} since {} (version {version})",
+        stage.label(),
+        claim.holder,
+        claim.since
+    );
+    Ok(0)
 }
 
 pub(super) fn worker(home: &Home, args: WorkerArgs) -> Result<i32> {
@@ -264,6 +366,7 @@ pub(super) fn correct(home: &Home, args: CorrectArgs) -> Result<i32> {
         undo,
         second,
         settle,
+        if_version,
     } = args;
     if !second.is_empty() || !settle.is_empty() {
         return double_entry(home, &volume, &second, &settle);
@@ -280,6 +383,7 @@ pub(super) fn correct(home: &Home, args: CorrectArgs) -> Result<i32> {
         changes.push((ops::edit::parse_target(key)?, None));
     }
     let mut cat = Catalogue::open(home.catalogue())?;
+    cat.expect_version(&volume, if_version);
     let actor = home.operator().to_string();
     ops::correct(home, &mut cat, &volume, &changes, &actor)?;
     let v = cat.volume_json(&volume)?;

@@ -43,6 +43,40 @@ pub mod time;
 pub use finding::{Finding, ScoreAdjustment, Severity, Verdict};
 
 word_enum! {
+    /// The stages of a volume that one person works on at a time in a room
+    /// (扫描, 著录, 质检); a clerk claims the stage while working on it.
+    pub enum Stage {
+        Scan = "scan",
+        Index = "index",
+        Review = "review",
+    }
+}
+
+impl Stage {
+    /// The stage an audited edit belongs to (None: not a person's edit of a
+    /// volume, e.g. processing, packing, upload).
+    pub fn of_action(action: &str) -> Option<Stage> {
+        match action {
+            "override" | "pages_moved" | "pages_removed" | "pages_restored" | "page_replaced" => {
+                Some(Stage::Scan)
+            }
+            "correct" | "second_entry" | "second_entry_settled" => Some(Stage::Index),
+            "review_mark" | "review_resolve" | "score_adjust" | "review_approved"
+            | "review_returned" => Some(Stage::Review),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Scan => "扫描",
+            Stage::Index => "著录",
+            Stage::Review => "质检",
+        }
+    }
+}
+
+word_enum! {
     /// Where a page stands in the pipeline, shown as a badge in the UI.
     pub enum PageState {
         /// Stored and waiting for processing.

@@ -32,6 +32,10 @@ pub struct BureauSettings {
     /// Where packages are uploaded (the platform's object storage).
     #[serde(default)]
     pub upload: UploadSettings,
+    /// Who may take over a stage of a volume another clerk holds (a room's
+    /// supervisors, by operator name).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub supervisors: Vec<String>,
 }
 
 /// The platform's object storage (S3-compatible). Credentials are never kept

@@ -159,3 +159,92 @@ fn two_workers_and_a_seat_on_one_postgres_match_a_single_sqlite_seat_with_a_work
     assert_eq!(code, 0);
     assert!(out.contains(&volumes[1]));
 }
+
+#[test]
+fn clerks_claim_stages_a_supervisor_takes_one_over_and_stale_corrections_are_refused() {
+    let t = TestHome {
+        dir: tempfile::tempdir().unwrap(),
+        shared_catalogue: Some(fresh_postgres()),
+    };
+    let v = plain_volume(&t, &[600, 610]);
+    process_fake(&t, "行政处罚决定书\n当事人：江北青禾餐饮有限公司");
+    let as_ = |who: &str| {
+        let mut c = t.cli();
+        c.env("ANJUAN_OPERATOR", who);
+        c
+    };
+    // 甲 claims 著录; 乙 can neither correct nor claim it, and is told who has it.
+    let (code, _, err) = run(as_("甲").args(["claim", "--volume", &v, "--stage", "著录"]));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(as_("乙").args(["correct", "--volume", &v, "party=张三"]));
+    assert_ne!(code, 0);
+    assert!(err.contains("held by 甲"), "{err}");
+    let (code, _, err) = run(as_("乙").args(["claim", "--volume", &v, "--stage", "index"]));
+    assert_ne!(code, 0);
+    assert!(err.contains("甲"), "{err}");
+    // 质检 is another stage: free.
+    let (code, _, err) = run(as_("乙").args(["claim", "--volume", &v, "--stage", "review"]));
+    assert_eq!(code, 0, "{err}");
+
+    // The list says who holds what, and the version everyone reads.
+    let (code, out, _) = run(t.cli().args(["claim", "--list", "--json"]));
+    assert_eq!(code, 0);
+    let list: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert_eq!(list[0]["holder"], "甲");
+    let read = list[0]["version"].as_i64().unwrap();
+
+    // 甲 corrects on the version read; a second correction on that same old
+    // version is refused, saying who changed what.
+    let (code, _, err) = run(as_("甲").args([
+        "correct",
+        "--volume",
+        &v,
+        "party=张三",
+        "--if-version",
+        &read.to_string(),
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(as_("甲").args([
+        "correct",
+        "--volume",
+        &v,
+        "party=李四",
+        "--if-version",
+        &read.to_string(),
+    ]));
+    assert_ne!(code, 0);
+    assert!(err.contains("changed since you read it"), "{err}");
+    assert!(err.contains("甲 correct"), "{err}");
+    assert_eq!(
+        t.catalogue().volume_json(&v).unwrap().party.as_deref(),
+        Some("张三")
+    );
+
+    // 甲 went home. 乙 may not take 著录 over; the supervisor named in
+    // bureau.json may, and then 甲's corrections are refused.
+    let (code, _, err) =
+        run(as_("乙").args(["claim", "--volume", &v, "--stage", "index", "--take-over"]));
+    assert_ne!(code, 0);
+    assert!(err.contains("supervisor"), "{err}");
+    let settings = anjuan::model::settings::BureauSettings {
+        supervisors: vec!["主管".into()],
+        ..Default::default()
+    };
+    settings.save(&t.home().join("bureau.json")).unwrap();
+    let (code, _, err) =
+        run(as_("主管").args(["claim", "--volume", &v, "--stage", "index", "--take-over"]));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(as_("甲").args(["correct", "--volume", &v, "party=王五"]));
+    assert_ne!(code, 0);
+    assert!(err.contains("held by 主管"), "{err}");
+    let trail = t.catalogue().audit_trail(&v).unwrap();
+    assert!(trail.iter().any(|(_, who, action, detail)| who == "主管"
+        && action == "claim_taken_over"
+        && detail.contains("甲")));
+    let (code, _, err) =
+        run(as_("主管").args(["claim", "--volume", &v, "--stage", "index", "--release"]));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(as_("甲").args(["correct", "--volume", &v, "party=王五"]));
+    assert_eq!(code, 0, "{err}");
+}
