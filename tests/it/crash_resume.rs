@@ -23,11 +23,15 @@ fn killed_run_resumes_with_nothing_lost_or_done_twice() {
     assert_eq!(code, 0, "{err}");
     let vid = out.trim().to_string();
 
+    // On a room's catalogue the killed run's pages come back when its lease
+    // runs out (a home's own catalogue gives them back at once): a short one.
+    let lease_secs = "1";
     // Each page takes 250 ms on 2 workers: the whole run ~1.5 s. Kill it mid-way.
     let mut child = t
         .cli()
         .args(["process", "--engine", "fake", "--jobs", "2"])
         .env("ANJUAN_FAKE_OCR", "delay_ms=250,text=甲乙丙")
+        .env("ANJUAN_LEASE_SECS", lease_secs)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -48,11 +52,15 @@ fn killed_run_resumes_with_nothing_lost_or_done_twice() {
         "killed too late: {done_before} done"
     );
 
+    if t.shared_catalogue.is_some() {
+        std::thread::sleep(Duration::from_millis(1500));
+    }
     // The catalogue reopens; the rerun finishes exactly the rest.
     let (code, _, err) = run(t
         .cli()
         .args(["process", "--engine", "fake"])
-        .env("ANJUAN_FAKE_OCR", "text=甲乙丙"));
+        .env("ANJUAN_FAKE_OCR", "text=甲乙丙")
+        .env("ANJUAN_LEASE_SECS", lease_secs));
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains(&format!(

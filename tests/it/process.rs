@@ -140,6 +140,19 @@ fn a_second_run_on_the_same_home_is_refused_while_one_runs() {
     import_widths(&t, &[100]);
     let home = t.open_home();
     let _held = pipeline::ProcessLock::acquire(&home).unwrap();
+    if t.shared_catalogue.is_some() {
+        // A room's catalogue: runs of several seats share the pages through
+        // leases (see room.rs); the home's lock is not theirs to wait for.
+        let summary = pipeline::process(
+            &home,
+            &fake(FakeFactory::default()),
+            &CancelToken::new(),
+            |_| {},
+        )
+        .unwrap();
+        assert_eq!(summary.done, 1);
+        return;
+    }
     let err = pipeline::process(
         &home,
         &fake(FakeFactory::default()),
