@@ -193,7 +193,7 @@ pub fn hashing() {
 /// p50 / p95 of 1-, 2- and 4-character queries as `anjuan search` asks them
 /// (fields, then page text), drawn from the text itself (so most find
 /// something) and from its characters at random (so some find little).
-pub fn search_scale(pages: usize, dir: &Path) -> Result<()> {
+pub fn search_scale(pages: usize, dir: &Path, on_postgres: bool) -> Result<()> {
     use rand::{Rng, SeedableRng};
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20261203);
     let sample = crate::capture::sample::sample_volume();
@@ -232,7 +232,16 @@ pub fn search_scale(pages: usize, dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir)?;
     let path = dir.join("catalogue.sqlite");
     let _ = std::fs::remove_file(&path);
-    let mut cat = crate::catalogue::Catalogue::open(&path)?;
+    // On PostgreSQL: a private server (Debian's binaries, as the tests use).
+    let server = match on_postgres {
+        true => Some(crate::catalogue::scratch::ScratchPostgres::start()?),
+        false => None,
+    };
+    let location = match &server {
+        Some(pg) => crate::catalogue::Location::Postgres(pg.fresh_database()?),
+        None => crate::catalogue::Location::Sqlite(path.clone()),
+    };
+    let mut cat = crate::catalogue::Catalogue::open(&location)?;
     let started = Instant::now();
     let mut samples: Vec<String> = Vec::new();
     for v in 0..pages.div_ceil(100) {
@@ -273,10 +282,18 @@ pub fn search_scale(pages: usize, dir: &Path) -> Result<()> {
         });
         cat.store_index(&id, "synthetic", &serde_json::from_value(index)?)?;
     }
-    let size = std::fs::metadata(&path)?.len()
-        + std::fs::metadata(dir.join("catalogue.sqlite-wal")).map_or(0, |m| m.len());
+    // Statistics for the planner, as a room's database keeps them (autovacuum).
+    cat.optimize()?;
+    let size = match cat.database_bytes()? {
+        Some(bytes) => bytes,
+        None => {
+            std::fs::metadata(&path)?.len()
+                + std::fs::metadata(dir.join("catalogue.sqlite-wal")).map_or(0, |m| m.len())
+        }
+    };
     println!(
-        "search: {pages} pages written in {:.0} s ({:.1} GB catalogue)",
+        "search on {}: {pages} pages written in {:.0} s ({:.1} GB catalogue)",
+        if on_postgres { "PostgreSQL" } else { "SQLite" },
         started.elapsed().as_secs_f64(),
         size as f64 / 1e9
     );
@@ -339,5 +356,100 @@ pub fn search_scale(pages: usize, dir: &Path) -> Result<()> {
             println!("    slowest: {}", named.join(", "));
         }
     }
+    Ok(())
+}
+
+/// A room against one process: the same pages processed by `workers` `anjuan
+/// worker` processes of one job each on one PostgreSQL catalogue (a private
+/// server) and one store, then by one `worker` with `workers` jobs; pages per
+/// minute of each. Both sides run the same total of engines, so the
+/// difference is what sharing the catalogue through leases costs.
+pub fn room(paths: &[PathBuf], workers: usize, lang: &str, copies: usize) -> Result<()> {
+    let scratch = tempfile::tempdir()?;
+    let files = bench_inputs(paths, scratch.path())?;
+    let pg = crate::catalogue::scratch::ScratchPostgres::start()?;
+    let url = pg.fresh_database()?;
+    let home = Home::open(scratch.path().join("home"))?.with_catalogue(Some(&url))?;
+    {
+        let mut cat = Catalogue::open(home.catalogue())?;
+        let store = Store::new(home.store_dir());
+        // The pages several times over (one volume each), for a run long
+        // enough to measure.
+        for copy in 0..copies.max(1) {
+            let r = capture::import(
+                &mut cat,
+                &store,
+                &files,
+                Some(&format!("ROOM{copy:02}")),
+                home.operator(),
+                CancelToken::new().flag(),
+                |_| {},
+            )?;
+            if r.has_failures() {
+                bail!("some bench pages could not be imported");
+            }
+        }
+    }
+    let n: usize = Catalogue::open(home.catalogue())?
+        .list_volumes()?
+        .iter()
+        .map(|v| v.pages as usize)
+        .sum();
+    eprintln!(
+        "{n} pages on PostgreSQL, {workers} worker process(es) × 1 job against 1 × {workers} jobs, tesseract -l {lang}"
+    );
+    let exe = std::env::current_exe()?;
+    let run = |processes: usize, jobs: usize| -> Result<f64> {
+        Catalogue::open(home.catalogue())?.requeue_pages(None)?;
+        let started = Instant::now();
+        let children: Vec<std::process::Child> = (0..processes)
+            .map(|_| {
+                Command::new(&exe)
+                    .args([
+                        "worker",
+                        "--until-idle",
+                        "--engine",
+                        "tesseract",
+                        "--lang",
+                        lang,
+                    ])
+                    .args(["--jobs", &jobs.to_string()])
+                    .env("ANJUAN_HOME", home.root())
+                    .env("ANJUAN_CATALOGUE", &url)
+                    .env("OMP_THREAD_LIMIT", "1")
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+            })
+            .collect::<std::io::Result<_>>()?;
+        for mut c in children {
+            let status = c.wait()?;
+            if !status.success() {
+                bail!("a worker failed ({status})");
+            }
+        }
+        let secs = started.elapsed().as_secs_f64();
+        let done = Catalogue::open(home.catalogue())?
+            .list_volumes()?
+            .iter()
+            .map(|v| v.done as usize)
+            .sum::<usize>();
+        if done != n {
+            bail!("{done} of {n} pages done");
+        }
+        Ok(secs)
+    };
+    let ppm = |secs: f64| n as f64 * 60.0 / secs;
+    let one = run(1, workers)?;
+    let room = run(workers, 1)?;
+    println!(
+        "1 worker × {workers} jobs            {:>7.1} pages/min  ({one:.1} s)",
+        ppm(one)
+    );
+    println!(
+        "{workers} workers × 1 job (a room)     {:>7.1} pages/min  ({room:.1} s)  {:+.1} %",
+        ppm(room),
+        100.0 * (one / room - 1.0)
+    );
     Ok(())
 }

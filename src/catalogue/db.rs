@@ -214,9 +214,7 @@ struct Postgres {
 /// The time as the catalogue stores it (UTC, milliseconds, `Z`): computed here,
 /// not by either engine, so both write the same.
 pub fn now() -> String {
-    chrono::Utc::now()
-        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
-        .to_string()
+    crate::model::time::now_utc_millis()
 }
 
 impl Db {

@@ -62,7 +62,7 @@ impl Lease {
     /// When a lease taken or renewed now runs out.
     pub fn until(&self) -> String {
         let until = chrono::Utc::now() + chrono::Duration::from_std(self.ttl).unwrap_or_default();
-        until.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+        crate::model::time::utc_millis(until)
     }
 }
 

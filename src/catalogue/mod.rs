@@ -309,6 +309,29 @@ impl Catalogue {
         Ok(Catalogue { conn })
     }
 
+    /// Refreshes the statistics the query planner uses (after a bulk load):
+    /// PostgreSQL's ANALYZE, SQLite's `PRAGMA optimize`.
+    pub fn optimize(&self) -> Result<()> {
+        self.conn.execute_batch(if self.conn.is_postgres() {
+            "ANALYZE"
+        } else {
+            "PRAGMA optimize"
+        })
+    }
+
+    /// The database's size on PostgreSQL (None on SQLite: its files say).
+    pub fn database_bytes(&self) -> Result<Option<u64>> {
+        if !self.conn.is_postgres() {
+            return Ok(None);
+        }
+        let bytes: i64 = self.conn.query_row(
+            "SELECT pg_database_size(current_database())",
+            args![],
+            |r| r.get(0),
+        )?;
+        Ok(Some(bytes.max(0) as u64))
+    }
+
     /// Whether this is a room's shared catalogue (PostgreSQL).
     pub fn is_shared(&self) -> bool {
         self.conn.is_postgres()
@@ -323,6 +346,15 @@ impl Catalogue {
         detail: &str,
     ) -> Result<()> {
         write_audit(&self.conn, actor, action, volume_id, detail)
+    }
+
+    /// The latest audit row's number (0: none): it moves with every audited
+    /// action, so a seat of a room sees that someone did something.
+    pub fn last_audit_id(&self) -> Result<i64> {
+        self.conn
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM audit_log", args![], |r| {
+                r.get(0)
+            })
     }
 
     /// A volume's audit trail, oldest first: (at, actor, action, detail).

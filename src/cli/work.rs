@@ -170,6 +170,17 @@ pub struct BenchArgs {
     /// many pages of realistic text in a scratch catalogue (e.g. 1000000)
     #[arg(long, value_name = "PAGES")]
     pub search_pages: Option<usize>,
+    /// With --search-pages: on PostgreSQL (a private server) instead of SQLite
+    #[arg(long, requires = "search_pages")]
+    pub postgres: bool,
+    /// Only measure a room: N `worker` processes of one job on one PostgreSQL
+    /// against one worker of N jobs, pages/min of each (the sample volume, or
+    /// PATHS, imported --copies times)
+    #[arg(long, value_name = "N", conflicts_with_all = ["search_pages", "hashing"])]
+    pub room: Option<usize>,
+    /// With --room: how many times the pages are imported (one volume each)
+    #[arg(long, default_value_t = 4, requires = "room")]
+    pub copies: usize,
 }
 
 pub(super) fn process(home: &Home, args: ProcessArgs) -> Result<i32> {
@@ -574,6 +585,9 @@ pub(super) fn bench(args: BenchArgs) -> Result<i32> {
         lang,
         hashing,
         search_pages,
+        postgres,
+        room,
+        copies,
     } = args;
     if hashing {
         crate::bench::hashing();
@@ -581,7 +595,11 @@ pub(super) fn bench(args: BenchArgs) -> Result<i32> {
     }
     if let Some(pages) = search_pages {
         let scratch = tempfile::tempdir()?;
-        crate::bench::search_scale(pages.max(100), scratch.path())?;
+        crate::bench::search_scale(pages.max(100), scratch.path(), postgres)?;
+        return Ok(0);
+    }
+    if let Some(workers) = room {
+        crate::bench::room(&paths, workers.max(1), &lang, copies)?;
         return Ok(0);
     }
     crate::bench::run(&paths, jobs.unwrap_or_else(jobs::default_workers), &lang)?;

@@ -8,6 +8,17 @@ pub fn now_utc() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// A time as the catalogue stores it: UTC with milliseconds,
+/// `YYYY-MM-DDTHH:MM:SS.mmmZ` (one width, so text order is time order).
+pub fn utc_millis(at: chrono::DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Now, as the catalogue stores it ([`utc_millis`]).
+pub fn now_utc_millis() -> String {
+    utc_millis(Utc::now())
+}
+
 /// Now in the machine's time zone, `YYYY-MM-DD HH:MM:SS` (names people read).
 pub fn local_now() -> String {
     Local::now().format("%Y-%m-%d %H:%M:%S").to_string()

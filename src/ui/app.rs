@@ -176,6 +176,12 @@ pub enum Command {
     ShowScoreSheet(bool),
     /// 著录's side column shows this tab.
     ShowIndexTab(IndexTab),
+    /// Claim a stage of the current volume for the operator.
+    Claim(crate::model::Stage),
+    /// Give a stage of the current volume back.
+    ReleaseClaim(crate::model::Stage),
+    /// A supervisor takes a stage of the current volume over.
+    TakeOverClaim(crate::model::Stage),
     /// 移交接收登记表 of the outbox's packages that passed.
     Handover,
     /// 上传: the outbox's packages that passed, to the platform (`upload.target`).
@@ -459,6 +465,11 @@ pub struct CaseData {
     pub score: Option<crate::review::scoring::Score>,
     /// The selected volume's 一稿双录, field by field.
     pub double_entry: Vec<crate::review::double_entry::FieldEntry>,
+    /// Who holds which stage of the selected volume (a room's seats).
+    pub claims: Vec<crate::catalogue::Claim>,
+    /// Whether the operator is one of the bureau's supervisors (may take a
+    /// claim over).
+    pub supervisor: bool,
     /// Every volume: may it be packed now, or why not (the packer's rule).
     pub readiness: std::collections::BTreeMap<String, Result<(), crate::package::ready::NotReady>>,
     /// The latest review decision of every reviewed volume.
@@ -488,6 +499,60 @@ pub struct WorkstationApp {
     /// The volume list's rows being made (the latest request wins).
     rows_job:
         Option<std::sync::mpsc::Receiver<Result<Vec<crate::ops::overview::VolumeRow>, String>>>,
+    /// On a room's catalogue: what the other seats and workers did, read by a
+    /// watcher thread every few seconds (volume counts, last audited edit).
+    room_watch: Option<std::sync::mpsc::Receiver<RoomActivity>>,
+    room_last_audit: Option<i64>,
+}
+
+/// What a seat of a room sees change: every volume's page counts and the
+/// latest audited action.
+#[derive(Debug, Clone, PartialEq)]
+struct RoomActivity {
+    volumes: Vec<VolumeSummary>,
+    last_audit: i64,
+}
+
+/// How often a seat of a room looks at what the others did.
+const ROOM_WATCH_EVERY: Duration = Duration::from_secs(3);
+
+/// Watches a room's catalogue on a connection of its own until the app goes
+/// (its receiver dropped); sends what changed.
+fn watch_room(
+    location: crate::catalogue::Location,
+    egui: egui::Context,
+) -> std::sync::mpsc::Receiver<RoomActivity> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut last: Option<RoomActivity> = None;
+        let mut catalogue: Option<Catalogue> = None;
+        loop {
+            std::thread::sleep(ROOM_WATCH_EVERY);
+            if catalogue.is_none() {
+                catalogue = Catalogue::open(&location).ok();
+            }
+            let Some(c) = &catalogue else { continue };
+            let now = c.list_volumes().and_then(|volumes| {
+                Ok(RoomActivity {
+                    volumes,
+                    last_audit: c.last_audit_id()?,
+                })
+            });
+            match now {
+                Ok(now) if last.as_ref() != Some(&now) => {
+                    if tx.send(now.clone()).is_err() {
+                        return;
+                    }
+                    egui.request_repaint();
+                    last = Some(now);
+                }
+                Ok(_) => {}
+                // A new connection next time (the server restarted).
+                Err(_) => catalogue = None,
+            }
+        }
+    });
+    rx
 }
 
 impl WorkstationApp {
@@ -527,7 +592,12 @@ impl WorkstationApp {
             sheet,
             rows_job: None,
             tour: None,
+            room_watch: None,
+            room_last_audit: None,
         };
+        if app.catalogue.is_shared() {
+            app.room_watch = Some(watch_room(app.home.catalogue(), ctx.clone()));
+        }
         if app.config.ask_operator {
             app.view.operator = Some(app.home.operator().to_string());
         }
@@ -604,6 +674,11 @@ impl WorkstationApp {
             && let Some(next) = self.queue.pop_front()
         {
             self.start(next);
+        }
+        if let Some(rx) = &self.room_watch
+            && let Ok(activity) = rx.try_recv()
+        {
+            self.on_room_activity(activity);
         }
         if let Some(t) = self.volumes_dirty_since
             && t.elapsed() > Duration::from_millis(300)
@@ -727,6 +802,24 @@ impl WorkstationApp {
             Command::RecountStats => self.count_stats(),
             Command::ShowScoreSheet(on) => self.view.review.sheet_tab = on,
             Command::ShowIndexTab(tab) => self.view.index.tab = tab,
+            Command::Claim(stage)
+            | Command::ReleaseClaim(stage)
+            | Command::TakeOverClaim(stage) => {
+                if let Some(volume) = self.view.volume.clone() {
+                    let who = self.home.operator().to_string();
+                    let done = match c {
+                        Command::Claim(_) => self.catalogue.claim(&volume, stage, &who).map(|_| ()),
+                        Command::ReleaseClaim(_) => {
+                            self.catalogue.release(&volume, stage, &who).map(|_| ())
+                        }
+                        _ => self.catalogue.take_over(&volume, stage, &who).map(|_| ()),
+                    };
+                    if let Err(e) = done {
+                        self.messages.push(format!("{e:#}"));
+                    }
+                    self.reload_index();
+                }
+            }
             Command::Upload => {
                 let packages = self.passed_packages();
                 self.enqueue(TaskSpec::Upload { packages });
@@ -1116,6 +1209,26 @@ impl WorkstationApp {
         self.volumes_dirty_since.get_or_insert_with(Instant::now);
     }
 
+    /// Others' work in the room: the list follows, and the open volume is read
+    /// again when its pages or anything audited changed.
+    fn on_room_activity(&mut self, now: RoomActivity) {
+        let current = |volumes: &[VolumeSummary], v: &Option<String>| {
+            volumes.iter().find(|s| Some(&s.id) == v.as_ref()).cloned()
+        };
+        let volume_changed = current(&now.volumes, &self.view.volume)
+            != current(&self.data.volumes, &self.view.volume);
+        let edited = self
+            .room_last_audit
+            .is_some_and(|last| last != now.last_audit);
+        self.room_last_audit = Some(now.last_audit);
+        if now.volumes != self.data.volumes || edited {
+            self.volumes_dirty_since.get_or_insert_with(Instant::now);
+        }
+        if volume_changed || edited {
+            self.reload_pages();
+        }
+    }
+
     fn reload_volumes(&mut self) {
         self.volumes_dirty_since = None;
         match self.catalogue.list_volumes() {
@@ -1213,6 +1326,17 @@ impl WorkstationApp {
             self.data.score = None;
             return;
         };
+        // The version first: an edit made on what is read below is refused
+        // if anyone changes the volume meanwhile (a room's catalogue).
+        if self.catalogue.is_shared() {
+            let version = self.catalogue.volume_version(&v).ok();
+            self.catalogue.expect_version(&v, version);
+        }
+        self.data.claims = self.catalogue.claims(Some(&v)).unwrap_or_default();
+        self.data.supervisor =
+            crate::model::settings::BureauSettings::load(&self.home.bureau_path())
+                .map(|s| s.supervisors.iter().any(|n| n == self.home.operator()))
+                .unwrap_or(false);
         self.data.index = self.catalogue.volume_index(&v).ok().flatten();
         self.data.review = match crate::review::review_volume(
             &self.catalogue,
@@ -1393,6 +1517,11 @@ impl WorkstationApp {
         self.view.volume = Some(id);
         self.reload_pages();
         self.reload_trash();
+    }
+
+    /// Whether the catalogue is a room's, shared with other seats.
+    pub fn on_shared_catalogue(&self) -> bool {
+        self.catalogue.is_shared()
     }
 
     /// The page open in the viewer.

@@ -602,6 +602,13 @@ impl Texts {
         let zh = self.is_chinese();
         let (z, e) = match key {
             "operator" => ("操作员", "Operator"),
+            "claim_free" => ("无人认领", "not claimed"),
+            "claim" => ("认领", "Claim"),
+            "claim_mine" => ("由您认领", "claimed by you"),
+            "claim_release" => ("释放", "Release"),
+            "claim_held_by" => ("已认领：", "claimed by"),
+            "claim_read_only" => ("您的修改将被拒绝", "your edits will be refused"),
+            "claim_take_over" => ("接管", "Take over"),
             "switch_operator" => (
                 "换人：以后的操作记在谁名下",
                 "Switch: who later work is recorded for",

@@ -127,6 +127,7 @@ pub fn index_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                         app.view.index.tab = tab;
                     }
                 }
+                super::views::claim_widgets(ui, t, app, crate::model::Stage::Index);
             });
             ui.separator();
             match app.view.index.tab {

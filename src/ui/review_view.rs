@@ -19,7 +19,10 @@ pub fn review_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
         .default_size(360.0)
         .resizable(true)
         .show(ui, |ui| {
-            decision_line(ui, t, &review);
+            ui.horizontal_wrapped(|ui| {
+                decision_line(ui, t, &review);
+                super::views::claim_widgets(ui, t, app, crate::model::Stage::Review);
+            });
             ui.separator();
             // The findings, or the 评查 sheet they score.
             let score = app.data.score.clone();

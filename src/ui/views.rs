@@ -1078,3 +1078,59 @@ fn browse(ui: &mut egui::Ui, dialog: &mut ImportDialog) {
             }
         });
 }
+
+/// Who holds a stage of the current volume, with what the operator may do,
+/// inline at the end of a screen's tab row: on a room's catalogue, or whenever
+/// someone holds it. Another's claim says that edits of the stage will be
+/// refused.
+pub(super) fn claim_widgets(
+    ui: &mut egui::Ui,
+    t: &Texts,
+    app: &mut WorkstationApp,
+    stage: crate::model::Stage,
+) {
+    let held = app.data.claims.iter().find(|c| c.stage == stage).cloned();
+    if held.is_none() && !app.on_shared_catalogue() {
+        return;
+    }
+    let me = app.home.operator().to_string();
+    let what = stage_word(t, stage);
+    ui.separator();
+    match held {
+        None => {
+            if ui
+                .button(t.word("claim"))
+                .on_hover_text(format!("{what}: {}", t.word("claim_free")))
+                .clicked()
+            {
+                app.push(Command::Claim(stage));
+            }
+        }
+        Some(c) if c.holder == me => {
+            ui.label(t.word("claim_mine"));
+            if ui.button(t.word("claim_release")).clicked() {
+                app.push(Command::ReleaseClaim(stage));
+            }
+        }
+        Some(c) => {
+            let since = crate::model::time::local_display(&c.since);
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                format!("{} {}", t.word("claim_held_by"), c.holder),
+            )
+            .on_hover_text(format!("{what} · {since} · {}", t.word("claim_read_only")));
+            if app.data.supervisor && ui.button(t.word("claim_take_over")).clicked() {
+                app.push(Command::TakeOverClaim(stage));
+            }
+        }
+    }
+}
+
+fn stage_word(t: &Texts, stage: crate::model::Stage) -> &'static str {
+    match (stage, t.is_chinese()) {
+        (s, true) => s.label(),
+        (crate::model::Stage::Scan, false) => "Scanning",
+        (crate::model::Stage::Index, false) => "Indexing",
+        (crate::model::Stage::Review, false) => "Review",
+    }
+}

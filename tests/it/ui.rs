@@ -1538,3 +1538,121 @@ fn the_package_screen_uploads_the_outbox_and_shows_each_receipt() {
         .collect();
     assert!(keys.iter().all(|k| k.starts_with("room-1/")), "{keys:?}");
 }
+
+/// A room: two seats on one PostgreSQL catalogue. 甲 claims 著录 in the
+/// workstation; 乙's workstation shows who holds it. Once 甲 has released it,
+/// 乙 corrects on what 乙 read while 甲 changed the volume from the command
+/// line meanwhile: 乙's correction is refused, saying who changed what, and
+/// the screen reads the volume again.
+#[test]
+fn seats_of_a_room_see_each_others_claims_and_a_stale_correction_is_refused() {
+    let t = TestHome {
+        dir: tempfile::tempdir().unwrap(),
+        shared_catalogue: Some(fresh_postgres()),
+    };
+    let (vid, config) = indexed_volume(&t);
+    let open_index = |who: &str| {
+        let mut h = harness(t.open_home().with_operator(who), config.clone());
+        step_until(&mut h, "indexed", |_| {
+            t.catalogue().volume_index(&vid).unwrap().is_some()
+        });
+        h.get_by_label("著录").click();
+        step_until(&mut h, "form", |h| h.query_by_label("当事人").is_some());
+        h.run_steps(3);
+        h
+    };
+    let mut first = open_index("甲");
+    first.get_by_label("认领").click();
+    step_until(&mut first, "claimed", |h| {
+        h.query_by_label_contains("由您认领").is_some()
+    });
+    assert_eq!(t.catalogue().claims(Some(&vid)).unwrap()[0].holder, "甲");
+
+    let mut second = open_index("乙");
+    assert!(second.query_by_label("已认领： 甲").is_some());
+    assert!(second.query_by_label("认领").is_none(), "not 乙's to claim");
+    first.get_by_label("释放").click();
+    step_until(&mut first, "released", |_| {
+        t.catalogue().claims(Some(&vid)).unwrap().is_empty()
+    });
+    drop(first);
+
+    // 乙 reads the volume (again), then 甲 corrects it from the command line.
+    second.get_by_label("质检").click();
+    second.run_steps(3);
+    second.get_by_label("著录").click();
+    step_until(&mut second, "form again", |h| {
+        h.query_by_label("当事人").is_some()
+    });
+    second.run_steps(3);
+    let (code, _, err) = run(t.cli().env("ANJUAN_OPERATOR", "甲").args([
+        "correct",
+        "--volume",
+        &vid,
+        "party=某某食品有限责任公司",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    second.get_by_label("当事人").focus();
+    second.run();
+    second.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    second.get_by_label("当事人").type_text("某某食品公司");
+    second.run();
+    second.key_press(egui::Key::Enter);
+    step_until(&mut second, "told it changed", |h| {
+        h.query_by_label_contains("changed since you read it")
+            .is_some()
+    });
+    assert!(second.query_by_label_contains("甲 correct").is_some());
+    let party = |t: &TestHome| t.catalogue().volume_json(&vid).unwrap().party;
+    assert_eq!(
+        party(&t).as_deref(),
+        Some("某某食品有限责任公司"),
+        "not overwritten"
+    );
+    // Read again (the screen did): the correction goes through.
+    second.get_by_label("当事人").focus();
+    second.run();
+    second.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    second.get_by_label("当事人").type_text("某某食品公司");
+    second.run();
+    second.key_press(egui::Key::Enter);
+    step_until(&mut second, "stored", |_| {
+        party(&t).as_deref() == Some("某某食品公司")
+    });
+}
+
+/// A seat of a room watches a worker elsewhere process the volume it has
+/// open: the page badges change without the clerk doing anything.
+#[test]
+fn a_seat_of_a_room_sees_a_workers_progress_live() {
+    let t = TestHome {
+        dir: tempfile::tempdir().unwrap(),
+        shared_catalogue: Some(fresh_postgres()),
+    };
+    let vid = plain_volume(&t, &[300, 301, 302]);
+    // A seat that leaves processing to the room's workers.
+    let config = AppConfig {
+        process_after_import: false,
+        ..fake_config(0, false)
+    };
+    let mut h = harness(t.open_home(), config);
+    h.get_by_label_contains(&vid).click();
+    step_until(&mut h, "three pages waiting", |h| {
+        h.query_all_by_label("已导入").count() == 3
+    });
+    let (code, _, err) = run(t
+        .cli()
+        .args(["worker", "--until-idle", "--jobs", "1", "--engine", "fake"])
+        .env("ANJUAN_FAKE_OCR", "text=行政处罚决定书"));
+    assert_eq!(code, 0, "{err}");
+    // The worker did them (its text), not this seat.
+    let pages = t.catalogue().pages(&vid).unwrap();
+    assert!(
+        pages
+            .iter()
+            .all(|p| p.text.as_deref() == Some("行政处罚决定书"))
+    );
+    step_until(&mut h, "the worker's pages shown done", |h| {
+        h.query_all_by_label("已完成").count() == 3 && h.query_by_label("已导入").is_none()
+    });
+}
