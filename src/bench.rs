@@ -55,6 +55,25 @@ fn bench_inputs(paths: &[PathBuf], scratch: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// The bench's pages into a volume of a home.
+fn import_pages(home: &Home, files: &[PathBuf], volume: &str) -> Result<()> {
+    let mut cat = Catalogue::open(home.catalogue())?;
+    let store = Store::new(home.store_dir());
+    let r = capture::import(
+        &mut cat,
+        &store,
+        files,
+        Some(volume),
+        home.operator(),
+        CancelToken::new().flag(),
+        |_| {},
+    )?;
+    if r.has_failures() {
+        bail!("some bench pages could not be imported");
+    }
+    Ok(())
+}
+
 fn bare_tesseract(files: &[PathBuf], jobs: usize, lang: &str, out_dir: &Path) -> Result<f64> {
     let started = Instant::now();
     let mut queue = files.iter().enumerate();
@@ -93,22 +112,7 @@ pub fn run(paths: &[PathBuf], jobs: usize, lang: &str) -> Result<()> {
     eprintln!("{n} pages, {jobs} worker(s), -l {lang}");
 
     let home = Home::open(scratch.path().join("home"))?;
-    {
-        let mut cat = Catalogue::open(home.catalogue())?;
-        let store = Store::new(home.store_dir());
-        let r = capture::import(
-            &mut cat,
-            &store,
-            &files,
-            Some("BENCH"),
-            home.operator(),
-            CancelToken::new().flag(),
-            |_| {},
-        )?;
-        if r.has_failures() {
-            bail!("some bench pages could not be imported");
-        }
-    }
+    import_pages(&home, &files, "BENCH")?;
     let ppm = |secs: f64| n as f64 * 60.0 / secs;
     let mut engines = vec![EngineChoice::Tesseract {
         languages: lang.into(),
@@ -370,25 +374,10 @@ pub fn room(paths: &[PathBuf], workers: usize, lang: &str, copies: usize) -> Res
     let pg = crate::catalogue::scratch::ScratchPostgres::start()?;
     let url = pg.fresh_database()?;
     let home = Home::open(scratch.path().join("home"))?.with_catalogue(Some(&url))?;
-    {
-        let mut cat = Catalogue::open(home.catalogue())?;
-        let store = Store::new(home.store_dir());
-        // The pages several times over (one volume each), for a run long
-        // enough to measure.
-        for copy in 0..copies.max(1) {
-            let r = capture::import(
-                &mut cat,
-                &store,
-                &files,
-                Some(&format!("ROOM{copy:02}")),
-                home.operator(),
-                CancelToken::new().flag(),
-                |_| {},
-            )?;
-            if r.has_failures() {
-                bail!("some bench pages could not be imported");
-            }
-        }
+    // The pages several times over (one volume each), for a run long enough
+    // to measure.
+    for copy in 0..copies.max(1) {
+        import_pages(&home, &files, &format!("ROOM{copy:02}"))?;
     }
     let n: usize = Catalogue::open(home.catalogue())?
         .list_volumes()?

@@ -302,35 +302,20 @@ impl Catalogue {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )?;
         let stored = trashed_fields(&json)?;
-        let field = |name: &str| stored.get(name).cloned().unwrap_or(Value::Null);
-        // The stored row's fields in the order `page_from_row` reads them.
-        let mut values = vec![Value::Int(page_id), field("volume_id"), field("seq")];
-        values.push(Value::Text(master));
-        values.push(Value::Text(ext));
-        for name in [
-            "source_name",
-            "source_page",
-            "width",
-            "height",
-            "dpi",
-            "color_mode",
-            "state",
-            "error",
-            "rotation",
-            "skew_deg",
-            "blank",
-            "flags",
-            "text_origin",
-            "text",
-            "lines",
-            "ocr_confidence",
-            "image_key",
-            "image_ext",
-            "imaging",
-            "overrides",
-        ] {
-            values.push(field(name));
-        }
+        // The stored row's fields in the order `page_from_row` reads them
+        // (its columns: the row's own, `p.…`, and the master's extension).
+        let values = super::PAGE_COLUMNS
+            .split(',')
+            .map(|c| match c.trim() {
+                "p.id" => Value::Int(page_id),
+                "p.master_sha256" => Value::Text(master.clone()),
+                "m.ext" => Value::Text(ext.clone()),
+                c => stored
+                    .get(c.trim_start_matches("p."))
+                    .cloned()
+                    .unwrap_or(Value::Null),
+            })
+            .collect();
         super::page_from_row(&Row::new(values))
     }
 

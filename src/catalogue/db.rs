@@ -290,11 +290,7 @@ impl Db {
             Engine::Postgres(pg) => {
                 let mut pg = pg.borrow_mut();
                 let st = pg.prepare(sql)?;
-                let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = values
-                    .iter()
-                    .map(|v| v as &(dyn postgres::types::ToSql + Sync))
-                    .collect();
-                Ok(pg.client.execute(&st, &refs)? as usize)
+                Ok(pg.client.execute(&st, &pg_params(&values))? as usize)
             }
         }
     }
@@ -328,11 +324,7 @@ impl Db {
                 let rows = {
                     let mut pg = pg.borrow_mut();
                     let st = pg.prepare(sql)?;
-                    let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = values
-                        .iter()
-                        .map(|v| v as &(dyn postgres::types::ToSql + Sync))
-                        .collect();
-                    pg.client.query(&st, &refs)?
+                    pg.client.query(&st, &pg_params(&values))?
                 };
                 rows.iter()
                     .map(|r| {
@@ -549,6 +541,14 @@ fn from_lite(v: rusqlite::types::ValueRef<'_>) -> Value {
 }
 
 // ---- PostgreSQL values -------------------------------------------------------
+
+/// Values as the PostgreSQL client takes parameters.
+fn pg_params(values: &[Value]) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
+    values
+        .iter()
+        .map(|v| v as &(dyn postgres::types::ToSql + Sync))
+        .collect()
+}
 
 impl postgres::types::ToSql for Value {
     fn to_sql(
