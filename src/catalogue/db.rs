@@ -233,8 +233,13 @@ impl Db {
     }
 
     pub fn open_postgres(url: &str) -> Result<Self> {
-        let client = postgres::Client::connect(url, postgres::NoTls)
+        let mut client = postgres::Client::connect(url, postgres::NoTls)
             .map_err(|e| anyhow!("cannot reach the catalogue {}: {e}", redact(url)))?;
+        // Statements are prepared once per connection; a plan made for their
+        // actual values (a search term's rarity decides between walking the
+        // index in order and collecting its hits) is worth its few planning
+        // microseconds.
+        client.batch_execute("SET plan_cache_mode = force_custom_plan")?;
         Ok(Db {
             engine: Engine::Postgres(Box::new(RefCell::new(Postgres {
                 client,
