@@ -35,7 +35,10 @@
 //!   and decides which volumes may leave ([`package::ready`]).
 //! * [`ops`] is what a person can do, once for both front ends; [`ops::pipeline`]
 //!   runs the pending per-page stages on the [`jobs`] pool and commits each page's
-//!   result to the [`catalogue`], so a killed run resumes where it stopped.
+//!   result to the [`catalogue`], so a killed run resumes where it stopped;
+//!   [`ops::worker`] does the same as one of a room's processes, with leases.
+//! * [`catalogue`] is the one place with SQL: a home's SQLite, or a room's
+//!   PostgreSQL shared by its seats and workers.
 //! * [`ui`] is the egui workstation; [`cli`] the same library headless.
 //!
 //! Masters are written once and never modified ([`store`]); everything else is a
