@@ -291,6 +291,32 @@ mod tests {
     use crate::model::index::Target;
 
     #[test]
+    fn seats_creating_volumes_at_once_get_different_ids() {
+        for scratch in crate::catalogue::testing::each_engine() {
+            scratch.open().create_volume(None, "first").unwrap();
+            let ids: Vec<String> = std::thread::scope(|s| {
+                let seats: Vec<_> = (0..4)
+                    .map(|i| {
+                        let scratch = &scratch;
+                        s.spawn(move || {
+                            let cat = scratch.open();
+                            (0..5)
+                                .map(|j| cat.create_volume(None, &format!("{i}-{j}")).unwrap())
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                seats.into_iter().flat_map(|h| h.join().unwrap()).collect()
+            });
+            let mut unique = ids.clone();
+            unique.sort();
+            unique.dedup();
+            assert_eq!(unique.len(), 20, "{ids:?}");
+            assert!(unique.iter().all(|id| id.starts_with('V')));
+        }
+    }
+
+    #[test]
     fn a_held_stage_refuses_others_and_a_stale_edit_says_who_changed_what() {
         for scratch in crate::catalogue::testing::each_engine() {
             let mut cat = scratch.open();

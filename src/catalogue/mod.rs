@@ -380,39 +380,50 @@ impl Catalogue {
 
     /// Creates a volume; with `id` None the next free `V0001`-style id is used.
     pub fn create_volume(&self, id: Option<&str>, name: &str) -> Result<String> {
-        let id = match id {
-            Some(id) => {
-                if id.trim().is_empty() || id.chars().any(|c| c.is_control() || c == '/') {
-                    bail!("volume id {id:?} is not usable: use letters, digits, '-' or '_'");
-                }
-                id.to_string()
+        if let Some(id) = id {
+            if id.trim().is_empty() || id.chars().any(|c| c.is_control() || c == '/') {
+                bail!("volume id {id:?} is not usable: use letters, digits, '-' or '_'");
             }
-            None => {
-                let ids: Vec<String> = self.conn.query_map(
-                    "SELECT id FROM volumes WHERE id LIKE 'V%'",
-                    args![],
-                    |r| r.get(0),
-                )?;
-                // The old rule, MAX(CAST(substr(id, 2) AS INTEGER)) over ids
-                // that start with V and a digit; SQLite's cast reads a number's
-                // leading digits, so does this.
-                let n = ids
-                    .iter()
-                    .filter_map(|id| {
-                        let digits: String =
-                            id[1..].chars().take_while(char::is_ascii_digit).collect();
-                        digits.parse::<u64>().ok()
-                    })
-                    .max()
-                    .unwrap_or(0);
-                format!("V{:04}", n + 1)
+            self.conn.execute(
+                "INSERT INTO volumes(id, name, created_at) VALUES (?1, ?2, ?3)",
+                args![id, name, now()],
+            )?;
+            return Ok(id.to_string());
+        }
+        // The next free id; two seats of a room taking the same one at once:
+        // the second finds it taken and takes the next.
+        for _ in 0..100 {
+            let id = self.next_volume_id()?;
+            let n = self.conn.execute(
+                "INSERT INTO volumes(id, name, created_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT DO NOTHING",
+                args![id, name, now()],
+            )?;
+            if n == 1 {
+                return Ok(id);
             }
-        };
-        self.conn.execute(
-            "INSERT INTO volumes(id, name, created_at) VALUES (?1, ?2, ?3)",
-            args![id, name, now()],
-        )?;
-        Ok(id)
+        }
+        bail!("no free volume id after 100 tries: is another seat creating volumes in a loop?")
+    }
+
+    /// `V0001`-style: one more than the largest number after a V. (The old
+    /// rule, MAX(CAST(substr(id, 2) AS INTEGER)) over ids that start with V and
+    /// a digit; SQLite's cast reads a number's leading digits, so does this.)
+    fn next_volume_id(&self) -> Result<String> {
+        let ids: Vec<String> =
+            self.conn
+                .query_map("SELECT id FROM volumes WHERE id LIKE 'V%'", args![], |r| {
+                    r.get(0)
+                })?;
+        let n = ids
+            .iter()
+            .filter_map(|id| {
+                let digits: String = id[1..].chars().take_while(char::is_ascii_digit).collect();
+                digits.parse::<u64>().ok()
+            })
+            .max()
+            .unwrap_or(0);
+        Ok(format!("V{:04}", n + 1))
     }
 
     /// Deletes a volume that has no pages and nothing in its trash (a scan that
