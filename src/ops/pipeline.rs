@@ -380,7 +380,9 @@ fn work_one(
     send: &dyn Fn(ProcessEvent),
 ) {
     match w.catalogue.claim_page(page_id, lease) {
-        Ok(true) => work_claimed(w, store, page_id, lease, send),
+        Ok(true) => {
+            work_claimed(w, store, page_id, lease, send);
+        }
         Ok(false) => {} // someone finished it meanwhile
         Err(e) => send(ProcessEvent::WorkerFailed {
             error: format!("catalogue: {e:#}"),
@@ -388,21 +390,22 @@ fn work_one(
     }
 }
 
-/// Processes a page `lease` holds and commits it while the lease still holds.
+/// Processes a page `lease` holds and commits it while the lease still holds;
+/// the page's volume (None when the page could not be read).
 pub(super) fn work_claimed(
     w: &mut Worker,
     store: &Store,
     page_id: i64,
     lease: &Lease,
     send: &dyn Fn(ProcessEvent),
-) {
+) -> Option<String> {
     let row = match w.catalogue.page(page_id) {
         Ok(row) => row,
         Err(e) => {
             send(ProcessEvent::WorkerFailed {
                 error: format!("catalogue: {e:#}"),
             });
-            return;
+            return None;
         }
     };
     let (volume_id, seq) = (row.volume_id.clone(), row.seq);
@@ -447,6 +450,7 @@ pub(super) fn work_claimed(
             }
         }
     }
+    Some(row.volume_id)
 }
 
 /// The key of a page's working image: its master, page, resolution, imaging version

@@ -130,12 +130,8 @@ fn job_loop(
         match claimed.as_deref() {
             Ok([page_id, ..]) => {
                 let page_id = *page_id;
-                work_claimed(w, store, page_id, lease, send);
-                let finished_volume = w
-                    .catalogue()
-                    .page(page_id)
-                    .ok()
-                    .map(|p| p.volume_id)
+                // Its volume is indexed when this was its last page.
+                let finished_volume = work_claimed(w, store, page_id, lease, send)
                     .filter(|v| w.catalogue().pages_in_flight(Some(v)).ok() == Some(0));
                 if let Some(v) = finished_volume
                     && let Err(e) = index_volumes(home, Some(&v), false, |e| send(e.clone()))
