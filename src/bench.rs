@@ -442,3 +442,238 @@ pub fn room(paths: &[PathBuf], workers: usize, lang: &str, copies: usize) -> Res
     );
     Ok(())
 }
+
+/// The workstation's frame time and memory with a large volume open while OCR
+/// workers are busy: a private PostgreSQL, one volume of `pages` pages (the
+/// sample's sheets over and over, the first half done as the sample was done and
+/// indexed, the rest waiting), `workers` `worker` processes OCR-ing the rest,
+/// and the workstation going round by itself (`ANJUAN_FRAME_PROBE`), under
+/// Xvfb when there is no display.
+pub fn frames(pages: usize, workers: usize, seconds: u64, lang: &str) -> Result<()> {
+    use crate::catalogue::{Lease, NewPage, PageResult};
+    use crate::model::TextOrigin;
+    const VOLUME: &str = "FRAMES";
+    let scratch = tempfile::tempdir()?;
+    let files = bench_inputs(&[], scratch.path())?;
+    let pg = crate::catalogue::scratch::ScratchPostgres::start()?;
+    let url = pg.fresh_database()?;
+    let home = Home::open(scratch.path().join("home"))?.with_catalogue(Some(&url))?;
+    import_pages(&home, &files, VOLUME)?;
+    // The sample's sheets processed once, here.
+    let opts = ProcessOptions {
+        volume: Some(VOLUME.into()),
+        workers: crate::jobs::default_workers(),
+        engine: EngineChoice::Tesseract {
+            languages: lang.into(),
+        },
+        retry_failed: false,
+        reindex: false,
+    };
+    pipeline::process(&home, &opts, &CancelToken::new(), |_| {})?;
+    let mut cat = Catalogue::open(home.catalogue())?;
+    let sheets = cat.pages(VOLUME)?;
+    if sheets.is_empty()
+        || sheets
+            .iter()
+            .any(|p| p.state != crate::model::PageState::Done)
+    {
+        bail!("the sample's pages did not all process");
+    }
+    let new_page = |p: &crate::catalogue::PageRow| NewPage {
+        master_sha256: p.master_sha256.clone(),
+        source_name: p.source_name.clone(),
+        source_page: p.source_page,
+        width: p.width,
+        height: p.height,
+        dpi: p.dpi,
+        color_mode: p.color_mode.unwrap_or(crate::model::ColorMode::Gray),
+        born_digital: None,
+        always_new: true,
+    };
+    // The first half: the same sheets again, done as they were (their OCR
+    // result committed under a lease, as a worker commits).
+    let lease = Lease::for_this_process();
+    let done_pages = (pages / 2).max(sheets.len());
+    for i in sheets.len()..done_pages {
+        let p = &sheets[i % sheets.len()];
+        let Some(id) = cat.add_page(VOLUME, &new_page(p))? else {
+            bail!("a page was not added");
+        };
+        let result = PageResult {
+            image_key: p.image_key.clone().unwrap_or_default(),
+            image_ext: p.image_ext.clone().unwrap_or_default(),
+            width: p.width,
+            height: p.height,
+            rotation: p.rotation.unwrap_or(0),
+            skew_deg: p.skew_deg.map(|s| s as f32),
+            blank: p.blank.unwrap_or(false),
+            imaging: p.imaging.clone().unwrap_or_default(),
+            flags: p.flags.clone(),
+            text_origin: p.text_origin.unwrap_or(TextOrigin::Ocr),
+            text: p.text.clone().unwrap_or_default(),
+            lines: p.lines.clone(),
+            ocr_confidence: p.ocr_confidence,
+            ocr_engine: "tesseract".into(),
+        };
+        if !cat.claim_page(id, &lease)? || !cat.commit_page(id, &result, &lease)? {
+            bail!("page {id} could not be committed");
+        }
+    }
+    pipeline::index_volumes(&home, Some(VOLUME), true, |_| {})?;
+    // The second half waits for the workers.
+    for i in done_pages..pages.max(done_pages) {
+        cat.add_page(VOLUME, &new_page(&sheets[i % sheets.len()]))?;
+    }
+    let done_before = count_done(&cat, VOLUME)?;
+    let total = cat.pages(VOLUME)?.len();
+    eprintln!(
+        "{total} pages in one volume on PostgreSQL ({done_before} done and indexed), \
+         {workers} worker(s) OCR-ing the rest (tesseract -l {lang}), the workstation going round for {seconds} s"
+    );
+    let exe = std::env::current_exe()?;
+    let mut children: Vec<std::process::Child> = (0..workers)
+        .map(|_| {
+            Command::new(&exe)
+                .args([
+                    "worker",
+                    "--jobs",
+                    "1",
+                    "--engine",
+                    "tesseract",
+                    "--lang",
+                    lang,
+                ])
+                .args(["--volume", VOLUME])
+                .env("ANJUAN_HOME", home.root())
+                .env("ANJUAN_CATALOGUE", &url)
+                .env("OMP_THREAD_LIMIT", "1")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+        })
+        .collect::<std::io::Result<_>>()?;
+    let report_path = scratch.path().join("frames.json");
+    // The workers get going before the window opens.
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let has_display =
+        std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
+    let mut seat = if has_display {
+        Command::new(&exe)
+    } else {
+        let mut c = Command::new("xvfb-run");
+        c.args(["-a", "-s", "-screen 0 1366x768x24"]).arg(&exe);
+        c
+    };
+    let status = seat
+        .env("ANJUAN_HOME", home.root())
+        .env("ANJUAN_CATALOGUE", &url)
+        .env("ANJUAN_FRAME_PROBE", &report_path)
+        .env("ANJUAN_FRAME_PROBE_SECS", seconds.to_string())
+        .stdout(Stdio::null())
+        .status();
+    let done_after = count_done(&cat, VOLUME)?;
+    for c in &mut children {
+        let _ = c.kill();
+        let _ = c.wait();
+    }
+    let status = status.with_context(|| {
+        "the workstation could not start (without a display it needs xvfb-run: apt-get install xvfb)"
+    })?;
+    if !status.success() {
+        bail!("the workstation failed ({status})");
+    }
+    let report: FrameReport = serde_json::from_slice(
+        &std::fs::read(&report_path).context("the workstation wrote no frame report")?,
+    )?;
+    let row = |name: &str, s: &Spread| {
+        println!(
+            "{name:<22} {:>6} {:>7.1} {:>7.1} {:>7.1} {:>7.1}",
+            s.n, s.p50, s.p95, s.p99, s.max
+        );
+    };
+    println!(
+        "{:<22} {:>6} {:>7} {:>7} {:>7} {:>7}",
+        "ms", "frames", "p50", "p95", "p99", "max"
+    );
+    row("frame time (eframe)", &report.frame_ms);
+    row("frame to frame", &report.interval_ms);
+    for (leg, s) in &report.legs {
+        row(&format!("  {leg}"), s);
+    }
+    println!(
+        "memory: peak RSS {:.0} MB, at the end {:.0} MB; the workers OCR-ed {} pages meanwhile ({:.1} pages/min)",
+        report.rss_peak_mb,
+        report.rss_end_mb,
+        done_after - done_before,
+        (done_after - done_before) as f64 * 60.0 / (report.seconds + 5.0)
+    );
+    Ok(())
+}
+
+/// What the workstation's frame probe (`ui::frame_probe`) writes and
+/// `anjuan bench --frames` reads back.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct FrameReport {
+    pub seconds: f64,
+    pub frames: usize,
+    pub pages_in_volume: usize,
+    /// eframe's frame time: logic, views, tessellation and painting.
+    pub frame_ms: Spread,
+    /// From one frame's start to the next (what the eye sees).
+    pub interval_ms: Spread,
+    /// Frame time per leg of the round.
+    pub legs: std::collections::BTreeMap<String, Spread>,
+    pub rss_peak_mb: f64,
+    pub rss_end_mb: f64,
+}
+
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct Spread {
+    pub n: usize,
+    pub p50: f32,
+    pub p95: f32,
+    pub p99: f32,
+    pub max: f32,
+}
+
+impl Spread {
+    pub fn of(values: impl Iterator<Item = f32>) -> Spread {
+        let mut v: Vec<f32> = values.collect();
+        if v.is_empty() {
+            return Spread::default();
+        }
+        v.sort_by(f32::total_cmp);
+        let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+        Spread {
+            n: v.len(),
+            p50: at(0.50),
+            p95: at(0.95),
+            p99: at(0.99),
+            max: v[v.len() - 1],
+        }
+    }
+}
+
+fn count_done(cat: &Catalogue, volume: &str) -> Result<usize> {
+    Ok(cat
+        .list_volumes()?
+        .iter()
+        .filter(|v| v.id == volume)
+        .map(|v| v.done as usize)
+        .sum())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spread_takes_quantiles_of_sorted_values() {
+        let s = Spread::of((1..=100).rev().map(|v| v as f32));
+        assert_eq!(
+            (s.n, s.p50, s.p95, s.p99, s.max),
+            (100, 51.0, 95.0, 99.0, 100.0)
+        );
+        assert_eq!(Spread::of(std::iter::empty()).n, 0);
+    }
+}

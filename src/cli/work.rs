@@ -181,6 +181,14 @@ pub struct BenchArgs {
     /// With --room: how many times the pages are imported (one volume each)
     #[arg(long, default_value_t = 4, requires = "room")]
     pub copies: usize,
+    /// Only measure the workstation: frame time and memory with a volume of
+    /// this many pages open (e.g. 1000) while --jobs `worker` processes
+    /// [default: 2] OCR the half not yet done (under xvfb-run without a display)
+    #[arg(long, value_name = "PAGES", conflicts_with_all = ["search_pages", "hashing", "room"])]
+    pub frames: Option<usize>,
+    /// With --frames: how long the workstation goes round, in seconds
+    #[arg(long, default_value_t = 60, requires = "frames")]
+    pub seconds: u64,
 }
 
 pub(super) fn process(home: &Home, args: ProcessArgs) -> Result<i32> {
@@ -588,6 +596,8 @@ pub(super) fn bench(args: BenchArgs) -> Result<i32> {
         postgres,
         room,
         copies,
+        frames,
+        seconds,
     } = args;
     if hashing {
         crate::bench::hashing();
@@ -596,6 +606,10 @@ pub(super) fn bench(args: BenchArgs) -> Result<i32> {
     if let Some(pages) = search_pages {
         let scratch = tempfile::tempdir()?;
         crate::bench::search_scale(pages.max(100), scratch.path(), postgres)?;
+        return Ok(0);
+    }
+    if let Some(pages) = frames {
+        crate::bench::frames(pages.max(2), jobs.unwrap_or(2), seconds, &lang)?;
         return Ok(0);
     }
     if let Some(workers) = room {

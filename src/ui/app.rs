@@ -64,7 +64,10 @@ pub enum Command {
     ChooseOperator(String),
     SelectVolume(String),
     OpenPage(i64),
+    /// Back to the grid, which shows the page that was open.
     ClosePage,
+    /// Scroll the 采集 grid to a page.
+    RevealPage(i64),
     StepPage(i32),
     OpenImportDialog,
     CloseImportDialog,
@@ -333,6 +336,12 @@ pub struct CaptureState {
     pub trash: Vec<crate::catalogue::TrashedPage>,
     /// The trashed pages as they were, by trash id (for their thumbnails).
     pub trash_rows: std::collections::BTreeMap<i64, PageRow>,
+    /// A page the grid scrolls to on its next frame.
+    pub reveal: Option<i64>,
+    /// Each grid row's height as last drawn (only rows in sight are drawn),
+    /// for `grid_columns` pages a row.
+    pub row_heights: Vec<f32>,
+    pub grid_columns: usize,
 }
 
 /// What the 著录 screen's side column shows.
@@ -496,6 +505,8 @@ pub struct WorkstationApp {
     pub(crate) sheet: crate::review::scoring::ScoreSheet,
     /// The screenshot tour, when asked for.
     pub(crate) tour: Option<super::tour::Tour>,
+    /// The frame probe, when asked for (`anjuan bench --frames`).
+    pub(crate) probe: Option<super::frame_probe::FrameProbe>,
     /// The volume list's rows being made (the latest request wins).
     rows_job:
         Option<std::sync::mpsc::Receiver<Result<Vec<crate::ops::overview::VolumeRow>, String>>>,
@@ -503,6 +514,69 @@ pub struct WorkstationApp {
     /// watcher thread every few seconds (volume counts, last audited edit).
     room_watch: Option<std::sync::mpsc::Receiver<RoomActivity>>,
     room_last_audit: Option<i64>,
+    /// The selected volume being read in the background, and which read of it
+    /// is the latest.
+    volume_job: Option<std::sync::mpsc::Receiver<VolumeRead>>,
+    volume_generation: u64,
+}
+
+/// The selected volume's 著录 and review as the screens show them, read together.
+struct IndexRead {
+    /// The volume's version when read (a room's catalogue).
+    version: Option<i64>,
+    claims: Vec<crate::catalogue::Claim>,
+    supervisor: bool,
+    index: Option<crate::indexing::VolumeIndex>,
+    review: Option<crate::review::Review>,
+    score: Option<crate::review::scoring::Score>,
+    double_entry: Vec<crate::review::double_entry::FieldEntry>,
+}
+
+impl IndexRead {
+    fn of(
+        catalogue: &Catalogue,
+        home: &Home,
+        sheet: &crate::review::scoring::ScoreSheet,
+        v: &str,
+    ) -> IndexRead {
+        // The version first: what is read below is at least that new.
+        let version = catalogue
+            .is_shared()
+            .then(|| catalogue.volume_version(v).ok())
+            .flatten();
+        let review =
+            match crate::review::review_volume(catalogue, v, crate::review::ReviewRules::builtin())
+            {
+                Ok(review) => Some(review),
+                Err(e) => {
+                    tracing::warn!("review of {v}: {e:#}");
+                    None
+                }
+            };
+        IndexRead {
+            version,
+            claims: catalogue.claims(Some(v)).unwrap_or_default(),
+            supervisor: crate::model::settings::BureauSettings::load(&home.bureau_path())
+                .map(|s| s.supervisors.iter().any(|n| n == home.operator()))
+                .unwrap_or(false),
+            index: catalogue.volume_index(v).ok().flatten(),
+            score: review
+                .as_ref()
+                .and_then(|r| ops::review::score_review(catalogue, sheet, r).ok()),
+            review,
+            double_entry: crate::review::double_entry::field_entries(catalogue, v)
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// The selected volume read in the background.
+struct VolumeRead {
+    /// Which read this is (a later one, or one on the UI thread, wins).
+    generation: u64,
+    volume: String,
+    pages: Vec<PageRow>,
+    index: IndexRead,
 }
 
 /// What a seat of a room sees change: every volume's page counts and the
@@ -592,8 +666,11 @@ impl WorkstationApp {
             sheet,
             rows_job: None,
             tour: None,
+            probe: None,
             room_watch: None,
             room_last_audit: None,
+            volume_job: None,
+            volume_generation: 0,
         };
         if app.catalogue.is_shared() {
             app.room_watch = Some(watch_room(app.home.catalogue(), ctx.clone()));
@@ -675,6 +752,17 @@ impl WorkstationApp {
         {
             self.start(next);
         }
+        if let Some(rx) = &self.volume_job
+            && let Ok(read) = rx.try_recv()
+        {
+            self.volume_job = None;
+            if read.generation == self.volume_generation
+                && self.view.volume.as_deref() == Some(read.volume.as_str())
+            {
+                self.data.pages = read.pages;
+                self.apply_index(&read.volume, read.index);
+            }
+        }
         if let Some(rx) = &self.room_watch
             && let Ok(activity) = rx.try_recv()
         {
@@ -730,7 +818,10 @@ impl WorkstationApp {
                 self.view.page = Some(id);
                 self.view.viewer.refit();
             }
-            Command::ClosePage => self.view.page = None,
+            Command::ClosePage => {
+                self.view.capture.reveal = self.view.page.take();
+            }
+            Command::RevealPage(id) => self.view.capture.reveal = Some(id),
             Command::StepPage(d) => {
                 if let Some(cur) = self.view.page
                     && let Some(i) = self.data.pages.iter().position(|p| p.id == cur)
@@ -1225,7 +1316,7 @@ impl WorkstationApp {
             self.volumes_dirty_since.get_or_insert_with(Instant::now);
         }
         if volume_changed || edited {
-            self.reload_pages();
+            self.reload_volume_in_background();
         }
     }
 
@@ -1320,42 +1411,61 @@ impl WorkstationApp {
 
     /// The current volume's index and review (milliseconds).
     fn reload_index(&mut self) {
+        self.volume_generation += 1;
         let Some(v) = self.view.volume.clone() else {
             self.data.index = None;
             self.data.review = None;
             self.data.score = None;
             return;
         };
-        // The version first: an edit made on what is read below is refused
-        // if anyone changes the volume meanwhile (a room's catalogue).
+        let read = IndexRead::of(&self.catalogue, &self.home, &self.sheet, &v);
+        self.apply_index(&v, read);
+    }
+
+    fn apply_index(&mut self, volume: &str, r: IndexRead) {
+        // An edit made on what was read is refused if anyone changed the
+        // volume since (a room's catalogue).
         if self.catalogue.is_shared() {
-            let version = self.catalogue.volume_version(&v).ok();
-            self.catalogue.expect_version(&v, version);
+            self.catalogue.expect_version(volume, r.version);
         }
-        self.data.claims = self.catalogue.claims(Some(&v)).unwrap_or_default();
-        self.data.supervisor =
-            crate::model::settings::BureauSettings::load(&self.home.bureau_path())
-                .map(|s| s.supervisors.iter().any(|n| n == self.home.operator()))
-                .unwrap_or(false);
-        self.data.index = self.catalogue.volume_index(&v).ok().flatten();
-        self.data.review = match crate::review::review_volume(
-            &self.catalogue,
-            &v,
-            crate::review::ReviewRules::builtin(),
-        ) {
-            Ok(review) => Some(review),
-            Err(e) => {
-                tracing::warn!("review of {v}: {e:#}");
-                None
-            }
+        self.data.claims = r.claims;
+        self.data.supervisor = r.supervisor;
+        self.data.index = r.index;
+        self.data.review = r.review;
+        self.data.score = r.score;
+        self.data.double_entry = r.double_entry;
+    }
+
+    /// The selected volume read again on a connection of its own, off the UI
+    /// thread (others' work seen on a room's catalogue; a volume of a thousand
+    /// pages takes a while). Anything read here meanwhile wins over it.
+    fn reload_volume_in_background(&mut self) {
+        let Some(volume) = self.view.volume.clone() else {
+            return;
         };
-        self.data.score = self
-            .data
-            .review
-            .as_ref()
-            .and_then(|r| ops::review::score_review(&self.catalogue, &self.sheet, r).ok());
-        self.data.double_entry =
-            crate::review::double_entry::field_entries(&self.catalogue, &v).unwrap_or_default();
+        self.volume_generation += 1;
+        let generation = self.volume_generation;
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (location, home, sheet) =
+            (self.home.catalogue(), self.home.clone(), self.sheet.clone());
+        let egui = self.egui.clone();
+        std::thread::spawn(move || {
+            let read = Catalogue::open(&location).and_then(|c| {
+                // The version before the pages, as reload_index reads it.
+                let index = IndexRead::of(&c, &home, &sheet, &volume);
+                Ok((c.pages(&volume)?, index))
+            });
+            if let Ok((pages, index)) = read {
+                let _ = tx.send(VolumeRead {
+                    generation,
+                    volume,
+                    pages,
+                    index,
+                });
+                egui.request_repaint();
+            }
+        });
+        self.volume_job = Some(rx);
     }
 
     /// 一稿双录: keys (`settle` false) or settles fields of the current volume

@@ -253,21 +253,67 @@ fn grid(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
     let columns = ((ui.available_width() + gap) / (thumb.x + gap))
         .floor()
         .max(1.0) as usize;
-    let pages = app.data.pages.clone();
-    egui::ScrollArea::vertical().show(ui, |ui| {
+    // A volume of a thousand pages: only the rows in sight are laid out, at
+    // positions from each row's height as last drawn (an estimate until then).
+    let count = app.data.pages.len();
+    let rows = count.div_ceil(columns);
+    let mut heights = std::mem::take(&mut app.view.capture.row_heights);
+    if app.view.capture.grid_columns != columns {
+        heights.clear();
+        app.view.capture.grid_columns = columns;
+    }
+    heights.resize(rows, thumb.y + 3.0 * gap);
+    let top_of =
+        |heights: &[f32], row: usize| -> f32 { heights[..row].iter().map(|h| h + gap).sum() };
+    let mut area = egui::ScrollArea::vertical();
+    if let Some(row) = app
+        .view
+        .capture
+        .reveal
+        .take()
+        .and_then(|id| app.data.pages.iter().position(|p| p.id == id))
+        .map(|i| i / columns)
+    {
+        area = area.vertical_scroll_offset(top_of(&heights, row));
+    }
+    area.show_viewport(ui, |ui, viewport| {
         ui.spacing_mut().item_spacing = Vec2::new(gap, gap);
-        // Rows of whole thumbnails (groups do not wrap by themselves).
-        for row in pages.chunks(columns) {
-            ui.horizontal_top(|ui| {
-                for p in row {
-                    ui.vertical(|ui| {
-                        ui.set_width(thumb.x);
-                        thumbnail(ui, t, app, p, thumb);
-                    });
-                }
-            });
+        let whole = top_of(&heights, rows) - gap;
+        ui.set_height(whole.max(0.0));
+        let origin = ui.max_rect().top();
+        let mut y = 0.0;
+        for (row, height) in heights.iter_mut().enumerate() {
+            if y + *height >= viewport.min.y && y <= viewport.max.y {
+                let rect = egui::Rect::from_x_y_ranges(
+                    ui.max_rect().x_range(),
+                    origin + y..=origin + y + *height,
+                );
+                let cells = row * columns..((row + 1) * columns).min(count);
+                let drawn = ui.scope_builder(
+                    egui::UiBuilder::new()
+                        .max_rect(rect)
+                        .id_salt(("grid_row", row)),
+                    |ui| {
+                        // Rows of whole thumbnails (groups do not wrap by themselves).
+                        ui.horizontal_top(|ui| {
+                            for i in cells {
+                                let Some(p) = app.data.pages.get(i).cloned() else {
+                                    break;
+                                };
+                                ui.vertical(|ui| {
+                                    ui.set_width(thumb.x);
+                                    thumbnail(ui, t, app, &p, thumb);
+                                });
+                            }
+                        });
+                    },
+                );
+                *height = drawn.response.rect.height();
+            }
+            y += *height + gap;
         }
     });
+    app.view.capture.row_heights = heights;
 }
 
 fn thumbnail(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp, p: &PageRow, size: Vec2) {

@@ -16,8 +16,13 @@ use crate::catalogue::PageRow;
 use crate::store::{Store, derivative_key};
 
 pub const THUMB_HEIGHT: u32 = 200;
-/// Longest side of the viewer's texture (GPU limits and memory).
+/// Longest side of the viewer's sharp texture (GPU limits and memory).
 pub const FULL_MAX_SIDE: u32 = 4096;
+/// Longest side of the viewer's first texture of a page: sharp at any zoom that
+/// shows the whole page on a screen, and a sixth of the sharp one's bytes to
+/// upload, so stepping through pages stays smooth. Zooming in past it brings
+/// the sharp one.
+pub const PREVIEW_SIDE: u32 = 1600;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
@@ -34,6 +39,8 @@ pub enum Kind {
 struct Request {
     kind: Kind,
     row: PageRow,
+    /// Longest side wanted (viewer pictures).
+    side: u32,
 }
 
 struct Loaded {
@@ -41,6 +48,7 @@ struct Loaded {
     kind: Kind,
     /// The working image the picture shows (None: the master).
     shows: Option<String>,
+    side: u32,
     image: Result<egui::ColorImage, String>,
 }
 
@@ -51,8 +59,8 @@ struct Texture {
 
 pub struct ImageCache {
     thumbs: HashMap<(i64, Kind), Texture>,
-    /// The one large picture in the viewer.
-    full: Option<(i64, Kind, Texture)>,
+    /// The one large picture in the viewer, and the longest side asked of it.
+    full: Option<(i64, Kind, Texture, u32)>,
     failed: HashMap<(i64, Kind), String>,
     pending: HashSet<(i64, Kind)>,
     thumb_tx: Sender<Request>,
@@ -80,15 +88,15 @@ fn page_image(store: &Store, row: &PageRow, dpi: Option<u32>) -> anyhow::Result<
     decode_master_page(&master, &row.master_ext, row.source_page, dpi)
 }
 
-fn fit(img: DynamicImage) -> DynamicImage {
-    if img.width().max(img.height()) > FULL_MAX_SIDE {
-        img.thumbnail(FULL_MAX_SIDE, FULL_MAX_SIDE)
+fn fit(img: DynamicImage, side: u32) -> DynamicImage {
+    if img.width().max(img.height()) > side {
+        img.resize(side, side, image::imageops::FilterType::Triangle)
     } else {
         img
     }
 }
 
-fn load(store: &Store, row: &PageRow, kind: Kind) -> anyhow::Result<DynamicImage> {
+fn load(store: &Store, row: &PageRow, kind: Kind, side: u32) -> anyhow::Result<DynamicImage> {
     match kind {
         Kind::Thumb | Kind::OriginalThumb => {
             let working = if kind == Kind::Thumb {
@@ -120,22 +128,20 @@ fn load(store: &Store, row: &PageRow, kind: Kind) -> anyhow::Result<DynamicImage
             let _ = store.put_derived(&key, "jpg", &jpg);
             Ok(thumb)
         }
-        Kind::Full => Ok(fit(page_image(store, row, row.dpi)?)),
+        Kind::Full => Ok(fit(page_image(store, row, row.dpi)?, side)),
         Kind::Original => {
             let master = store.read_master(&row.master_sha256, &row.master_ext)?;
-            Ok(fit(decode_master_page(
-                &master,
-                &row.master_ext,
-                row.source_page,
-                row.dpi,
-            )?))
+            Ok(fit(
+                decode_master_page(&master, &row.master_ext, row.source_page, row.dpi)?,
+                side,
+            ))
         }
     }
 }
 
 fn loader(store: Store, rx: Receiver<Request>, tx: Sender<Loaded>, egui: egui::Context) {
     for req in rx {
-        let image = load(&store, &req.row, req.kind)
+        let image = load(&store, &req.row, req.kind, req.side)
             .map(|i| to_color_image(&i))
             .map_err(|e| format!("{e:#}"));
         let shows = if matches!(req.kind, Kind::Original | Kind::OriginalThumb) {
@@ -147,6 +153,7 @@ fn loader(store: Store, rx: Receiver<Request>, tx: Sender<Loaded>, egui: egui::C
             page_id: req.row.id,
             kind: req.kind,
             shows,
+            side: req.side,
             image,
         };
         if tx.send(loaded).is_err() {
@@ -198,7 +205,7 @@ impl ImageCache {
                         Kind::Thumb | Kind::OriginalThumb => {
                             self.thumbs.insert((l.page_id, l.kind), tex);
                         }
-                        kind => self.full = Some((l.page_id, kind, tex)),
+                        kind => self.full = Some((l.page_id, kind, tex, l.side)),
                     }
                 }
                 Err(e) => {
@@ -208,7 +215,7 @@ impl ImageCache {
         }
     }
 
-    fn request(&mut self, row: &PageRow, kind: Kind) {
+    fn request(&mut self, row: &PageRow, kind: Kind, side: u32) {
         let key = (row.id, kind);
         if self.pending.contains(&key) || self.failed.contains_key(&key) {
             return;
@@ -222,6 +229,7 @@ impl ImageCache {
         let _ = tx.send(Request {
             kind,
             row: row.clone(),
+            side,
         });
     }
 
@@ -238,23 +246,42 @@ impl ImageCache {
             .get(&(row.id, kind))
             .is_none_or(|t| t.shows != shows)
         {
-            self.request(row, kind);
+            self.request(row, kind, THUMB_HEIGHT * 2);
         }
         self.thumbs.get(&(row.id, kind)).map(|t| &t.handle)
     }
 
-    /// The viewer's picture of a page: the working image, or the master (`original`).
-    pub fn full(&mut self, row: &PageRow, original: bool) -> Option<&egui::TextureHandle> {
+    /// The viewer's picture of a page: the working image, or the master
+    /// (`original`). `sharp`: the page is zoomed in past what the picture holds,
+    /// so a sharper one is asked for (the current one is shown meanwhile).
+    pub fn full(
+        &mut self,
+        row: &PageRow,
+        original: bool,
+        sharp: bool,
+    ) -> Option<&egui::TextureHandle> {
         let kind = if original { Kind::Original } else { Kind::Full };
         let current = |t: &Texture| kind == Kind::Original || t.shows == row.image_key;
         match &self.full {
-            Some((id, k, t)) if *id == row.id && *k == kind && current(t) => {}
-            _ => self.request(row, kind),
+            Some((id, k, t, side)) if *id == row.id && *k == kind && current(t) => {
+                if sharp && *side < FULL_MAX_SIDE {
+                    self.request(row, kind, FULL_MAX_SIDE);
+                }
+            }
+            _ => self.request(row, kind, PREVIEW_SIDE),
         }
         self.full
             .as_ref()
-            .filter(|(id, k, t)| *id == row.id && *k == kind && current(t))
-            .map(|(_, _, t)| &t.handle)
+            .filter(|(id, k, t, _)| *id == row.id && *k == kind && current(t))
+            .map(|(_, _, t, _)| &t.handle)
+    }
+
+    /// The longest side of the viewer's picture held for a page, if any.
+    pub fn full_side(&self, page_id: i64) -> Option<u32> {
+        self.full
+            .as_ref()
+            .filter(|(id, ..)| *id == page_id)
+            .map(|(_, _, t, _)| t.handle.size().into_iter().max().unwrap_or(0) as u32)
     }
 
     pub fn error(&self, page_id: i64, kind: Kind) -> Option<&str> {

@@ -8,6 +8,7 @@
 pub mod app;
 pub mod capture_view;
 pub mod fonts;
+pub mod frame_probe;
 pub mod i18n;
 pub mod images;
 pub mod index_view;
@@ -30,8 +31,9 @@ pub use app::{AppConfig, WorkstationApp};
 /// Opens the workstation window on `home`.
 pub fn run_workstation(home: Home) -> Result<()> {
     let tour = tour::Tour::from_env();
-    // The tour's pictures are taken at the common office screen size.
-    let size = if tour.is_some() {
+    let probe = frame_probe::FrameProbe::from_env();
+    // The tour's pictures and the probe's frames at the common office screen size.
+    let size = if tour.is_some() || probe.is_some() {
         [1366.0, 768.0]
     } else {
         [1400.0, 900.0]
@@ -49,11 +51,15 @@ pub fn run_workstation(home: Home) -> Result<()> {
         Box::new(move |cc| {
             fonts::install(&cc.egui_ctx);
             let config = AppConfig {
-                ask_operator: tour.is_none(),
+                ask_operator: tour.is_none() && probe.is_none(),
+                // The probe measures a seat that draws while workers elsewhere
+                // do the OCR (`anjuan bench --frames` starts them).
+                process_after_import: probe.is_none(),
                 ..AppConfig::default()
             };
             let mut app = WorkstationApp::new(home, config, &cc.egui_ctx)?;
             app.tour = tour;
+            app.probe = probe;
             Ok(Box::new(app))
         }),
     )
@@ -61,11 +67,15 @@ pub fn run_workstation(home: Home) -> Result<()> {
 }
 
 impl eframe::App for WorkstationApp {
-    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+    fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
         self.update(ctx);
         if let Some(mut tour) = self.tour.take() {
             tour.frame(ctx, self);
             self.tour = Some(tour);
+        }
+        if let Some(mut probe) = self.probe.take() {
+            probe.frame(ctx, frame.info().cpu_usage, self);
+            self.probe = Some(probe);
         }
     }
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {

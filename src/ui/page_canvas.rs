@@ -97,7 +97,7 @@ pub fn outline(
 
 /// Physical pixels per page pixel, in percent, of a view `view` shown `width`
 /// points wide (None while the view is not known yet).
-fn zoom_percent(width: f32, view: Rect, pixels_per_point: f32) -> Option<f32> {
+pub(super) fn zoom_percent(width: f32, view: Rect, pixels_per_point: f32) -> Option<f32> {
     (view.is_finite() && view.width() > 0.0)
         .then(|| width / view.width() * pixels_per_point * 100.0)
 }

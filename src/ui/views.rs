@@ -895,7 +895,20 @@ pub(super) fn page_image(
     } else {
         super::images::Kind::Full
     };
-    let Some(tex) = app.images.full(page, original).cloned() else {
+    let view = if original {
+        app.view.viewer.original_rect
+    } else {
+        app.view.viewer.scene_rect
+    };
+    // Zoomed in past the picture's own pixels: a sharper one is asked for.
+    let shown_side =
+        super::page_canvas::zoom_percent(ui.available_width(), view, ui.pixels_per_point())
+            .map(|z| z / 100.0 * page.width.max(page.height) as f32);
+    let held_side = app.images.full_side(page.id);
+    let sharp = shown_side
+        .zip(held_side)
+        .is_some_and(|(shown, held)| shown > held as f32 * 1.1);
+    let Some(tex) = app.images.full(page, original, sharp).cloned() else {
         ui.centered_and_justified(|ui| {
             match app.images.error(page.id, kind) {
                 Some(e) => ui.colored_label(Color32::RED, e),

@@ -1177,6 +1177,48 @@ fn the_thumbnail_size_is_the_clerks_and_kept() {
     assert!(kept > 200.0, "the larger size is kept: {kept}");
 }
 
+/// A long volume: the grid lays out only the rows in sight (a thousand pages
+/// draw as fast as ten), and leaving the viewer brings the grid to the page
+/// the clerk stepped to.
+#[test]
+fn the_grid_of_a_long_volume_draws_the_rows_in_sight_and_returns_to_the_viewed_page() {
+    let t = TestHome::new();
+    let dir = t.path("scans");
+    std::fs::create_dir_all(&dir).unwrap();
+    const PAGES: u32 = 48;
+    for i in 0..PAGES {
+        std::fs::write(
+            dir.join(format!("{:02}.jpg", i + 1)),
+            plain_jpeg(300 + i, 400),
+        )
+        .unwrap();
+    }
+    let (code, _, err) = run(t.cli().arg("import").arg(&dir));
+    assert_eq!(code, 0, "{err}");
+    let mut config = fake_config(0, false);
+    config.process_after_import = false;
+    let mut h = harness(t.open_home(), config);
+    step_until(&mut h, "the grid", |h| h.query_by_label("第1页").is_some());
+    h.run_steps(3);
+    assert!(
+        h.query_by_label("第48页").is_none(),
+        "a row out of sight is not laid out"
+    );
+    h.get_by_label("第1页").click();
+    h.run_steps(3);
+    for _ in 1..PAGES {
+        h.key_press(egui::Key::ArrowRight);
+    }
+    h.run_steps(3);
+    h.key_press(egui::Key::Escape);
+    h.run_steps(5);
+    assert!(
+        h.query_by_label("第48页").is_some(),
+        "the grid shows the page the viewer was at"
+    );
+    assert!(h.query_by_label("第1页").is_none(), "scrolled down to it");
+}
+
 /// The finding chosen on 质检 has its evidence boxed on its page: the box lies
 /// on the page image, and goes when another page is opened.
 #[test]
