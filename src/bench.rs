@@ -387,27 +387,13 @@ pub fn room(paths: &[PathBuf], workers: usize, lang: &str, copies: usize) -> Res
     eprintln!(
         "{n} pages on PostgreSQL, {workers} worker process(es) × 1 job against 1 × {workers} jobs, tesseract -l {lang}"
     );
-    let exe = std::env::current_exe()?;
     let run = |processes: usize, jobs: usize| -> Result<f64> {
         Catalogue::open(home.catalogue())?.requeue_pages(None)?;
         let started = Instant::now();
         let children: Vec<std::process::Child> = (0..processes)
             .map(|_| {
-                Command::new(&exe)
-                    .args([
-                        "worker",
-                        "--until-idle",
-                        "--engine",
-                        "tesseract",
-                        "--lang",
-                        lang,
-                    ])
-                    .args(["--jobs", &jobs.to_string()])
-                    .env("ANJUAN_HOME", home.root())
-                    .env("ANJUAN_CATALOGUE", &url)
-                    .env("OMP_THREAD_LIMIT", "1")
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
+                worker_command(&home, &url, lang)?
+                    .args(["--until-idle", "--jobs", &jobs.to_string()])
                     .spawn()
             })
             .collect::<std::io::Result<_>>()?;
@@ -533,22 +519,8 @@ pub fn frames(pages: usize, workers: usize, seconds: u64, lang: &str) -> Result<
     let exe = std::env::current_exe()?;
     let mut children: Vec<std::process::Child> = (0..workers)
         .map(|_| {
-            Command::new(&exe)
-                .args([
-                    "worker",
-                    "--jobs",
-                    "1",
-                    "--engine",
-                    "tesseract",
-                    "--lang",
-                    lang,
-                ])
-                .args(["--volume", VOLUME])
-                .env("ANJUAN_HOME", home.root())
-                .env("ANJUAN_CATALOGUE", &url)
-                .env("OMP_THREAD_LIMIT", "1")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
+            worker_command(&home, &url, lang)?
+                .args(["--jobs", "1", "--volume", VOLUME])
                 .spawn()
         })
         .collect::<std::io::Result<_>>()?;
@@ -652,6 +624,18 @@ impl Spread {
             max: v[v.len() - 1],
         }
     }
+}
+
+/// `anjuan worker` of this binary on a room's catalogue, Tesseract, quiet.
+fn worker_command(home: &Home, url: &str, lang: &str) -> std::io::Result<Command> {
+    let mut c = Command::new(std::env::current_exe()?);
+    c.args(["worker", "--engine", "tesseract", "--lang", lang])
+        .env("ANJUAN_HOME", home.root())
+        .env("ANJUAN_CATALOGUE", url)
+        .env("OMP_THREAD_LIMIT", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    Ok(c)
 }
 
 fn count_done(cat: &Catalogue, volume: &str) -> Result<usize> {
