@@ -34,7 +34,37 @@ pub fn default_workers() -> usize {
         .unwrap_or(1)
 }
 
-/// Runs `work` on every item with `workers` threads. `init` makes each worker's
+/// How much lower than the workstation's drawing a background job runs (Linux
+/// nice value): on a machine shared with a seat the clerk's frames come first;
+/// alone on a machine it changes nothing.
+pub const BACKGROUND_NICENESS: i32 = 10;
+
+/// Lowers the calling thread's priority to [`BACKGROUND_NICENESS`] (processes it
+/// starts, like `tesseract`, inherit it). Linux keeps a nice value per thread.
+pub fn run_as_background() {
+    #[cfg(target_os = "linux")]
+    if thread_niceness() < BACKGROUND_NICENESS {
+        // SAFETY: a plain system call on the calling thread's own id.
+        unsafe {
+            libc::setpriority(libc::PRIO_PROCESS, thread_id(), BACKGROUND_NICENESS);
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn thread_id() -> libc::id_t {
+    // SAFETY: gettid has no arguments and cannot fail.
+    unsafe { libc::syscall(libc::SYS_gettid) as libc::id_t }
+}
+
+/// The calling thread's nice value (Linux).
+#[cfg(target_os = "linux")]
+pub fn thread_niceness() -> i32 {
+    // SAFETY: a plain system call on the calling thread's own id.
+    unsafe { libc::getpriority(libc::PRIO_PROCESS, thread_id()) }
+}
+
+/// Runs `work` on every item with `workers` threads (at background priority). `init` makes each worker's
 /// state; if it fails, that worker reports the error through `on_event` (as
 /// produced by `init_failed`) and stops, while the others go on.
 pub fn run<I, S, E>(
@@ -62,6 +92,7 @@ pub fn run<I, S, E>(
             let event_tx = event_tx.clone();
             let (init, work, init_failed) = (&init, &work, &init_failed);
             scope.spawn(move || {
+                run_as_background();
                 let send = |e: E| {
                     let _ = event_tx.send(e);
                 };
@@ -89,6 +120,28 @@ pub fn run<I, S, E>(
 mod tests {
     use super::*;
     use std::sync::Mutex;
+
+    #[test]
+    fn a_background_job_runs_below_the_caller() {
+        let caller = thread_niceness();
+        let seen = Mutex::new(Vec::new());
+        run(
+            vec![()],
+            1,
+            &CancelToken::new(),
+            |_| Ok::<_, ()>(()),
+            |_, _, _| seen.lock().unwrap().push(thread_niceness()),
+            |e| e,
+            |_| {},
+        );
+        let seen = seen.into_inner().unwrap();
+        assert_eq!(seen, vec![caller.max(BACKGROUND_NICENESS)]);
+        assert_eq!(
+            thread_niceness(),
+            caller,
+            "the caller's own priority is untouched"
+        );
+    }
 
     #[test]
     fn every_item_is_worked_once() {

@@ -75,6 +75,7 @@ pub fn run(
             let event_tx = event_tx.clone();
             let (store, lease, factory) = (&store, &lease, factory.as_ref());
             scope.spawn(move || {
+                crate::jobs::run_as_background();
                 let send = |e: ProcessEvent| {
                     let _ = event_tx.send(e);
                 };
