@@ -316,12 +316,7 @@ fn driven(db: &Db, terms: &[String], at: Indexed, limit: usize) -> Driven {
     }
     let contains = if db.is_postgres() { "strpos" } else { "instr" };
     for t in terms {
-        args.push(Value::Text(t.to_lowercase()));
-        conds.push(format!(
-            "{contains}(lower({}), ?{}) > 0",
-            at.text,
-            args.len()
-        ));
+        conds.push(holds(contains, at.text, t, &mut args));
     }
     args.push(Value::Int(limit as i64));
     Driven {
@@ -331,8 +326,10 @@ fn driven(db: &Db, terms: &[String], at: Indexed, limit: usize) -> Driven {
     }
 }
 
-/// How many rows, times the limit, a [`first_pass`] reads.
-const FIRST_PASS_ROWS_PER_HIT: usize = 20;
+/// How many rows, times the limit, a [`first_pass`] reads: terms in one row
+/// of five or more (the ones that cost GIN most) fill the limit there, and the
+/// pass costs a few milliseconds when they do not.
+const FIRST_PASS_ROWS_PER_HIT: usize = 5;
 
 /// A common term found by reading rows in order: the first rows of `table`
 /// (the limit × [`FIRST_PASS_ROWS_PER_HIT`]) checked in the text. When that
@@ -345,12 +342,12 @@ fn first_pass(table: &str, terms: &[String], at: &Indexed, limit: usize) -> Driv
     let mut args: Vec<Value> = Vec::new();
     let mut conds = Vec::new();
     for t in terms {
-        args.push(Value::Text(t.to_lowercase()));
-        conds.push(format!("strpos(lower({}), ?{}) > 0", at.text, args.len()));
+        conds.push(holds("strpos", at.text, t, &mut args));
     }
     args.push(Value::Int(budget as i64));
+    let text = at.text.trim_start_matches("p.");
     let from = format!(
-        "(SELECT * FROM {table} ORDER BY id LIMIT ?{}) p WHERE {}",
+        "(SELECT id, volume_id, seq, {text} FROM {table} ORDER BY id LIMIT ?{}) p WHERE {}",
         args.len(),
         conds.join(" AND ")
     );
@@ -359,6 +356,18 @@ fn first_pass(table: &str, terms: &[String], at: &Indexed, limit: usize) -> Driv
         from,
         order: "p.id",
         args,
+    }
+}
+
+/// The condition that `text` holds `term` (`contains`: `strpos` or `instr`),
+/// its argument pushed. Case is folded only for a term with letters that have
+/// case: lower-casing a page's text to look for Chinese costs a copy of it.
+fn holds(contains: &str, text: &str, term: &str, args: &mut Vec<Value>) -> String {
+    let cased = term.chars().any(|c| c.is_lowercase() || c.is_uppercase());
+    args.push(Value::Text(term.to_lowercase()));
+    match cased {
+        true => format!("{contains}(lower({text}), ?{}) > 0", args.len()),
+        false => format!("{contains}({text}, ?{}) > 0", args.len()),
     }
 }
 
@@ -693,6 +702,20 @@ mod tests {
         assert_eq!(found[0][3], [40, 80, 120]);
         assert!(found[0][4].is_empty());
         assert_eq!(found[0], found[1], "SQLite and PostgreSQL agree");
+    }
+
+    #[test]
+    fn case_is_folded_only_for_terms_with_cased_letters() {
+        let mut args = Vec::new();
+        assert_eq!(
+            holds("strpos", "p.text", "当事人", &mut args),
+            "strpos(p.text, ?1) > 0"
+        );
+        assert_eq!(
+            holds("strpos", "p.text", "XZCF罚", &mut args),
+            "strpos(lower(p.text), ?2) > 0"
+        );
+        assert_eq!(args[1], Value::Text("xzcf罚".into()));
     }
 
     #[test]
