@@ -673,6 +673,10 @@ impl WorkstationApp {
             volume_generation: 0,
         };
         if app.catalogue.is_shared() {
+            // What the seat reads below is at least this new: the watcher's
+            // first look is compared with it, so an edit made while the seat
+            // started is not taken for where it started.
+            app.room_last_audit = app.catalogue.last_audit_id().ok();
             app.room_watch = Some(watch_room(app.home.catalogue(), ctx.clone()));
         }
         if app.config.ask_operator {
@@ -1627,6 +1631,14 @@ impl WorkstationApp {
         self.view.volume = Some(id);
         self.reload_pages();
         self.reload_trash();
+    }
+
+    /// Whether someone else holds `stage` of the selected volume.
+    pub fn stage_held_by_another(&self, stage: crate::model::Stage) -> bool {
+        self.data
+            .claims
+            .iter()
+            .any(|c| c.stage == stage && c.holder != self.home.operator())
     }
 
     /// Whether the catalogue is a room's, shared with other seats.

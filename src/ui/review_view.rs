@@ -59,40 +59,46 @@ pub fn review_screen(ui: &mut egui::Ui, t: &Texts, app: &mut WorkstationApp) {
                     }
                 });
             ui.separator();
-            mark_form(ui, t, app);
-            let open: Vec<_> = review.marks.iter().filter(|m| !m.resolved).collect();
-            for m in &open {
-                ui.horizontal(|ui| {
-                    let place = m
-                        .page
-                        .map_or(t.rev("whole_volume").to_string(), |p| t.page_n(p));
-                    ui.label(
-                        RichText::new(format!("#{} {place}：{}", m.id, m.note))
-                            .color(super::views::severity_colour(m.severity)),
-                    );
-                    if ui.button(t.rev("resolve")).clicked() {
-                        app.push(Command::ResolveMark(m.id));
-                    }
-                });
-            }
-            ui.separator();
-            approve_line(ui, t, app, &review, open.is_empty());
-            ui.horizontal(|ui| {
-                let label = ui.label(t.rev("reason"));
-                ui.add(
-                    egui::TextEdit::singleline(&mut app.view.review.reason).desired_width(220.0),
-                )
-                .labelled_by(label.id);
-                let can = !app.view.review.reason.trim().is_empty();
-                if ui
-                    .add_enabled(can, egui::Button::new(t.rev("return")))
-                    .clicked()
-                {
-                    app.push(Command::DecideReview {
-                        decision: Verdict::Returned,
-                        reason: app.view.review.reason.clone(),
+            // Another seat's 质检: shown, not to be acted on (the catalogue
+            // would refuse it, naming the holder).
+            let held = app.stage_held_by_another(crate::model::Stage::Review);
+            ui.add_enabled_ui(!held, |ui| {
+                mark_form(ui, t, app);
+                let open: Vec<_> = review.marks.iter().filter(|m| !m.resolved).collect();
+                for m in &open {
+                    ui.horizontal(|ui| {
+                        let place = m
+                            .page
+                            .map_or(t.rev("whole_volume").to_string(), |p| t.page_n(p));
+                        ui.label(
+                            RichText::new(format!("#{} {place}：{}", m.id, m.note))
+                                .color(super::views::severity_colour(m.severity)),
+                        );
+                        if ui.button(t.rev("resolve")).clicked() {
+                            app.push(Command::ResolveMark(m.id));
+                        }
                     });
                 }
+                ui.separator();
+                approve_line(ui, t, app, &review, open.is_empty());
+                ui.horizontal(|ui| {
+                    let label = ui.label(t.rev("reason"));
+                    ui.add(
+                        egui::TextEdit::singleline(&mut app.view.review.reason)
+                            .desired_width(220.0),
+                    )
+                    .labelled_by(label.id);
+                    let can = !app.view.review.reason.trim().is_empty();
+                    if ui
+                        .add_enabled(can, egui::Button::new(t.rev("return")))
+                        .clicked()
+                    {
+                        app.push(Command::DecideReview {
+                            decision: Verdict::Returned,
+                            reason: app.view.review.reason.clone(),
+                        });
+                    }
+                });
             });
             ui.separator();
             history(ui, t, &review);

@@ -1594,7 +1594,12 @@ fn seats_of_a_room_see_each_others_claims_and_a_stale_correction_is_refused() {
     };
     let (vid, config) = indexed_volume(&t);
     let open_index = |who: &str| {
-        let mut h = harness(t.open_home().with_operator(who), config.clone());
+        // Tall enough for 质检's findings and its decision at once.
+        let mut h = harness_sized(
+            t.open_home().with_operator(who),
+            config.clone(),
+            [1400.0, 1600.0],
+        );
         step_until(&mut h, "indexed", |_| {
             t.catalogue().volume_index(&vid).unwrap().is_some()
         });
@@ -1613,6 +1618,33 @@ fn seats_of_a_room_see_each_others_claims_and_a_stale_correction_is_refused() {
     let mut second = open_index("乙");
     assert!(second.query_by_label("已认领： 甲").is_some());
     assert!(second.query_by_label("认领").is_none(), "not 乙's to claim");
+    // 甲 takes 质检 too (from the command line): 乙's seat sees it and cannot
+    // approve or return meanwhile.
+    let (code, _, err) = run(t
+        .cli()
+        .env("ANJUAN_OPERATOR", "甲")
+        .args(["claim", "--volume", &vid, "--stage", "review"]));
+    assert_eq!(code, 0, "{err}");
+    second.get_by_label("质检").click();
+    step_until(&mut second, "质检 seen held", |h| {
+        h.query_by_label("批准")
+            .is_some_and(|b| b.accesskit_node().is_disabled())
+    });
+    let (code, _, err) = run(t.cli().env("ANJUAN_OPERATOR", "甲").args([
+        "claim",
+        "--volume",
+        &vid,
+        "--stage",
+        "review",
+        "--release",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    step_until(&mut second, "质检 free again", |h| {
+        h.query_by_label("批准")
+            .is_some_and(|b| !b.accesskit_node().is_disabled())
+    });
+    second.get_by_label("著录").click();
+    second.run_steps(3);
     first.get_by_label("释放").click();
     step_until(&mut first, "released", |_| {
         t.catalogue().claims(Some(&vid)).unwrap().is_empty()
